@@ -1,0 +1,59 @@
+import { LowbitError } from '../errors/lowbit-error.js';
+import { Tensor } from '../tensor/tensor.js';
+import { noGrad } from './grad-mode.js';
+
+/** Reverse-mode autodiff from a scalar (or with an explicit seed gradient): each op's backward
+ *  runs once, in reverse topological order, and leaf tensors that require a gradient accumulate
+ *  it in `.grad`. The graph is released afterwards. */
+export function backward(root: Tensor, seed?: Tensor): void {
+  if (!root.requiresGrad) throw new LowbitError('backward: the tensor does not depend on anything that requires a gradient');
+  if (!seed && root.size !== 1) throw new LowbitError(`backward: needs a scalar or a seed gradient, got shape [${root.shape.join(',')}]`);
+  const order = topologicalOrder(root);
+  const grads = new Map<Tensor, Tensor>([[root, seed ?? new Tensor(new Float32Array([1]), root.shape)]]);
+  noGrad(() => {
+    for (let i = order.length - 1; i >= 0; i--) {
+      const t = order[i]!;
+      const g = grads.get(t);
+      grads.delete(t);
+      if (!g || !t.node) continue;
+      const inputGrads = t.node.backward(g);
+      t.node.inputs.forEach((input, j) => {
+        const ig = inputGrads[j];
+        if (!ig || !input.requiresGrad) return;
+        if (input.node) grads.set(input as Tensor, accumulate(grads.get(input as Tensor), ig));
+        else input.grad = accumulate(input.grad ?? undefined, ig);
+      });
+      t.node = null; // free the graph as we go
+    }
+  });
+}
+
+function accumulate(into: Tensor | undefined, g: Tensor): Tensor {
+  if (!into) return g;
+  const out = new Float32Array(into.data);
+  for (let i = 0; i < out.length; i++) out[i]! += g.data[i]!;
+  return new Tensor(out, into.shape);
+}
+
+/** Tensors reachable from root through nodes, each after all of its inputs (iterative DFS:
+ *  deep graphs such as unrolled LSTMs would overflow a recursive one). */
+function topologicalOrder(root: Tensor): Tensor[] {
+  const order: Tensor[] = [];
+  const seen = new Set<Tensor>();
+  const stack: [Tensor, number][] = [[root, 0]];
+  seen.add(root);
+  while (stack.length) {
+    const top = stack[stack.length - 1]!;
+    const [t, next] = top;
+    const inputs = t.node?.inputs ?? [];
+    if (next < inputs.length) {
+      top[1]++;
+      const input = inputs[next] as Tensor;
+      if (input.requiresGrad && !seen.has(input)) { seen.add(input); stack.push([input, 0]); }
+    } else {
+      order.push(t);
+      stack.pop();
+    }
+  }
+  return order;
+}

@@ -1,0 +1,83 @@
+/** The kernel contract: every backend implements these pure functions over typed arrays with
+ *  explicit shapes. Kernels trust their sizes (the op checks them once), write into the output
+ *  arrays they are given and allocate nothing in hot loops. Matrices are row-major.
+ *
+ *  Bit layout (DESIGN.md): a packed row of k ±1 values is ceil(k/32) u32 words; element i is bit
+ *  i&31 of word i>>5; bit 1 = -1, bit 0 = +1 (the float sign bit); tail bits are 0. */
+export interface Kernels {
+  readonly name: string;
+
+  // ---- matrix products -------------------------------------------------------------------
+  /** Float GEMM: C[m,n] (+)= op(A)·op(B), op(A) [m,k], op(B) [k,n].
+   *  A is stored [m,k], or [k,m] when transA; B is stored [k,n], or [n,k] when transB.
+   *  accumulate=false overwrites C. */
+  gemm(a: Float32Array, b: Float32Array, c: Float32Array, m: number, n: number, k: number,
+    transA: boolean, transB: boolean, accumulate: boolean): void;
+
+  /** Binary GEMM: C[m,n] = Σ_k A[m,k]·B[n,k] for ±1 values, A and B packed along k:
+   *  `k - 2*popcount(a XOR b)` per output. a: m × words, b: n × words, words = ceil(k/32). */
+  xnorGemm(a: Uint32Array, b: Uint32Array, c: Int32Array, m: number, n: number, k: number): void;
+
+  /** C[m,n] (+)= A[m,k] · S[k,n] where S is ±1 given packed *by column*: s holds n rows of
+   *  ceil(k/32) words, bit kk of row j is S[kk,j]. Training's dX = dY·Wb (Wb stored [out,in] and
+   *  packed along out is not what we have) and dW = dYᵀ·Xb use this with one float operand. */
+  gemmSignB(a: Float32Array, s: Uint32Array, c: Float32Array, m: number, n: number, k: number, accumulate: boolean): void;
+
+  // ---- packing ---------------------------------------------------------------------------
+  /** Pack signs of x [rows,k] along k: out rows × ceil(k/32) words; x >= 0 → bit 0, x < 0 → bit 1
+   *  (sign(0) = +1; -0 counts as 0 and packs as bit 0). */
+  packRows(x: Float32Array, out: Uint32Array, rows: number, k: number): void;
+  /** Pack signs of x [k,n] along k (down the columns): out n × ceil(k/32) words. */
+  packCols(x: Float32Array, out: Uint32Array, k: number, n: number): void;
+
+  // ---- elementwise -----------------------------------------------------------------------
+  /** out = x >= 0 ? +1 : -1. */
+  sign(x: Float32Array, out: Float32Array): void;
+  /** Stochastic binarization: out = u < hardSigmoid(x) ? +1 : -1, u uniform in [0,1) given. */
+  stochasticSign(x: Float32Array, u: Float32Array, out: Float32Array): void;
+  /** out = clamp(x, lo, hi). */
+  clamp(x: Float32Array, out: Float32Array, lo: number, hi: number): void;
+  /** STE mask: dx = lo <= x <= hi ? dy : 0. */
+  passInside(dy: Float32Array, x: Float32Array, dx: Float32Array, lo: number, hi: number): void;
+  /** out = a (op) b with broadcasting: both are read through strides over out's shape
+   *  (stride 0 on a broadcast dim). */
+  broadcastBinary(op: BinaryOp, a: Float32Array, aStrides: readonly number[], b: Float32Array,
+    bStrides: readonly number[], out: Float32Array, outShape: readonly number[]): void;
+  /** out = x * scale + shift, elementwise. */
+  affine(x: Float32Array, out: Float32Array, scale: number, shift: number): void;
+  /** Sum x (shape xShape) into out whose shape is xShape with the dims where keep[d] = false
+   *  reduced to 1 (out is overwritten). */
+  reduceSum(x: Float32Array, xShape: readonly number[], keep: readonly boolean[], out: Float32Array): void;
+  /** Inverted dropout with keep probability 1-p: mask = u >= p ? 1/(1-p) : 0, out = x*mask. */
+  dropout(x: Float32Array, u: Float32Array, p: number, out: Float32Array, mask: Float32Array): void;
+
+  // ---- batch norm over [rows, ch] (dense: rows = batch; NHWC conv: rows = N·H·W) -----------
+  /** Batch statistics: mean[c], invStd[c] = 1/sqrt(var[c] + eps) (biased variance), and
+   *  xhat = (x - mean)·invStd, y = gamma·xhat + beta. */
+  batchNormTrain(x: Float32Array, rows: number, ch: number, gamma: Float32Array, beta: Float32Array,
+    eps: number, y: Float32Array, xhat: Float32Array, mean: Float32Array, invStd: Float32Array): void;
+  /** y = gamma·(x - mean)·invStd + beta with given (running) statistics. */
+  batchNormEval(x: Float32Array, rows: number, ch: number, gamma: Float32Array, beta: Float32Array,
+    mean: Float32Array, invStd: Float32Array, y: Float32Array): void;
+  /** Backward of batchNormTrain: dx, and dgamma/dbeta overwritten. */
+  batchNormBackward(dy: Float32Array, xhat: Float32Array, rows: number, ch: number, gamma: Float32Array,
+    invStd: Float32Array, dx: Float32Array, dgamma: Float32Array, dbeta: Float32Array): void;
+
+  // ---- losses over [rows, classes] logits with integer labels; return the mean loss -------
+  /** Softmax cross-entropy, mean over rows; grad (if given) = (softmax - onehot)/rows. */
+  softmaxCrossEntropy(logits: Float32Array, labels: Int32Array, rows: number, classes: number, grad: Float32Array | null): number;
+  /** Squared hinge with targets t = ±1 (one-hot): mean over rows×classes of max(0, 1 - t·y)²;
+   *  grad (if given) = -2·t·max(0, 1 - t·y)/(rows·classes). QNN-SPEC §4.5. */
+  squaredHinge(y: Float32Array, labels: Int32Array, rows: number, classes: number, grad: Float32Array | null): number;
+
+  // ---- optimizer -------------------------------------------------------------------------
+  /** One Adam step in place, t >= 1 the step count (bias correction), lr already scaled per
+   *  parameter; then clip to [-clip, clip] when clip > 0. */
+  adamStep(param: Float32Array, grad: Float32Array, m: Float32Array, v: Float32Array,
+    lr: number, beta1: number, beta2: number, eps: number, t: number, clip: number): void;
+}
+
+export type BinaryOp = 'add' | 'sub' | 'mul' | 'div';
+
+/** Kernels a backend may leave to another (e.g. wasm leaves elementwise work to the reference). */
+export type KernelName = Exclude<keyof Kernels, 'name'>;

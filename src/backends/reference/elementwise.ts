@@ -1,0 +1,33 @@
+/** Elementwise kernels, one loop each. */
+
+export function sign(x: Float32Array, out: Float32Array): void {
+  for (let i = 0; i < x.length; i++) out[i] = x[i]! >= 0 ? 1 : -1;
+}
+
+/** P(+1) = hardSigmoid(x) = clip((x+1)/2, 0, 1) (QNN-SPEC §1.2). */
+export function stochasticSign(x: Float32Array, u: Float32Array, out: Float32Array): void {
+  for (let i = 0; i < x.length; i++) {
+    const p = Math.min(1, Math.max(0, (x[i]! + 1) / 2));
+    out[i] = u[i]! < p ? 1 : -1;
+  }
+}
+
+export function clamp(x: Float32Array, out: Float32Array, lo: number, hi: number): void {
+  for (let i = 0; i < x.length; i++) out[i] = Math.min(hi, Math.max(lo, x[i]!));
+}
+
+export function passInside(dy: Float32Array, x: Float32Array, dx: Float32Array, lo: number, hi: number): void {
+  for (let i = 0; i < x.length; i++) dx[i] = x[i]! >= lo && x[i]! <= hi ? dy[i]! : 0;
+}
+
+export function affine(x: Float32Array, out: Float32Array, scale: number, shift: number): void {
+  for (let i = 0; i < x.length; i++) out[i] = x[i]! * scale + shift;
+}
+
+export function dropout(x: Float32Array, u: Float32Array, p: number, out: Float32Array, mask: Float32Array): void {
+  const keep = 1 / (1 - p);
+  for (let i = 0; i < x.length; i++) {
+    mask[i] = u[i]! >= p ? keep : 0;
+    out[i] = x[i]! * mask[i]!;
+  }
+}

@@ -1,0 +1,13 @@
+/** C[m,n] (+)= A[m,k]·S[k,n], S = ±1 packed by column (row j of s = column j of S along k).
+ *  A set bit means -1, so the product is a subtraction. */
+export function gemmSignB(a: Float32Array, s: Uint32Array, c: Float32Array, m: number, n: number, k: number, accumulate: boolean): void {
+  const words = Math.ceil(k / 32);
+  for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) {
+    let acc = 0;
+    for (let p = 0; p < k; p++) {
+      const negative = (s[j * words + (p >>> 5)]! >>> (p & 31)) & 1;
+      acc += negative ? -a[i * k + p]! : a[i * k + p]!;
+    }
+    c[i * n + j] = accumulate ? c[i * n + j]! + acc : acc;
+  }
+}

@@ -1,0 +1,19 @@
+import type { Kernels } from '../kernels.js';
+import { adamStep } from './adam.js';
+import { batchNormBackward, batchNormEval, batchNormTrain } from './batch-norm.js';
+import { broadcastBinary, reduceSum } from './broadcast.js';
+import { affine, clamp, dropout, passInside, sign, stochasticSign } from './elementwise.js';
+import { gemm } from './gemm.js';
+import { gemmSignB } from './gemm-sign-b.js';
+import { squaredHinge, softmaxCrossEntropy } from './losses.js';
+import { packCols, packRows } from './pack.js';
+import { xnorGemm } from './xnor-gemm.js';
+
+/** The reference backend: plain TypeScript, obviously right, the oracle of every other backend. */
+export const referenceKernels: Kernels = {
+  name: 'reference',
+  gemm, xnorGemm, gemmSignB, packRows, packCols,
+  sign, stochasticSign, clamp, passInside, broadcastBinary, affine, reduceSum, dropout,
+  batchNormTrain, batchNormEval, batchNormBackward,
+  softmaxCrossEntropy, squaredHinge, adamStep,
+};

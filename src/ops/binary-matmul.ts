@@ -1,0 +1,51 @@
+import { defineOp } from '../autograd/define-op.js';
+import { LowbitError } from '../errors/lowbit-error.js';
+import { shapeMismatch } from '../errors/shape-error.js';
+import { Tensor } from '../tensor/tensor.js';
+
+/** y = a·bᵀ for a [m,k] and b [n,k] whose values are all ±1 (outputs of a sign quantizer):
+ *  forward packs both along k and runs the XNOR-popcount GEMM, so the result is exact integers.
+ *  Backward: da = dy·b and db = dyᵀ·a, products with one ±1 operand (no multiplies needed).
+ *  Values other than ±1 are read by their sign: the caller guarantees binary inputs. */
+const binaryMatmulOp = defineOp({
+  name: 'binaryMatmulT',
+  forward: ({ kernels }, [a, b]) => {
+    if (a!.rank !== 2 || b!.rank !== 2) throw new LowbitError(`binaryMatmulT: needs 2-d tensors, got [${a!.shape}] and [${b!.shape}]`);
+    const [m, k] = a!.shape as [number, number];
+    const [n, kb] = b!.shape as [number, number];
+    if (k !== kb) throw shapeMismatch('binaryMatmulT', a!.shape, b!.shape, `dim 1 (${k} vs ${kb})`);
+    const words = Math.ceil(k / 32);
+    const pa = new Uint32Array(m * words), pb = new Uint32Array(n * words), c = new Int32Array(m * n);
+    kernels.packRows(a!.data as Float32Array, pa, m, k);
+    kernels.packRows(b!.data as Float32Array, pb, n, k);
+    kernels.xnorGemm(pa, pb, c, m, n, k);
+    return new Tensor(Float32Array.from(c), [m, n]);
+  },
+  backward: ({ kernels }, dy, [a, b]) => {
+    const [m, k] = a!.shape as [number, number];
+    const n = b!.shape[0]!;
+    let da: Tensor | null = null, db: Tensor | null = null;
+    if (a!.requiresGrad) {
+      // da[m,k] = dy[m,n]·B[n,k]: B packed down its columns (along n)
+      const bCols = new Uint32Array(k * Math.ceil(n / 32));
+      kernels.packCols(b!.data as Float32Array, bCols, n, k);
+      const out = new Float32Array(m * k);
+      kernels.gemmSignB(dy.data, bCols, out, m, k, n, false);
+      da = new Tensor(out, [m, k]);
+    }
+    if (b!.requiresGrad) {
+      // db[n,k] = dyᵀ[n,m]·A[m,k]: A packed along m
+      const dyT = new Float32Array(n * m);
+      for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) dyT[j * m + i] = dy.data[i * n + j]!;
+      const aCols = new Uint32Array(k * Math.ceil(m / 32));
+      kernels.packCols(a!.data as Float32Array, aCols, m, k);
+      const out = new Float32Array(n * k);
+      kernels.gemmSignB(dyT, aCols, out, n, k, m, false);
+      db = new Tensor(out, [n, k]);
+    }
+    return [da, db];
+  },
+});
+
+/** a·bᵀ for ±1 tensors through XNOR-popcount. @example binaryMatmulT(sign(x), sign(w)) */
+export const binaryMatmulT = (a: Tensor, b: Tensor): Tensor => binaryMatmulOp([a, b], undefined) as Tensor;

@@ -1,0 +1,36 @@
+import { defineOp } from '../autograd/define-op.js';
+import { LowbitError } from '../errors/lowbit-error.js';
+import { shapeMismatch } from '../errors/shape-error.js';
+import { Tensor } from '../tensor/tensor.js';
+
+interface MatmulAttrs { transB: boolean }
+
+/** y = a·b ([m,k]·[k,n]) or, with transB, y = a·bᵀ ([m,k]·[n,k]ᵀ, the Dense layout). */
+const matmulOp = defineOp<MatmulAttrs>({
+  name: 'matmul',
+  forward: ({ kernels, attrs }, [a, b]) => {
+    if (a!.rank !== 2 || b!.rank !== 2) throw new LowbitError(`matmul: needs 2-d tensors, got [${a!.shape}] and [${b!.shape}]`);
+    const [m, k] = a!.shape as [number, number];
+    const [n, kb] = (attrs.transB ? b!.shape : [b!.shape[1], b!.shape[0]]) as [number, number];
+    if (k !== kb) throw shapeMismatch('matmul', a!.shape, b!.shape, `inner dims (${k} vs ${kb})${attrs.transB ? ' with b transposed' : ''}`);
+    const out = new Float32Array(m * n);
+    kernels.gemm(a!.data as Float32Array, b!.data as Float32Array, out, m, n, k, false, attrs.transB, false);
+    return new Tensor(out, [m, n]);
+  },
+  backward: ({ kernels, attrs }, dy, [a, b]) => {
+    const [m, k] = a!.shape as [number, number];
+    const n = dy.shape[1]!;
+    const da = new Float32Array(m * k), db = new Float32Array(b!.size);
+    // da = dy·bᵀ (or dy·b when b was transposed)
+    kernels.gemm(dy.data, b!.data as Float32Array, da, m, k, n, false, !attrs.transB, false);
+    // db = aᵀ·dy, or (aᵀ·dy)ᵀ = dyᵀ·a with transB
+    if (attrs.transB) kernels.gemm(dy.data, a!.data as Float32Array, db, n, k, m, true, false, false);
+    else kernels.gemm(a!.data as Float32Array, dy.data, db, k, n, m, true, false, false);
+    return [new Tensor(da, a!.shape), new Tensor(db, b!.shape)];
+  },
+});
+
+/** Matrix product a·b. @example matmul(x, w) // [m,k]·[k,n] → [m,n] */
+export const matmul = (a: Tensor, b: Tensor): Tensor => matmulOp([a, b], { transB: false }) as Tensor;
+/** a·bᵀ: the Dense layer's product with weights stored [out, in]. */
+export const matmulT = (a: Tensor, b: Tensor): Tensor => matmulOp([a, b], { transB: true }) as Tensor;

@@ -1,0 +1,79 @@
+import { readFile, writeFile, mkdir } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Option, type Command } from 'commander';
+import { LowbitError } from '../../errors/lowbit-error.js';
+import { runRecipe, type Recipe } from '../../train/experiment.js';
+import { percent } from '../format.js';
+import { integer, positiveInt, positiveNumber, probability } from '../options.js';
+import { output } from '../output.js';
+import { trainingProgress } from '../progress.js';
+import { selectBackend } from '../backend.js';
+
+const experimentsDir = join(dirname(fileURLToPath(import.meta.url)), '../../../../experiments');
+
+async function loadRecipe(name: string): Promise<Recipe> {
+  try {
+    return JSON.parse(await readFile(join(experimentsDir, `${name}.json`), 'utf8')) as Recipe;
+  } catch {
+    throw new LowbitError(`unknown experiment '${name}': no experiments/${name}.json (try mnist-mlp)`);
+  }
+}
+
+export function trainCommand(program: Command): void {
+  program.command('train')
+    .description('Train one of the paper\'s networks (a recipe in experiments/)')
+    .argument('[experiment]', 'recipe name', 'mnist-mlp')
+    .option('--width <n>', 'hidden units per layer', positiveInt)
+    .option('--depth <n>', 'hidden layers', positiveInt)
+    .addOption(new Option('--bits <n>', 'weight and activation bits (1 = binary; 32 = float, same as --float)').argParser(positiveInt))
+    .option('--float', 'train the float32 twin of the same network')
+    .option('--stochastic', 'binarize hidden activations stochastically at train time')
+    .option('--dropout-in <p>', 'dropout on the input', probability)
+    .option('--dropout <p>', 'dropout after each hidden layer', probability)
+    .option('--epochs <n>', 'epochs', positiveInt)
+    .option('--batch-size <n>', 'batch size', positiveInt)
+    .option('--lr <x>', 'initial learning rate', positiveNumber)
+    .option('--lr-end <x>', 'learning rate at the last epoch (exponential decay)', positiveNumber)
+    .option('--seed <n>', 'random seed (init, shuffling, dropout)', integer)
+    .option('--limit <n>', 'train on the first n training images only', positiveInt)
+    .option('-o, --out <dir>', 'output folder for checkpoints, metrics.jsonl and result.json')
+    .option('--resume <dir>', 'continue the run in this folder from its last checkpoint')
+    .option('--result <file>', 'also write the result record (with the command) to this file')
+    .option('--backend <name>', 'kernel backend (default: fastest available)')
+    .option('--json', 'print the result as JSON')
+    .action(async (experiment: string, o: Record<string, unknown>) => {
+      const out = output(Boolean(o.json));
+      const backend = await selectBackend(o.backend as string | undefined);
+      let recipe = await loadRecipe(experiment);
+      if (o.bits !== undefined && o.bits !== 1 && o.bits !== 32) {
+        throw new LowbitError(`--bits ${String(o.bits)}: this network trains with 1 (binary) or 32 (float) bits`);
+      }
+      const pick = <T>(v: unknown, fallback: T): T => (v === undefined ? fallback : (v as T));
+      recipe = {
+        ...recipe,
+        model: {
+          ...recipe.model, width: pick(o.width, recipe.model.width), depth: pick(o.depth, recipe.model.depth),
+          float: Boolean(o.float) || o.bits === 32 || Boolean(recipe.model.float), stochastic: pick(o.stochastic, recipe.model.stochastic),
+          dropoutIn: pick(o.dropoutIn, recipe.model.dropoutIn), dropoutHidden: pick(o.dropout, recipe.model.dropoutHidden),
+          seed: pick(o.seed, recipe.model.seed),
+        },
+        train: {
+          ...recipe.train, epochs: pick(o.epochs, recipe.train.epochs), batchSize: pick(o.batchSize, recipe.train.batchSize),
+          lr: pick(o.lr, recipe.train.lr), lrEnd: pick(o.lrEnd, recipe.train.lrEnd), seed: pick(o.seed, recipe.train.seed),
+        },
+        ...(o.limit ? { limit: o.limit as number } : {}),
+      };
+      const outDir = (o.resume as string | undefined) ?? (o.out as string | undefined) ?? join('runs', `${experiment}-${new Date().toISOString().replace(/[:.]/g, '-')}`);
+      const progress = trainingProgress();
+      out.log(`training ${experiment} on the ${backend} backend; output in ${outDir}`);
+      const result = await runRecipe(recipe, { outDir, resume: o.resume as string | undefined, backend, onStep: progress.step, onEpoch: progress.epoch, onLog: out.log });
+      const record = { ...result, command: ['lowbit', ...process.argv.slice(2)].join(' ') };
+      if (o.result) {
+        await mkdir(dirname(o.result as string), { recursive: true });
+        await writeFile(o.result as string, JSON.stringify(record, null, 2) + '\n');
+      }
+      out.result(`best validation error ${percent(result.bestValError)} at epoch ${result.bestEpoch}; test error ${percent(result.testError)} `
+        + `(${result.epochs} epochs, ${result.wallSeconds.toFixed(0)} s). Checkpoints in ${outDir}`, record);
+    });
+}

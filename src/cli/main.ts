@@ -1,0 +1,25 @@
+import { Command, CommanderError } from 'commander';
+import { LowbitError } from '../errors/lowbit-error.js';
+import { evalCommand } from './commands/eval.js';
+import { summaryCommand } from './commands/summary.js';
+import { trainCommand } from './commands/train.js';
+
+/** The lowbit command line. Exit codes: 0 success, 1 failure, 2 bad usage. */
+export async function main(argv: string[]): Promise<number> {
+  const program = new Command('lowbit')
+    .description('Train and run quantized neural networks (1 to a few bits) with XNOR-popcount kernels')
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+  trainCommand(program);
+  evalCommand(program);
+  summaryCommand(program);
+  for (const c of program.commands) c.exitOverride();
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return 0;
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
+    if (e instanceof LowbitError) { process.stderr.write(`lowbit: ${e.message}\n`); return 1; }
+    throw e;
+  }
+}

@@ -1,0 +1,18 @@
+import { LowbitError } from '../errors/lowbit-error.js';
+import type { Module } from '../nn/module.js';
+import { mnistMlp, type MnistMlpOptions } from './mnist-mlp.js';
+
+type Builder = (opts: Record<string, unknown>) => Module;
+
+const builders = new Map<string, Builder>([
+  ['mnist-mlp', (o) => mnistMlp(o as MnistMlpOptions)],
+]);
+
+/** Build one of the paper's architectures by name with its options. @example buildModel('mnist-mlp', { width: 512 }) */
+export function buildModel(name: string, opts: Record<string, unknown> = {}): Module {
+  const build = builders.get(name);
+  if (!build) throw new LowbitError(`unknown model '${name}'; known: ${[...builders.keys()].join(', ')}`);
+  return build(opts);
+}
+
+export function modelNames(): string[] { return [...builders.keys()]; }

@@ -1,0 +1,55 @@
+import { LowbitError } from '../errors/lowbit-error.js';
+import { batchNorm } from '../ops/batch-norm.js';
+import { ones, zeros } from '../tensor/creation.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { Module, type LayerConfig } from './module.js';
+import type { Parameter } from './parameter.js';
+
+export interface BatchNormOptions {
+  /** Weight of the new batch in the running averages. Lasagne's 0.1 by default (QNN-SPEC §4.2). */
+  momentum?: number;
+  eps?: number;
+}
+
+/** Batch normalisation over the last axis: y = γ·(x - μ)·invStd + β. Training uses the batch's
+ *  statistics and folds them into running averages of the mean and of the *inverse* std (as
+ *  Lasagne does, QNN-SPEC §4.2); eval uses the running ones.
+ *  Shapes: x [..., features] → same. @example new BatchNorm(2048) */
+export class BatchNorm extends Module {
+  readonly gamma: Parameter;
+  readonly beta: Parameter;
+  readonly runningMean: Float32Array;
+  readonly runningInvStd: Float32Array;
+  readonly momentum: number;
+  readonly eps: number;
+
+  constructor(readonly features: number, opts: BatchNormOptions = {}) {
+    super();
+    if (!Number.isInteger(features) || features < 1) throw new LowbitError(`BatchNorm: features must be a positive integer, got ${features}`);
+    this.momentum = opts.momentum ?? 0.1;
+    this.eps = opts.eps ?? 1e-4;
+    if (!(this.momentum > 0 && this.momentum <= 1)) throw new LowbitError(`BatchNorm: momentum must be in (0, 1], got ${this.momentum}`);
+    if (!(this.eps > 0)) throw new LowbitError(`BatchNorm: eps must be > 0, got ${this.eps}`);
+    this.gamma = this.param('gamma', ones([features]));
+    this.beta = this.param('beta', zeros([features]));
+    this.runningMean = this.buffer('runningMean', new Float32Array(features));
+    this.runningInvStd = this.buffer('runningInvStd', new Float32Array(features).fill(1));
+  }
+
+  forward(x: Tensor): Tensor {
+    if (x.shape[x.rank - 1] !== this.features) throw new LowbitError(`BatchNorm(${this.features}): input's last dim must be ${this.features}, got [${x.shape}]`);
+    if (!this.training) {
+      return batchNorm(x, this.gamma, this.beta, { training: false, eps: this.eps, mean: this.runningMean, invStd: this.runningInvStd });
+    }
+    const mean = new Float32Array(this.features), invStd = new Float32Array(this.features);
+    const y = batchNorm(x, this.gamma, this.beta, { training: true, eps: this.eps, mean, invStd });
+    const m = this.momentum;
+    for (let c = 0; c < this.features; c++) {
+      this.runningMean[c] = (1 - m) * this.runningMean[c]! + m * mean[c]!;
+      this.runningInvStd[c] = (1 - m) * this.runningInvStd[c]! + m * invStd[c]!;
+    }
+    return y;
+  }
+
+  config(): LayerConfig { return { type: 'BatchNorm', features: this.features, momentum: this.momentum, eps: this.eps }; }
+}

@@ -1,0 +1,72 @@
+import { LowbitError } from '../errors/lowbit-error.js';
+import { add } from '../ops/arithmetic.js';
+import { binaryMatmulT } from '../ops/binary-matmul.js';
+import { matmulT } from '../ops/matmul.js';
+import type { Quantizer } from '../quant/quantizer.js';
+import { quantizer, type QuantizerSpec } from '../quant/registry.js';
+import { Random } from '../tensor/random.js';
+import { zeros } from '../tensor/creation.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { glorotCoefficient, uniformInit } from './init.js';
+import { Module, type LayerConfig } from './module.js';
+import type { Parameter } from './parameter.js';
+
+export interface QuantDenseOptions {
+  inputQuantizer?: QuantizerSpec;
+  kernelQuantizer?: QuantizerSpec;
+  /** A bias is redundant before batch norm (β absorbs it), so off by default (QNN-SPEC §2.4). */
+  bias?: boolean;
+  /** Learning-rate scale of the weights: 'glorot' = 1/sqrt(1.5/(in+out)) for quantized kernels
+   *  (QNN-SPEC §2.3), or a number. */
+  lrScale?: 'glorot' | number;
+  /** Seed for the weight init, U(-1, 1) for quantized kernels (paper, H = 1). */
+  seed?: number;
+}
+
+/** Dense layer with quantized input and weights: y = qIn(x)·qW(W)ᵀ (+ b), W latent float clipped
+ *  to [-1, 1] when quantized. When both quantizers are binary the product runs as XNOR-popcount.
+ *  Shapes: x [batch, inFeatures] → y [batch, outFeatures].
+ *  @example new QuantDense(784, 2048, { inputQuantizer: 'identity', kernelQuantizer: 'steSign' }) */
+export class QuantDense extends Module {
+  readonly weight: Parameter;
+  readonly bias: Parameter | null;
+  readonly inputQuantizer: Quantizer;
+  readonly kernelQuantizer: Quantizer;
+  private readonly lrScaleSpec: 'glorot' | number;
+
+  constructor(readonly inFeatures: number, readonly outFeatures: number, private readonly opts: QuantDenseOptions = {}) {
+    super();
+    for (const [what, v] of [['inFeatures', inFeatures], ['outFeatures', outFeatures]] as const) {
+      if (!Number.isInteger(v) || v < 1) throw new LowbitError(`QuantDense: ${what} must be a positive integer, got ${v}`);
+    }
+    this.inputQuantizer = quantizer(opts.inputQuantizer ?? 'identity');
+    this.kernelQuantizer = quantizer(opts.kernelQuantizer ?? 'steSign');
+    const quantized = this.kernelQuantizer.bits < 32;
+    const rng = new Random(opts.seed ?? 1);
+    // quantized kernels: latent U(-1,1) (QNN-SPEC §2.3); float ones: Glorot-uniform
+    const limit = quantized ? 1 : Math.sqrt(6 / (inFeatures + outFeatures));
+    this.weight = this.param('weight', uniformInit([outFeatures, inFeatures], limit, rng));
+    const scale = this.lrScaleSpec = opts.lrScale ?? (quantized ? 'glorot' : 1);
+    this.weight.lrScale = scale === 'glorot' ? 1 / glorotCoefficient(inFeatures, outFeatures) : scale;
+    if (quantized) this.weight.clip = 1;
+    this.bias = opts.bias ? this.param('bias', zeros([outFeatures])) : null;
+  }
+
+  forward(x: Tensor): Tensor {
+    if (x.rank !== 2 || x.shape[1] !== this.inFeatures) {
+      throw new LowbitError(`QuantDense(${this.inFeatures}→${this.outFeatures}): input must be [batch, ${this.inFeatures}], got [${x.shape}]`);
+    }
+    const ctx = { training: this.training, rng: this.rng };
+    const xq = this.inputQuantizer.apply(x, ctx), wq = this.kernelQuantizer.apply(this.weight, ctx);
+    const y = this.inputQuantizer.binary && this.kernelQuantizer.binary ? binaryMatmulT(xq, wq) : matmulT(xq, wq);
+    return this.bias ? add(y, this.bias) : y;
+  }
+
+  config(): LayerConfig {
+    return {
+      type: 'QuantDense', inFeatures: this.inFeatures, outFeatures: this.outFeatures,
+      inputQuantizer: this.inputQuantizer.config(), kernelQuantizer: this.kernelQuantizer.config(),
+      bias: this.bias !== null, lrScale: this.lrScaleSpec, seed: this.opts.seed ?? 1,
+    };
+  }
+}

@@ -1,0 +1,155 @@
+import { appendFile, mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { backward } from '../autograd/backward.js';
+import { batches, type PixelScale } from '../data/batches.js';
+import type { Dataset } from '../data/dataset.js';
+import { LowbitError } from '../errors/lowbit-error.js';
+import { lossByName, type LossName } from '../losses/loss.js';
+import type { Module } from '../nn/module.js';
+import { Adam } from '../optim/adam.js';
+import { exponentialDecay } from '../optim/lr-schedule.js';
+import { Random } from '../tensor/random.js';
+import { saveCheckpoint, type Checkpoint } from './checkpoint.js';
+import { argmaxRows, classificationError } from './evaluate.js';
+
+/** Everything that defines a training run besides the model; stored in every checkpoint so that
+ *  `--resume` continues with exactly the same settings. */
+export interface TrainConfig {
+  experiment: string;
+  epochs: number;
+  batchSize: number;
+  /** Adam's learning rate at epoch 0, decayed exponentially to lrEnd at the last epoch (QNN-SPEC §4.6). */
+  lr: number;
+  lrEnd: number;
+  seed: number;
+  loss: LossName;
+  scale: PixelScale;
+}
+
+export interface EpochMetrics {
+  epoch: number; lr: number; trainLoss: number; trainError: number; valError: number;
+  seconds: number; samplesPerSec: number;
+}
+
+export interface StepInfo { epoch: number; epochs: number; step: number; steps: number; loss: number; samplesPerSec: number; etaSeconds: number }
+
+export interface FitOptions {
+  /** Where checkpoints (best.ckpt, last.ckpt) and metrics.jsonl go; nothing is written without it. */
+  outDir?: string;
+  /** Continue from this checkpoint (a last.ckpt of the same run). */
+  resume?: Checkpoint;
+  onStep?: (s: StepInfo) => void;
+  onEpoch?: (m: EpochMetrics) => void;
+  /** Extra metadata stored in every checkpoint (the recipe, so that a run can be resumed). */
+  meta?: Record<string, unknown>;
+}
+
+export interface FitResult {
+  epochs: number; bestEpoch: number; bestValError: number; history: EpochMetrics[];
+  /** The weights of the best-validation epoch (model selection never looks at the test set). */
+  bestState: Map<string, Float32Array>;
+}
+
+export interface Splits { train: Dataset; validation: Dataset }
+
+/** Train a classifier with the paper's recipe: Adam with per-layer LR scale and clipping,
+ *  exponential LR decay, the chosen loss, seeded shuffling; validation error after each epoch;
+ *  checkpoints written atomically. */
+export async function fit(model: Module, data: Splits, config: TrainConfig, opts: FitOptions = {}): Promise<FitResult> {
+  checkConfig(config);
+  const loss = lossByName(config.loss);
+  const optimizer = new Adam(model.parameters(), { lr: config.lr });
+  const schedule = exponentialDecay(config.lr, config.lrEnd, config.epochs);
+  let rng = new Random(config.seed);
+  let history: EpochMetrics[] = [];
+  let best = { epoch: 0, valError: Infinity };
+  let bestState = new Map<string, Float32Array>();
+  if (opts.resume) {
+    ({ rng, history, best } = restore(opts.resume, model, optimizer, config));
+    bestState = copyState(model.stateDict()); // replaced below when a better epoch comes
+    const b = opts.resume.meta.bestState as boolean | undefined;
+    if (b) for (const [k, v] of opts.resume.tensors) if (k.startsWith('best.')) bestState.set(k.slice(5), Float32Array.from(v));
+  }
+  model.useRandom(rng);
+  if (opts.outDir) await mkdir(opts.outDir, { recursive: true });
+
+  const steps = config.batchSize > data.train.count ? 1 : Math.floor(data.train.count / config.batchSize);
+  for (let epoch = history.length; epoch < config.epochs; epoch++) {
+    optimizer.lr = schedule(epoch);
+    model.train();
+    const start = performance.now();
+    let lossSum = 0, wrong = 0, seen = 0, step = 0;
+    for (const b of batches(data.train, { batchSize: config.batchSize, rng, scale: config.scale, dropLast: data.train.count >= config.batchSize })) {
+      const scores = model.forward(b.x);
+      const l = loss(scores, b.labels);
+      backward(l);
+      optimizer.step();
+      const pred = argmaxRows(scores);
+      for (let i = 0; i < pred.length; i++) if (pred[i] !== b.labels[i]) wrong++;
+      lossSum += l.data[0]! * b.labels.length; seen += b.labels.length; step++;
+      const elapsed = (performance.now() - start) / 1000;
+      opts.onStep?.({ epoch: epoch + 1, epochs: config.epochs, step, steps, loss: l.data[0]!, samplesPerSec: seen / elapsed, etaSeconds: (elapsed / step) * (steps - step) });
+    }
+    const seconds = (performance.now() - start) / 1000;
+    const valError = classificationError(model, data.validation, config.scale);
+    const metrics: EpochMetrics = { epoch: epoch + 1, lr: optimizer.lr, trainLoss: lossSum / seen, trainError: wrong / seen, valError, seconds, samplesPerSec: seen / seconds };
+    history.push(metrics);
+    const improved = valError < best.valError;
+    if (improved) { best = { epoch: epoch + 1, valError }; bestState = copyState(model.stateDict()); }
+    if (opts.outDir) {
+      const ckpt = (withBest: boolean): Checkpoint => snapshot(model, optimizer, rng, config, history, best, withBest ? bestState : null, opts.meta);
+      if (improved) await saveCheckpoint(join(opts.outDir, 'best.ckpt'), ckpt(false));
+      await saveCheckpoint(join(opts.outDir, 'last.ckpt'), ckpt(true));
+      await appendFile(join(opts.outDir, 'metrics.jsonl'), JSON.stringify(metrics) + '\n');
+    }
+    opts.onEpoch?.(metrics);
+  }
+  return { epochs: config.epochs, bestEpoch: best.epoch, bestValError: best.valError, history, bestState };
+}
+
+function checkConfig(c: TrainConfig): void {
+  for (const k of ['epochs', 'batchSize'] as const) {
+    if (!Number.isInteger(c[k]) || c[k] < 1) throw new LowbitError(`train: ${k} must be a positive integer, got ${c[k]}`);
+  }
+  if (!Number.isInteger(c.seed)) throw new LowbitError(`train: seed must be an integer, got ${c.seed}`);
+}
+
+function copyState(state: Map<string, Float32Array>): Map<string, Float32Array> {
+  return new Map([...state].map(([k, v]) => [k, Float32Array.from(v)]));
+}
+
+/** The checkpoint of the run as it stands: model, optimizer slots, random state, history, and
+ *  (in last.ckpt) the best weights so far, so that a resumed run still reports the right model. */
+function snapshot(model: Module, optimizer: Adam, rng: Random, config: TrainConfig, history: EpochMetrics[],
+  best: { epoch: number; valError: number }, bestState: Map<string, Float32Array> | null, extra: Record<string, unknown> = {}): Checkpoint {
+  const tensors = new Map<string, Float32Array>();
+  for (const [k, v] of model.stateDict()) tensors.set(`model.${k}`, v);
+  const o = optimizer.state();
+  o.slots.forEach((slots, i) => slots.forEach((s, j) => tensors.set(`optim.${i}.${j}`, s)));
+  if (bestState) for (const [k, v] of bestState) tensors.set(`best.${k}`, v);
+  return {
+    meta: {
+      ...extra, format: 'lowbit-checkpoint', experiment: config.experiment, config, model: model.config(),
+      epoch: history.length, history, best, rng: rng.state(), optimizer: { step: o.step, lr: o.lr, slots: o.slots.length ? o.slots[0]!.length : 0 },
+      bestState: bestState !== null,
+    },
+    tensors,
+  };
+}
+
+function restore(ckpt: Checkpoint, model: Module, optimizer: Adam, config: TrainConfig) {
+  const meta = ckpt.meta as { epoch?: number; history?: EpochMetrics[]; best?: { epoch: number; valError: number }; rng?: number[]; optimizer?: { step: number; lr: number; slots: number } };
+  if (!meta.history || !meta.rng || !meta.optimizer || !meta.best) throw new LowbitError('resume: the checkpoint lacks training state (resume from last.ckpt)');
+  if (meta.history.length > config.epochs) throw new LowbitError(`resume: the checkpoint has ${meta.history.length} epochs, more than the run's ${config.epochs}`);
+  const state = new Map<string, Float32Array>();
+  for (const [k, v] of ckpt.tensors) if (k.startsWith('model.')) state.set(k.slice(6), v);
+  model.loadStateDict(state, 'resume');
+  const params = model.parameters();
+  const slots = meta.optimizer.slots === 0 ? [] : params.map((_, i) => [0, 1].map((j) => {
+    const s = ckpt.tensors.get(`optim.${i}.${j}`);
+    if (!s) throw new LowbitError(`resume: optimizer slot ${i}.${j} is missing`);
+    return Float32Array.from(s);
+  }));
+  optimizer.loadState({ step: meta.optimizer.step, lr: meta.optimizer.lr, slots });
+  return { rng: Random.fromState(meta.rng), history: meta.history, best: { epoch: meta.best.epoch, valError: meta.best.valError ?? Infinity } };
+}

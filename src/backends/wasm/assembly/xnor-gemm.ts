@@ -1,0 +1,114 @@
+// Binary GEMM on packed rows, WebAssembly SIMD: C[i,j] = k - 2·popcount(A_i XOR B_j) for the
+// columns j0 <= j < j1 (a thread's share: splitting columns is what helps a batch-1 layer).
+// Layout as in kernels.ts: a is m rows, b is n rows, each ceil(k/32) u32 words, tail bits 0.
+
+// Columns of B per cache block: its rows are reused by every row pair of A, so keep ~16 KiB of
+// them hot in L1 (half of Zen 3's 32 KiB; the A pair and the stream of C need the rest).
+const B_BLOCK_BYTES: usize = 16384;
+// i8x16 lanes count at most 8 set bits per v128; 31 adds keep a lane <= 248, below u8 overflow.
+const FLUSH_EVERY: i32 = 31;
+
+export function xnorGemm(a: usize, b: usize, c: usize, m: i32, n: i32, k: i32, j0: i32, j1: i32): void {
+  const words = (k + 31) >>> 5;
+  const rowBytes = <usize>words << 2;
+  const nb = max<i32>(4, <i32>(B_BLOCK_BYTES / max<usize>(rowBytes, 1)) & ~3);
+  for (let jb = j0; jb < j1; jb += nb) {
+    const je = min(jb + nb, j1);
+    let i = 0;
+    for (; i + 2 <= m; i += 2) {
+      for (let j = jb; j < je; j += 4) micro2x4(a + <usize>i * rowBytes, b, c, i, j, je, n, k, words);
+    }
+    if (i < m) for (let j = jb; j < je; j += 4) micro1x4(a + <usize>i * rowBytes, b, c, i, j, je, n, k, words);
+  }
+}
+
+// 2 rows of A × 4 rows of B per pass over k: each loaded v128 of B serves two rows of A and each
+// v128 of A four rows of B, so loads are 6 per 8 XOR+popcounts. Missing columns (j+q >= je) reuse
+// a valid row and are simply not stored.
+// @ts-ignore: decorator
+@inline function micro2x4(a0: usize, b: usize, c: usize, i: i32, j: i32, je: i32, n: i32, k: i32, words: i32): void {
+  const rowBytes = <usize>words << 2;
+  const a1 = a0 + rowBytes;
+  const b0 = b + <usize>j * rowBytes;
+  const b1 = j + 1 < je ? b0 + rowBytes : b0;
+  const b2 = j + 2 < je ? b1 + rowBytes : b1;
+  const b3 = j + 3 < je ? b2 + rowBytes : b2;
+  const vecs = words >>> 2;
+  let t00 = 0, t01 = 0, t02 = 0, t03 = 0, t10 = 0, t11 = 0, t12 = 0, t13 = 0;
+  for (let w0 = 0; w0 < vecs; w0 += FLUSH_EVERY) {
+    const wEnd = min(w0 + FLUSH_EVERY, vecs);
+    let s00 = i8x16.splat(0), s01 = s00, s02 = s00, s03 = s00, s10 = s00, s11 = s00, s12 = s00, s13 = s00;
+    for (let w = w0; w < wEnd; w++) {
+      const o = <usize>w << 4;
+      const x0 = v128.load(a0 + o), x1 = v128.load(a1 + o);
+      const y0 = v128.load(b0 + o), y1 = v128.load(b1 + o), y2 = v128.load(b2 + o), y3 = v128.load(b3 + o);
+      s00 = i8x16.add(s00, i8x16.popcnt(v128.xor(x0, y0)));
+      s01 = i8x16.add(s01, i8x16.popcnt(v128.xor(x0, y1)));
+      s02 = i8x16.add(s02, i8x16.popcnt(v128.xor(x0, y2)));
+      s03 = i8x16.add(s03, i8x16.popcnt(v128.xor(x0, y3)));
+      s10 = i8x16.add(s10, i8x16.popcnt(v128.xor(x1, y0)));
+      s11 = i8x16.add(s11, i8x16.popcnt(v128.xor(x1, y1)));
+      s12 = i8x16.add(s12, i8x16.popcnt(v128.xor(x1, y2)));
+      s13 = i8x16.add(s13, i8x16.popcnt(v128.xor(x1, y3)));
+    }
+    t00 += byteSum(s00); t01 += byteSum(s01); t02 += byteSum(s02); t03 += byteSum(s03);
+    t10 += byteSum(s10); t11 += byteSum(s11); t12 += byteSum(s12); t13 += byteSum(s13);
+  }
+  // the last words % 4 words: scalar popcount (x86 POPCNT under V8)
+  for (let w = vecs << 2; w < words; w++) {
+    const o = <usize>w << 2;
+    const x0 = load<u32>(a0 + o), x1 = load<u32>(a1 + o);
+    const y0 = load<u32>(b0 + o), y1 = load<u32>(b1 + o), y2 = load<u32>(b2 + o), y3 = load<u32>(b3 + o);
+    t00 += popcnt(x0 ^ y0); t01 += popcnt(x0 ^ y1); t02 += popcnt(x0 ^ y2); t03 += popcnt(x0 ^ y3);
+    t10 += popcnt(x1 ^ y0); t11 += popcnt(x1 ^ y1); t12 += popcnt(x1 ^ y2); t13 += popcnt(x1 ^ y3);
+  }
+  store4(c + ((<usize>i * n + j) << 2), je - j, k, t00, t01, t02, t03);
+  store4(c + ((<usize>(i + 1) * n + j) << 2), je - j, k, t10, t11, t12, t13);
+}
+
+// The odd last row of A (and the whole of a batch-1 product): 1 × 4.
+// @ts-ignore: decorator
+@inline function micro1x4(a0: usize, b: usize, c: usize, i: i32, j: i32, je: i32, n: i32, k: i32, words: i32): void {
+  const rowBytes = <usize>words << 2;
+  const b0 = b + <usize>j * rowBytes;
+  const b1 = j + 1 < je ? b0 + rowBytes : b0;
+  const b2 = j + 2 < je ? b1 + rowBytes : b1;
+  const b3 = j + 3 < je ? b2 + rowBytes : b2;
+  const vecs = words >>> 2;
+  let t0 = 0, t1 = 0, t2 = 0, t3 = 0;
+  for (let w0 = 0; w0 < vecs; w0 += FLUSH_EVERY) {
+    const wEnd = min(w0 + FLUSH_EVERY, vecs);
+    let s0 = i8x16.splat(0), s1 = s0, s2 = s0, s3 = s0;
+    for (let w = w0; w < wEnd; w++) {
+      const o = <usize>w << 4;
+      const x = v128.load(a0 + o);
+      s0 = i8x16.add(s0, i8x16.popcnt(v128.xor(x, v128.load(b0 + o))));
+      s1 = i8x16.add(s1, i8x16.popcnt(v128.xor(x, v128.load(b1 + o))));
+      s2 = i8x16.add(s2, i8x16.popcnt(v128.xor(x, v128.load(b2 + o))));
+      s3 = i8x16.add(s3, i8x16.popcnt(v128.xor(x, v128.load(b3 + o))));
+    }
+    t0 += byteSum(s0); t1 += byteSum(s1); t2 += byteSum(s2); t3 += byteSum(s3);
+  }
+  for (let w = vecs << 2; w < words; w++) {
+    const o = <usize>w << 2;
+    const x = load<u32>(a0 + o);
+    t0 += popcnt(x ^ load<u32>(b0 + o)); t1 += popcnt(x ^ load<u32>(b1 + o));
+    t2 += popcnt(x ^ load<u32>(b2 + o)); t3 += popcnt(x ^ load<u32>(b3 + o));
+  }
+  store4(c + ((<usize>i * n + j) << 2), je - j, k, t0, t1, t2, t3);
+}
+
+// @ts-ignore: decorator
+@inline function byteSum(v: v128): i32 {
+  const w = i32x4.extadd_pairwise_i16x8_u(i16x8.extadd_pairwise_i8x16_u(v));
+  return i32x4.extract_lane(w, 0) + i32x4.extract_lane(w, 1) + i32x4.extract_lane(w, 2) + i32x4.extract_lane(w, 3);
+}
+
+// Store the first `count` (1..4) of four outputs, differ counts turned into dot products.
+// @ts-ignore: decorator
+@inline function store4(p: usize, count: i32, k: i32, d0: i32, d1: i32, d2: i32, d3: i32): void {
+  store<i32>(p, k - 2 * d0);
+  if (count > 1) store<i32>(p, k - 2 * d1, 4);
+  if (count > 2) store<i32>(p, k - 2 * d2, 8);
+  if (count > 3) store<i32>(p, k - 2 * d3, 12);
+}

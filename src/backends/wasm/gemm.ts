@@ -1,0 +1,42 @@
+import type { Kernels } from '../kernels.js';
+import type { WasmRuntime } from './wasm-runtime.js';
+
+/** Must match assembly/gemm.ts. */
+const TRANS_A = 1, TRANS_B = 2, ACCUMULATE = 4, SIGN_B = 8;
+/** Column chunks per thread are multiples of the micro-kernel's 8 columns. */
+const NR = 8;
+/** Below this many multiply-adds a product is not worth waking a thread. */
+const MIN_PARALLEL_MACS = 1 << 18;
+
+/** Float GEMM (Kernels.gemm) in wasm SIMD (assembly/gemm.ts), columns of C split across threads. */
+export function makeGemm(rt: WasmRuntime): Kernels['gemm'] {
+  return (a, b, c, m, n, k, transA, transB, accumulate) => {
+    const flags = (transA ? TRANS_A : 0) | (transB ? TRANS_B : 0) | (accumulate ? ACCUMULATE : 0);
+    run(rt, a, m * k, b, k * n, false, c, m, n, k, flags);
+  };
+}
+
+/** gemmSignB (Kernels.gemmSignB): the same kernel, with B's panel packer expanding the sign bits
+ *  to ±1.0 (measured faster than a sign-mask XOR variant would need to be to pay for its own
+ *  micro-kernel: the expansion is O(k·n) against the O(m·n·k) product). */
+export function makeGemmSignB(rt: WasmRuntime): Kernels['gemmSignB'] {
+  return (a, s, c, m, n, k, accumulate) => {
+    run(rt, a, m * k, s, n * Math.ceil(k / 32), true, c, m, n, k, SIGN_B | (accumulate ? ACCUMULATE : 0));
+  };
+}
+
+function run(rt: WasmRuntime, a: Float32Array, aLength: number, b: Float32Array | Uint32Array, bLength: number,
+  bIsBits: boolean, c: Float32Array, m: number, n: number, k: number, flags: number): void {
+  if (m === 0 || n === 0) return;
+  const { arena, pool } = rt;
+  arena.reset();
+  const pa = arena.putF32(a, aLength);
+  const pb = bIsBits ? arena.putU32(b as Uint32Array, bLength) : arena.putF32(b as Float32Array, bLength);
+  const pc = (flags & ACCUMULATE) ? arena.putF32(c, m * n) : arena.alloc(m * n * 4);
+  const maxThreads = m * n * k < MIN_PARALLEL_MACS ? 1 : pool.threads;
+  const scratchBytes = Number(rt.exports['gemmScratchBytes']!());
+  const scratch = arena.alloc(scratchBytes * maxThreads);
+  // per-thread scratch: the kernel is given the block of thread 0 plus its index times the size
+  pool.parallel('gemm', [pa, pb, pc, m, n, k, flags, scratch, scratchBytes], n, NR, maxThreads);
+  arena.getF32(pc, c, m * n);
+}

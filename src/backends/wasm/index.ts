@@ -1,0 +1,50 @@
+import type { Kernels } from '../kernels.js';
+import { referenceKernels } from '../reference/index.js';
+import { makeGemm, makeGemmSignB } from './gemm.js';
+import { makePackCols, makePackRows } from './pack.js';
+import type { Platform } from './platform.js';
+import { createRuntime } from './wasm-runtime.js';
+import { makeXnorGemm } from './xnor-gemm.js';
+
+/** The wasm backend's kernels, plus its thread setting. */
+export interface WasmKernels extends Kernels {
+  /** Use n threads (the calling thread included); resolves when they are up. Results do not
+   *  depend on n. @example await (await loadWasmKernels()).setThreads(2) */
+  setThreads(n: number): Promise<void>;
+  /** Threads a kernel call may use now. */
+  readonly threads: number;
+  /** false when shared memory is unavailable: one thread only. */
+  readonly shared: boolean;
+  /** Stop the worker threads (they never hold the process open anyway). */
+  close(): void;
+}
+
+let loading: Promise<WasmKernels> | undefined;
+
+/** Load the wasm backend once per process (later calls return the same kernels). Node by
+ *  default; a browser build passes its own platform. */
+export function loadWasmKernels(platform?: Platform): Promise<WasmKernels> {
+  loading ??= create(platform);
+  return loading;
+}
+
+async function create(platform?: Platform): Promise<WasmKernels> {
+  const host = platform ?? (await import('./platform-node.js')).nodePlatform;
+  const rt = await createRuntime(host);
+  await rt.pool.resize(rt.shared ? host.defaultThreads() : 1);
+  return {
+    // kernels left to the reference: copying into wasm memory would cost more than the loop
+    // (or they are rare: broadcasts, reductions, losses over a batch of logits)
+    ...referenceKernels,
+    name: 'wasm',
+    xnorGemm: makeXnorGemm(rt),
+    gemm: makeGemm(rt),
+    gemmSignB: makeGemmSignB(rt),
+    packRows: makePackRows(rt),
+    packCols: makePackCols(rt),
+    setThreads: (n) => rt.pool.resize(n),
+    get threads() { return rt.pool.threads; },
+    shared: rt.shared,
+    close: () => rt.pool.close(),
+  };
+}

@@ -1,0 +1,21 @@
+/** The wasm exports a worker thread may be asked to run, by index: the control block carries
+ *  the index, not the name. Each takes at most JOB_ARGS i32 arguments (pointers fit: the memory
+ *  is at most 4 GiB, and an address >= 2^31 wraps to the same i32 bits). */
+export const JOBS = ['xnorGemm', 'gemm'] as const;
+export type JobName = typeof JOBS[number];
+
+/** Job index that tells a worker to leave its loop. */
+export const STOP_JOB = -1;
+
+/** Control block: one 128-byte slot per thread (own cache lines, so threads do not false-share).
+ *  Fields are i32 indices inside a slot. */
+export const SLOT_INTS = 32;
+export const SEQ = 0;      // bumped by the main thread to post a job
+export const DONE = 1;     // set to SEQ by the worker when the job is finished
+export const JOB = 2;      // index into JOBS, or STOP_JOB
+export const FAILED = 3;   // 1 when the last job threw (a trap): the main thread reports it
+export const READY = 4;    // 1 once the worker has instantiated the module
+export const ARGS = 5;     // JOB_ARGS arguments follow
+export const JOB_ARGS = SLOT_INTS - ARGS;
+export const MAX_THREADS = 64;
+export const CONTROL_BYTES = MAX_THREADS * SLOT_INTS * 4;

@@ -1,0 +1,31 @@
+import { readFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { LowbitError } from '../../errors/lowbit-error.js';
+import type { Platform, WorkerInit } from './platform.js';
+
+/** More threads than this rarely help a memory-bound layer and cost a wake-up each. */
+const MAX_DEFAULT_THREADS = 8;
+
+/** Node: the .wasm from the package's build/ folder, worker_threads, os.availableParallelism. */
+export const nodePlatform: Platform = {
+  canBlock: true,
+  // this file runs from dist/src/backends/wasm/, the build output sits in the package root
+  loadWasm: (file) => readFile(new URL(`../../../../build/${file}`, import.meta.url)),
+  spawnWorker(init: WorkerInit) {
+    const worker = new Worker(new URL('./worker-node.js', import.meta.url), { workerData: init });
+    worker.unref(); // an idle pool must not keep the process (or `node --test`) alive
+    return { terminate: () => { void worker.terminate(); } };
+  },
+  defaultThreads() {
+    const env = process.env['LOWBIT_THREADS'];
+    if (env !== undefined && env !== '') {
+      const n = Number(env);
+      if (!Number.isInteger(n) || n < 1) {
+        throw new LowbitError(`LOWBIT_THREADS='${env}' is not a thread count; set a whole number >= 1 or unset it`);
+      }
+      return n;
+    }
+    return Math.min(availableParallelism(), MAX_DEFAULT_THREADS);
+  },
+};

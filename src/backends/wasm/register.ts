@@ -1,0 +1,5 @@
+import { registerBackend } from '../registry.js';
+import { loadWasmKernels } from './index.js';
+
+// Importing this module makes `useBackend('wasm')` available.
+registerBackend('wasm', () => loadWasmKernels());

@@ -1,0 +1,102 @@
+import { LowbitError } from '../../errors/lowbit-error.js';
+import { ARGS, DONE, FAILED, JOB, JOBS, JOB_ARGS, MAX_THREADS, READY, SEQ, SLOT_INTS, STOP_JOB } from './jobs.js';
+import type { JobName } from './jobs.js';
+import type { Platform, WorkerHandle } from './platform.js';
+
+type Job = (...args: number[]) => unknown;
+
+/** Spins before sleeping: back-to-back kernels (a training step) re-post within microseconds,
+ *  and a futex wake costs tens of them. */
+const SPIN = 4000;
+
+/** Worker threads over the shared wasm memory, and the main thread as thread 0. A parallel call
+ *  splits an output range into contiguous chunks, posts chunks 1.. to workers through the control
+ *  block, runs chunk 0 itself and waits for the others. Chunks are cut the same way for the same
+ *  thread count, and every kernel computes each output in one fixed order, so results do not
+ *  depend on the split. */
+export class ThreadPool {
+  private readonly workers: WorkerHandle[] = [];
+  private readonly control: Int32Array;
+  private wanted = 1;
+
+  constructor(private readonly platform: Platform, private readonly module: WebAssembly.Module,
+    private readonly memory: WebAssembly.Memory, private readonly controlOffset: number,
+    private readonly exports: Record<string, Job>) {
+    this.control = new Int32Array(memory.buffer, controlOffset, MAX_THREADS * SLOT_INTS);
+  }
+
+  /** Threads a call may use now: the main thread plus the workers that are up. */
+  get threads(): number {
+    let n = 1;
+    while (n < this.wanted && Atomics.load(this.control, n * SLOT_INTS + READY) === 1) n++;
+    return n;
+  }
+
+  /** Use n threads (main included). Resolves when the new workers are up. */
+  async resize(n: number): Promise<void> {
+    if (!Number.isInteger(n) || n < 1) throw new LowbitError(`wasm backend: setThreads(${n}): need a whole number >= 1`);
+    if (!this.platform.canBlock) n = 1; // a browser main thread may not Atomics.wait: no workers
+    n = Math.min(n, MAX_THREADS);
+    while (this.workers.length > n - 1) this.stop(this.workers.length);
+    while (this.workers.length < n - 1) {
+      const slot = this.workers.length + 1;
+      Atomics.store(this.control, slot * SLOT_INTS + READY, 0);
+      this.workers.push(this.platform.spawnWorker({ module: this.module, memory: this.memory,
+        controlOffset: this.controlOffset, slot }));
+    }
+    this.wanted = n;
+    for (let slot = 1; slot < n; slot++) {
+      while (Atomics.load(this.control, slot * SLOT_INTS + READY) !== 1) await new Promise((r) => setTimeout(r, 1));
+    }
+  }
+
+  /** Run job over [0, total): chunk boundaries are multiples of `align`; `args` come first, then
+   *  the chunk's [lo, hi) and the thread's index (for per-thread scratch). At most `maxThreads` threads (small jobs are not worth a wake-up). */
+  parallel(job: JobName, args: readonly number[], total: number, align: number, maxThreads: number): void {
+    const units = Math.ceil(total / align);
+    const threads = Math.max(1, Math.min(this.threads, units, maxThreads));
+    const fn = this.exports[job]!;
+    if (threads === 1) { fn(...args, 0, total, 0); return; }
+    if (args.length + 3 > JOB_ARGS) throw new LowbitError(`wasm backend: job ${job} has too many arguments`);
+    const per = Math.ceil(units / threads) * align;
+    const posted: number[] = [];
+    for (let t = 1; t < threads; t++) {
+      const lo = Math.min(total, t * per), hi = Math.min(total, (t + 1) * per);
+      if (lo >= hi) break;
+      const base = t * SLOT_INTS;
+      for (let i = 0; i < args.length; i++) this.control[base + ARGS + i] = args[i]!;
+      this.control[base + ARGS + args.length] = lo;
+      this.control[base + ARGS + args.length + 1] = hi;
+      this.control[base + ARGS + args.length + 2] = t;
+      this.control[base + JOB] = JOBS.indexOf(job);
+      const seq = (this.control[base + SEQ]! + 1) | 0;
+      Atomics.store(this.control, base + SEQ, seq);
+      Atomics.notify(this.control, base + SEQ);
+      posted.push(t, seq);
+    }
+    fn(...args, 0, Math.min(total, per), 0);
+    for (let i = 0; i < posted.length; i += 2) this.await(posted[i]!, posted[i + 1]!, job);
+  }
+
+  /** Stop every worker (the pool can be resized again afterwards). */
+  close(): void { while (this.workers.length > 0) this.stop(this.workers.length); this.wanted = 1; }
+
+  private await(slot: number, seq: number, job: JobName): void {
+    const at = slot * SLOT_INTS + DONE;
+    for (let spin = 0; Atomics.load(this.control, at) !== seq; spin++) {
+      if (spin >= SPIN) Atomics.wait(this.control, at, Atomics.load(this.control, at), 100);
+    }
+    if (this.control[slot * SLOT_INTS + FAILED] === 1) {
+      throw new LowbitError(`wasm backend: worker thread ${slot} trapped running ${job} (out-of-bounds sizes?)`);
+    }
+  }
+
+  private stop(slot: number): void {
+    const base = slot * SLOT_INTS;
+    this.control[base + JOB] = STOP_JOB;
+    Atomics.add(this.control, base + SEQ, 1);
+    Atomics.notify(this.control, base + SEQ);
+    Atomics.store(this.control, base + READY, 0);
+    this.workers.pop()!.terminate();
+  }
+}

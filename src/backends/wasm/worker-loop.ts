@@ -1,0 +1,38 @@
+import { ARGS, DONE, FAILED, JOB, JOBS, JOB_ARGS, READY, SEQ, SLOT_INTS, STOP_JOB } from './jobs.js';
+
+type Job = (...args: number[]) => void;
+
+/** The body of every worker thread, whatever the platform: instantiate the module on the shared
+ *  memory, then run posted jobs until told to stop. Blocking in Atomics.wait is what lets the
+ *  main thread wake us in microseconds instead of a message round trip through the event loop. */
+export async function workerLoop(module: WebAssembly.Module, memory: WebAssembly.Memory,
+  controlOffset: number, slot: number): Promise<void> {
+  const instance = await WebAssembly.instantiate(module, { env: { memory, abort: trap } });
+  const exports = instance.exports as unknown as Record<string, Job>;
+  const jobs = JOBS.map((name) => exports[name]!);
+  // the control block sits below the arena, so this view stays valid when the memory grows
+  const control = new Int32Array(memory.buffer, controlOffset);
+  const base = slot * SLOT_INTS;
+  const args = new Array<number>(JOB_ARGS).fill(0);
+  let seen = Atomics.load(control, base + SEQ);
+  Atomics.store(control, base + READY, 1);
+  for (;;) {
+    Atomics.wait(control, base + SEQ, seen);
+    const seq = Atomics.load(control, base + SEQ);
+    if (seq === seen) continue;
+    seen = seq;
+    const id = control[base + JOB]!;
+    if (id === STOP_JOB) break;
+    try {
+      for (let i = 0; i < JOB_ARGS; i++) args[i] = control[base + ARGS + i]!;
+      jobs[id]!(...args); // extra arguments are ignored by a wasm export
+      control[base + FAILED] = 0;
+    } catch {
+      control[base + FAILED] = 1;
+    }
+    Atomics.store(control, base + DONE, seq);
+    Atomics.notify(control, base + DONE);
+  }
+}
+
+function trap(): never { throw new Error('wasm abort'); }

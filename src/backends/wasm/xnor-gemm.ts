@@ -1,0 +1,22 @@
+import type { Kernels } from '../kernels.js';
+import type { WasmRuntime } from './wasm-runtime.js';
+
+/** Below this many word-XORs a product takes microseconds: not worth waking a thread. */
+const MIN_PARALLEL_WORDS = 1 << 16;
+
+/** Binary GEMM (Kernels.xnorGemm) in wasm SIMD (assembly/xnor-gemm.ts), columns of C split
+ *  across threads. The packed operands are small (k/32 words a row), so the copies are cheap. */
+export function makeXnorGemm(rt: WasmRuntime): Kernels['xnorGemm'] {
+  return (a, b, c, m, n, k) => {
+    if (m === 0 || n === 0) return;
+    const words = Math.ceil(k / 32);
+    const { arena } = rt;
+    arena.reset();
+    const pa = arena.putU32(a, m * words);
+    const pb = arena.putU32(b, n * words);
+    const pc = arena.alloc(m * n * 4);
+    const work = m * n * Math.max(words, 1);
+    rt.pool.parallel('xnorGemm', [pa, pb, pc, m, n, k], n, 4, work < MIN_PARALLEL_WORDS ? 1 : Infinity);
+    arena.getI32(pc, c, m * n);
+  };
+}

@@ -131,22 +131,44 @@ function packBBlock(b: usize, dst: usize, n: i32, k: i32, flags: i32, pc: i32, k
       }
       continue;
     }
+    if (flags & SIGN_B) { packSignPanel(b, panel, words, pc, kc, jc + jr, nr); continue; }
     for (let cc = 0; cc < NR; cc++) {
       const j = jc + jr + cc;
       if (cc >= nr) { for (let p = 0; p < kc; p++) store<f32>(panel + (<usize>(p * NR + cc) << 2), 0); continue; }
-      if (flags & SIGN_B) {
-        const row = b + (<usize>j * words << 2);
-        for (let p = 0; p < kc; p++) {
-          const q = pc + p;
-          const bit = (load<u32>(row + (<usize>(q >>> 5) << 2)) >>> (q & 31)) & 1;
-          store<f32>(panel + (<usize>(p * NR + cc) << 2), bit ? -1.0 : 1.0);
-        }
-      } else if (flags & TRANS_B) { // B stored [n, k]: column j is row j
+      if (flags & TRANS_B) { // B stored [n, k]: column j is row j
         const row = b + ((<usize>j * k + pc) << 2);
         for (let p = 0; p < kc; p++) store<f32>(panel + (<usize>(p * NR + cc) << 2), load<f32>(row + (<usize>p << 2)));
       } else {
         for (let p = 0; p < kc; p++) store<f32>(panel + (<usize>(p * NR + cc) << 2), load<f32>(b + ((<usize>(pc + p) * n + j) << 2)));
       }
+    }
+  }
+}
+
+// One NR-column panel of a ±1 matrix packed by column: the words of 8 columns side by side in two
+// v128, and each bit q moved to the float sign bit of 1.0 (shift right q, then left 31), 8 floats
+// per 4 ops. Columns past nr read as +1 and are discarded with the edge tile. pc is a multiple
+// of 32 (KC is), so a block starts on a word.
+function packSignPanel(s: usize, panel: usize, words: i32, pc: i32, kc: i32, j: i32, nr: i32): void {
+  const one = f32x4.splat(1.0);
+  const stride = <usize>words << 2;
+  for (let p = 0; p < kc; p += 32) {
+    const at = s + <usize>j * stride + (<usize>((pc + p) >>> 5) << 2);
+    let lo = i32x4.splat(0), hi = lo;
+    lo = i32x4.replace_lane(lo, 0, load<i32>(at));
+    if (nr > 1) lo = i32x4.replace_lane(lo, 1, load<i32>(at + stride));
+    if (nr > 2) lo = i32x4.replace_lane(lo, 2, load<i32>(at + 2 * stride));
+    if (nr > 3) lo = i32x4.replace_lane(lo, 3, load<i32>(at + 3 * stride));
+    if (nr > 4) hi = i32x4.replace_lane(hi, 0, load<i32>(at + 4 * stride));
+    if (nr > 5) hi = i32x4.replace_lane(hi, 1, load<i32>(at + 5 * stride));
+    if (nr > 6) hi = i32x4.replace_lane(hi, 2, load<i32>(at + 6 * stride));
+    if (nr > 7) hi = i32x4.replace_lane(hi, 3, load<i32>(at + 7 * stride));
+    const depth = min(32, kc - p);
+    let dst = panel + (<usize>(p * NR) << 2);
+    for (let q = 0; q < depth; q++) {
+      v128.store(dst, v128.or(i32x4.shl(i32x4.shr_u(lo, q), 31), one));
+      v128.store(dst, v128.or(i32x4.shl(i32x4.shr_u(hi, q), 31), one), 16);
+      dst += NR * 4;
     }
   }
 }

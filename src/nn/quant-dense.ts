@@ -1,6 +1,6 @@
 import { LowbitError } from '../errors/lowbit-error.js';
 import { add } from '../ops/arithmetic.js';
-import { binaryMatmulT } from '../ops/binary-matmul.js';
+import { binaryMatmulSteT, binaryMatmulT } from '../ops/binary-matmul.js';
 import { matmulT } from '../ops/matmul.js';
 import type { Quantizer } from '../quant/quantizer.js';
 import { quantizer, type QuantizerSpec } from '../quant/registry.js';
@@ -57,8 +57,14 @@ export class QuantDense extends Module {
       throw new LowbitError(`QuantDense(${this.inFeatures}→${this.outFeatures}): input must be [batch, ${this.inFeatures}], got [${x.shape}]`);
     }
     const ctx = { training: this.training, rng: this.rng };
-    const xq = this.inputQuantizer.apply(x, ctx), wq = this.kernelQuantizer.apply(this.weight, ctx);
-    const y = this.inputQuantizer.binary && this.kernelQuantizer.binary ? binaryMatmulT(xq, wq) : matmulT(xq, wq);
+    const xq = this.inputQuantizer.apply(x, ctx);
+    const k = this.kernelQuantizer.config();
+    let y: Tensor;
+    if (this.inputQuantizer.binary && k.name === 'steSign') y = binaryMatmulSteT(xq, this.weight, k.clip as number); // sign fused into the product
+    else {
+      const wq = this.kernelQuantizer.apply(this.weight, ctx);
+      y = this.inputQuantizer.binary && this.kernelQuantizer.binary ? binaryMatmulT(xq, wq) : matmulT(xq, wq);
+    }
     return this.bias ? add(y, this.bias) : y;
   }
 

@@ -3,11 +3,18 @@ import { LowbitError } from '../errors/lowbit-error.js';
 import { shapeMismatch } from '../errors/shape-error.js';
 import { Tensor } from '../tensor/tensor.js';
 
-/** y = a·bᵀ for a [m,k] and b [n,k] whose values are all ±1 (outputs of a sign quantizer):
- *  forward packs both along k and runs the XNOR-popcount GEMM, so the result is exact integers.
- *  Backward: da = dy·b and db = dyᵀ·a, products with one ±1 operand (no multiplies needed).
- *  Values other than ±1 are read by their sign: the caller guarantees binary inputs. */
-const binaryMatmulOp = defineOp({
+interface BinaryMatmulAttrs {
+  /** When set, b is a latent float tensor binarized here by its sign, and its gradient gets the
+   *  STE mask |b| <= steClipB (QNN-SPEC §2.1). Fusing the weight's sign into the product saves
+   *  writing and reading a ±1 copy of every weight each step. */
+  steClipB: number | null;
+}
+
+/** y = a·bᵀ for a [m,k] and b [n,k] read by their signs (x >= 0 → +1, else -1): forward packs
+ *  both along k and runs the XNOR-popcount GEMM, so the result is exact integers. Backward:
+ *  da = dy·sign(b) and db = dyᵀ·sign(a), products with one ±1 operand (no multiplies needed).
+ *  The gradient wrt a is the plain straight-through one: a is expected to be ±1 already. */
+const binaryMatmulOp = defineOp<BinaryMatmulAttrs>({
   name: 'binaryMatmulT',
   forward: ({ kernels }, [a, b]) => {
     if (a!.rank !== 2 || b!.rank !== 2) throw new LowbitError(`binaryMatmulT: needs 2-d tensors, got [${a!.shape}] and [${b!.shape}]`);
@@ -21,7 +28,7 @@ const binaryMatmulOp = defineOp({
     kernels.xnorGemm(pa, pb, c, m, n, k);
     return new Tensor(Float32Array.from(c), [m, n]);
   },
-  backward: ({ kernels }, dy, [a, b]) => {
+  backward: ({ kernels, attrs }, dy, [a, b]) => {
     const [m, k] = a!.shape as [number, number];
     const n = b!.shape[0]!;
     let da: Tensor | null = null, db: Tensor | null = null;
@@ -41,6 +48,9 @@ const binaryMatmulOp = defineOp({
       kernels.packCols(a!.data as Float32Array, aCols, m, k);
       const out = new Float32Array(n * k);
       kernels.gemmSignB(dyT, aCols, out, n, k, m, false);
+      if (attrs.steClipB !== null && attrs.steClipB !== Infinity) {
+        kernels.passInside(out, b!.data as Float32Array, out, -attrs.steClipB, attrs.steClipB);
+      }
       db = new Tensor(out, [n, k]);
     }
     return [da, db];
@@ -48,4 +58,9 @@ const binaryMatmulOp = defineOp({
 });
 
 /** a·bᵀ for ±1 tensors through XNOR-popcount. @example binaryMatmulT(sign(x), sign(w)) */
-export const binaryMatmulT = (a: Tensor, b: Tensor): Tensor => binaryMatmulOp([a, b], undefined) as Tensor;
+export const binaryMatmulT = (a: Tensor, b: Tensor): Tensor => binaryMatmulOp([a, b], { steClipB: null }) as Tensor;
+
+/** a·sign(w)ᵀ with w latent: the sign and its straight-through gradient (cancelled where
+ *  |w| > clip) are fused into the XNOR-popcount product. a must be ±1.
+ *  @example binaryMatmulSteT(signSte(x), weight, 1) */
+export const binaryMatmulSteT = (a: Tensor, w: Tensor, clip: number): Tensor => binaryMatmulOp([a, w], { steClipB: clip }) as Tensor;

@@ -1,0 +1,58 @@
+/** lowbit: train and run quantized neural networks (1 to a few bits) in TypeScript.
+ *  The only entry point; grouped as tensor, nn, quant, optim, data, models, train, deploy. */
+
+// tensor
+export { Tensor, type DType } from './tensor/tensor.js';
+export { tensor, zeros, ones, full, randn, uniform, empty } from './tensor/creation.js';
+export { Random } from './tensor/random.js';
+export { backward } from './autograd/backward.js';
+export { noGrad } from './autograd/grad-mode.js';
+export { useBackend, backendNames, kernels } from './backends/registry.js';
+export { LowbitError } from './errors/lowbit-error.js';
+export { add, sub, mul, div } from './ops/arithmetic.js';
+export { matmul, matmulT } from './ops/matmul.js';
+export { binaryMatmulT } from './ops/binary-matmul.js';
+export { hardtanh } from './ops/hardtanh.js';
+export { signSte } from './ops/sign-ste.js';
+export { sum, mean } from './ops/reduce.js';
+export { reshape } from './ops/reshape.js';
+
+// nn
+export { Module, type LayerConfig } from './nn/module.js';
+export { Parameter } from './nn/parameter.js';
+export { QuantDense, type QuantDenseOptions } from './nn/quant-dense.js';
+export { Dense } from './nn/dense.js';
+export { BatchNorm } from './nn/batch-norm.js';
+export { HardTanh } from './nn/hard-tanh.js';
+export { Dropout } from './nn/dropout.js';
+export { Sequential } from './nn/sequential.js';
+export { fromConfig, registerLayer } from './nn/from-config.js';
+
+// quant
+export { steSign, steStochasticSign } from './quant/ste-sign.js';
+export { identity } from './quant/identity.js';
+export { quantizer, registerQuantizer } from './quant/registry.js';
+export type { Quantizer, QuantizerConfig } from './quant/quantizer.js';
+
+// optim, losses
+export { Adam } from './optim/adam.js';
+export { Optimizer } from './optim/optimizer.js';
+export { exponentialDecay, halveEvery } from './optim/lr-schedule.js';
+export { lossByName } from './losses/loss.js';
+export { softmaxCrossEntropy, squaredHinge } from './ops/losses.js';
+
+// data
+export { loadMnist } from './data/mnist.js';
+export { batches, toFloat, type PixelScale } from './data/batches.js';
+export { subset, type Dataset } from './data/dataset.js';
+
+// models
+export { mnistMlp, type MnistMlpOptions } from './models/mnist-mlp.js';
+export { buildModel } from './models/registry.js';
+
+// train
+export { fit, type TrainConfig, type EpochMetrics } from './train/trainer.js';
+export { runRecipe, type Recipe } from './train/experiment.js';
+export { saveCheckpoint, loadCheckpoint } from './train/checkpoint.js';
+export { classificationError } from './train/evaluate.js';
+export { summarize } from './train/summary.js';

@@ -1,5 +1,8 @@
 import type { Kernels } from '../kernels.js';
 import { referenceKernels } from '../reference/index.js';
+import { makeAdamStep } from './adam.js';
+import { makeBatchNormBackward, makeBatchNormEval, makeBatchNormTrain } from './batch-norm.js';
+import { makeClamp, makePassInside, makeSign, makeStochasticSign } from './elementwise.js';
 import { makeGemm, makeGemmSignB } from './gemm.js';
 import { makePackCols, makePackRows } from './pack.js';
 import type { Platform } from './platform.js';
@@ -33,8 +36,8 @@ async function create(platform?: Platform): Promise<WasmKernels> {
   const rt = await createRuntime(host);
   await rt.pool.resize(rt.shared ? host.defaultThreads() : 1);
   return {
-    // kernels left to the reference: copying into wasm memory would cost more than the loop
-    // (or they are rare: broadcasts, reductions, losses over a batch of logits)
+    // left to the reference (delegated, not skipped): broadcasts, reductions, affine, dropout and
+    // the losses are rare or tiny in training, and copying into wasm memory would eat the gain
     ...referenceKernels,
     name: 'wasm',
     xnorGemm: makeXnorGemm(rt),
@@ -42,6 +45,14 @@ async function create(platform?: Platform): Promise<WasmKernels> {
     gemmSignB: makeGemmSignB(rt),
     packRows: makePackRows(rt),
     packCols: makePackCols(rt),
+    sign: makeSign(rt),
+    stochasticSign: makeStochasticSign(rt),
+    clamp: makeClamp(rt),
+    passInside: makePassInside(rt),
+    batchNormTrain: makeBatchNormTrain(rt),
+    batchNormEval: makeBatchNormEval(rt),
+    batchNormBackward: makeBatchNormBackward(rt),
+    adamStep: makeAdamStep(rt),
     setThreads: (n) => rt.pool.resize(n),
     get threads() { return rt.pool.threads; },
     shared: rt.shared,

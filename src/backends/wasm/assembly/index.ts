@@ -3,6 +3,9 @@
 export { xnorGemm } from './xnor-gemm';
 export { gemm, gemmScratchBytes } from './gemm';
 export { packRows, packCols } from './pack';
+export { sign, clamp, passInside, stochasticSign } from './elementwise';
+export { batchNormTrain, batchNormEval, batchNormBackward } from './batch-norm';
+export { adamStep } from './adam';
 
 /** First free byte after static data: JS lays its control block and arena from here on. */
 export function heapBase(): usize { return __heap_base; }

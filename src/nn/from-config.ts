@@ -5,8 +5,9 @@ import { Dense } from './dense.js';
 import { Dropout } from './dropout.js';
 import { HardTanh } from './hard-tanh.js';
 import type { LayerConfig, Module } from './module.js';
-import { QuantDense } from './quant-dense.js';
+import { QuantDense, type LrScaleSpec } from './quant-dense.js';
 import { Sequential } from './sequential.js';
+import { ShiftBatchNorm } from './shift-batch-norm.js';
 
 type Builder = (c: Record<string, unknown>) => Module;
 
@@ -23,10 +24,11 @@ const builders = new Map<string, Builder>([
   }],
   ['QuantDense', (c) => new QuantDense(num(c, 'inFeatures'), num(c, 'outFeatures'), {
     inputQuantizer: c.inputQuantizer as QuantizerSpec, kernelQuantizer: c.kernelQuantizer as QuantizerSpec,
-    bias: Boolean(c.bias), lrScale: c.lrScale as 'glorot' | number, seed: c.seed as number | undefined,
+    bias: Boolean(c.bias), lrScale: c.lrScale as LrScaleSpec, seed: c.seed as number | undefined,
   })],
   ['Dense', (c) => new Dense(num(c, 'inFeatures'), num(c, 'outFeatures'), { bias: Boolean(c.bias), seed: c.seed as number | undefined })],
   ['BatchNorm', (c) => new BatchNorm(num(c, 'features'), { momentum: c.momentum as number, eps: c.eps as number })],
+  ['ShiftBatchNorm', (c) => new ShiftBatchNorm(num(c, 'features'), { momentum: c.momentum as number, eps: c.eps as number })],
   ['HardTanh', () => new HardTanh()],
   ['Dropout', (c) => new Dropout(num(c, 'p'))],
 ]);

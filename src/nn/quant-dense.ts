@@ -2,6 +2,7 @@ import { LowbitError } from '../errors/lowbit-error.js';
 import { add } from '../ops/arithmetic.js';
 import { binaryMatmulSteT, binaryMatmulT } from '../ops/binary-matmul.js';
 import { matmulT } from '../ops/matmul.js';
+import { ap2 } from '../quant/ap2.js';
 import type { Quantizer } from '../quant/quantizer.js';
 import { quantizer, type QuantizerSpec } from '../quant/registry.js';
 import { Random } from '../tensor/random.js';
@@ -17,10 +18,20 @@ export interface QuantDenseOptions {
   /** A bias is redundant before batch norm (β absorbs it), so off by default (QNN-SPEC §2.4). */
   bias?: boolean;
   /** Learning-rate scale of the weights: 'glorot' = 1/sqrt(1.5/(in+out)) for quantized kernels
-   *  (QNN-SPEC §2.3), or a number. */
-  lrScale?: 'glorot' | number;
+   *  (QNN-SPEC §2.3), 'glorotPow2' = the same rounded to a power of two (Torch7 CIFAR-10/SVHN,
+   *  §2.3, §10.11: the update stays a shift), or a number. */
+  lrScale?: LrScaleSpec;
   /** Seed for the weight init, U(-1, 1) for quantized kernels (paper, H = 1). */
   seed?: number;
+}
+
+export type LrScaleSpec = 'glorot' | 'glorotPow2' | number;
+
+function weightLrScale(spec: LrScaleSpec, fanIn: number, fanOut: number): number {
+  if (spec === 'glorot') return 1 / glorotCoefficient(fanIn, fanOut);
+  if (spec === 'glorotPow2') return ap2(1 / glorotCoefficient(fanIn, fanOut));
+  if (typeof spec !== 'number' || !(spec > 0)) throw new LowbitError(`QuantDense: lrScale must be 'glorot', 'glorotPow2' or a number > 0, got ${JSON.stringify(spec)}`);
+  return spec;
 }
 
 /** Dense layer with quantized input and weights: y = qIn(x)·qW(W)ᵀ (+ b), W latent float clipped
@@ -32,7 +43,7 @@ export class QuantDense extends Module {
   readonly bias: Parameter | null;
   readonly inputQuantizer: Quantizer;
   readonly kernelQuantizer: Quantizer;
-  private readonly lrScaleSpec: 'glorot' | number;
+  private readonly lrScaleSpec: LrScaleSpec;
 
   constructor(readonly inFeatures: number, readonly outFeatures: number, private readonly opts: QuantDenseOptions = {}) {
     super();
@@ -47,7 +58,7 @@ export class QuantDense extends Module {
     const limit = quantized ? 1 : Math.sqrt(6 / (inFeatures + outFeatures));
     this.weight = this.param('weight', uniformInit([outFeatures, inFeatures], limit, rng));
     const scale = this.lrScaleSpec = opts.lrScale ?? (quantized ? 'glorot' : 1);
-    this.weight.lrScale = scale === 'glorot' ? 1 / glorotCoefficient(inFeatures, outFeatures) : scale;
+    this.weight.lrScale = weightLrScale(scale, inFeatures, outFeatures);
     if (quantized) this.weight.clip = 1;
     this.bias = opts.bias ? this.param('bias', zeros([outFeatures])) : null;
   }

@@ -1,6 +1,8 @@
 import { LowbitError } from '../errors/lowbit-error.js';
 import { identity } from './identity.js';
 import type { Quantizer, QuantizerConfig } from './quantizer.js';
+import { steLinear, type LinearOptions } from './ste-linear.js';
+import { steLog, type LogOptions } from './ste-log.js';
 import { steSign, steStochasticSign } from './ste-sign.js';
 
 type Factory = (opts: Record<string, unknown>) => Quantizer;
@@ -9,6 +11,8 @@ const factories = new Map<string, Factory>([
   ['identity', () => identity()],
   ['steSign', (o) => steSign(o)],
   ['steStochasticSign', (o) => steStochasticSign(o)],
+  ['steLinear', (o) => steLinear(o as LinearOptions)],
+  ['steLog', (o) => steLog(o as LogOptions)],
 ]);
 
 /** Make a quantizer known by name to configs and the CLI (k-bit families register here). */

@@ -5,6 +5,7 @@
 export { Tensor, type DType } from './tensor/tensor.js';
 export { tensor, zeros, ones, full, randn, uniform, empty } from './tensor/creation.js';
 export { Random } from './tensor/random.js';
+export { packSigns, unpackSigns } from './tensor/packing.js';
 export { backward } from './autograd/backward.js';
 export { noGrad } from './autograd/grad-mode.js';
 export { useBackend, backendNames, kernels } from './backends/registry.js';

@@ -24,15 +24,17 @@ export interface WasmKernels extends Kernels {
 
 let loading: Promise<WasmKernels> | undefined;
 
-/** Load the wasm backend once per process (later calls return the same kernels). Node by
- *  default; a browser build passes its own platform. */
+/** Load the wasm backend once per process (later calls return the same kernels), for Node or
+ *  a browser as detected, or for the platform given. */
 export function loadWasmKernels(platform?: Platform): Promise<WasmKernels> {
   loading ??= create(platform);
   return loading;
 }
 
 async function create(platform?: Platform): Promise<WasmKernels> {
-  const host = platform ?? (await import('./platform-node.js')).nodePlatform;
+  const isNode = typeof process !== 'undefined' && process.versions?.node !== undefined;
+  const host = platform
+    ?? (isNode ? (await import('./platform-node.js')).nodePlatform : (await import('./platform-browser.js')).browserPlatform());
   const rt = await createRuntime(host);
   await rt.pool.resize(rt.shared ? host.defaultThreads() : 1);
   return {

@@ -11,9 +11,9 @@
 
 const MR = 4;
 const NR = 8;
-const KC = 256;
+const KC = 512;
 const MC = 64;
-const NC = 256;
+const NC = 1024;
 
 export const TRANS_A = 1;
 export const TRANS_B = 2;

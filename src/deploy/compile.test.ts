@@ -1,0 +1,69 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { noGrad } from '../autograd/grad-mode.js';
+import { toFloat, type PixelScale } from '../data/batches.js';
+import { mnistMlp } from '../models/mnist-mlp.js';
+import { BatchNorm } from '../nn/batch-norm.js';
+import { HardTanh } from '../nn/hard-tanh.js';
+import type { Module } from '../nn/module.js';
+import { QuantDense } from '../nn/quant-dense.js';
+import { Sequential } from '../nn/sequential.js';
+import { Random } from '../tensor/random.js';
+import { compile } from './compile.js';
+import { DeployError } from './deploy-error.js';
+import { PackedEngine } from './engine.js';
+
+/** BN statistics as training leaves them, plus the cases §9.1 singles out: γ < 0 and γ = 0. */
+function randomizeBn(model: Module, rng: Random): void {
+  for (const m of (model as Sequential).layers) {
+    if (!(m instanceof BatchNorm)) continue;
+    for (let j = 0; j < m.features; j++) {
+      m.gamma.data[j] = j % 7 === 0 ? 0 : rng.normal();
+      m.beta.data[j] = rng.normal() * 0.5;
+      m.runningMean[j] = rng.normal() * 8;
+      m.runningInvStd[j] = 0.02 + rng.uniform() * 0.3;
+    }
+  }
+}
+
+function images(count: number, rng: Random) {
+  const pixels = new Uint8Array(count * 784).map(() => (rng.uniform() < 0.6 ? 0 : rng.int(256)));
+  return { name: 'random', images: pixels, labels: new Int32Array(count), count, features: 784, shape: [28, 28, 1] };
+}
+
+function checkSame(model: Module, scale: PixelScale, seed: number): void {
+  const rng = new Random(seed);
+  randomizeBn(model, rng);
+  model.eval();
+  const ds = images(300, rng);
+  const want = noGrad(() => model.forward(toFloat(ds, scale))).data;
+  const got = new PackedEngine(compile(model, { scale })).run(ds.images, ds.count);
+  assert.equal(got.length, want.length);
+  for (let i = 0; i < got.length; i++) assert.equal(got[i], want[i], `seed ${seed} scale ${scale}: score ${i}`);
+}
+
+test('compiled graph gives the float model\'s eval scores exactly (random BN incl. γ<0, γ=0; both scales)', () => {
+  checkSame(mnistMlp({ width: 45, depth: 2, seed: 5 }), 'symmetric', 11);
+  checkSame(mnistMlp({ width: 70, depth: 1, seed: 6, dropoutIn: 0.2, dropoutHidden: 0.3 }), 'unit', 12);
+});
+
+test('biases are folded in, and a layer without BN thresholds its raw product', () => {
+  const model = new Sequential([
+    new QuantDense(784, 40, { bias: true, seed: 2 }), new BatchNorm(40), new HardTanh(),
+    new QuantDense(40, 33, { inputQuantizer: 'steSign', bias: true, seed: 3 }), new HardTanh(),
+    new QuantDense(33, 10, { inputQuantizer: 'steSign', bias: true, seed: 4 }), new BatchNorm(10),
+  ]);
+  const rng = new Random(9);
+  for (const [, p] of model.namedParameters()) if (p.data.length <= 40) p.data.forEach((_, i) => { p.data[i] = rng.normal() * 3; });
+  checkSame(model, 'symmetric', 13);
+});
+
+test('compile refuses what it cannot pack, with a DeployError naming the layer', () => {
+  const isDeploy = (re: RegExp) => (e: unknown) => e instanceof DeployError && re.test(e.message);
+  assert.throws(() => compile(mnistMlp({ width: 8, depth: 1, float: true }), { scale: 'unit' }), isDeploy(/not binarized/));
+  assert.throws(() => compile(new Sequential([new QuantDense(4, 3), new BatchNorm(3), new HardTanh()]), { scale: 'unit' }), isDeploy(/HardTanh after the last layer/));
+  assert.throws(() => compile(new Sequential([new BatchNorm(4), new QuantDense(4, 3)]), { scale: 'unit' }), isDeploy(/must start with a QuantDense/));
+  const nan = mnistMlp({ width: 8, depth: 1 });
+  (nan.layers[0] as QuantDense).weight.data[3] = NaN;
+  assert.throws(() => compile(nan, { scale: 'unit' }), isDeploy(/NaN/));
+});

@@ -75,9 +75,33 @@ export interface Kernels {
    *  parameter; then clip to [-clip, clip] when clip > 0. */
   adamStep(param: Float32Array, grad: Float32Array, m: Float32Array, v: Float32Array,
     lr: number, beta1: number, beta2: number, eps: number, t: number, clip: number): void;
+
+  // ---- log-quantized gradients (QNN-SPEC §3.5) -----------------------------------------------
+  // Optional: a backend without them gets the reference versions (the ops fall back), so a
+  // backend can adopt them one at a time.
+  /** Pack a log-quantized matrix x [rows,k] along k into a sign row and `planes` exponent planes,
+   *  words = ceil(k/32), tail bits 0:
+   *    sign       rows × words            bit 1 where x < 0
+   *    planeBits  rows × planes × words   plane p of a row has bit 1 where |x| = 2^(eMin + p)
+   *  Every value must be 0 or ±2^e with eMin <= e < eMin + planes (what gradQuantLog makes); a 0
+   *  sets no plane bit, so it drops out of every product. */
+  packLogPlanes?(x: Float32Array, rows: number, k: number, eMin: number, planes: number,
+    sign: Uint32Array, planeBits: Uint32Array): void;
+  /** C[m,n] = Σ_k G[m,k]·S[n,k] with G log-quantized and packed by packLogPlanes (m rows) and S ±1
+   *  packed along k (n rows of words, as xnorGemm's b). Bit-serial over the exponent planes:
+   *    C[i,j] = Σ_p 2^(eMin+p) · (popcount(P_p) − 2·popcount(P_p AND (sign_i XOR s_j)))
+   *  (a plane bit counts +1 where the signs agree, −1 where they differ). Exact: each plane's
+   *  term is an integer times a power of two, the planes span fewer than 53 bits, so the sum is
+   *  exact in float64 and rounds once to float32, which is what the float product of the same
+   *  quantized values rounds to as well. Training's dX = G·Wb and dW = Gᵀ·Xb use it. */
+  bitSerialLogGemm?(sign: Uint32Array, planeBits: Uint32Array, planes: number, eMin: number,
+    s: Uint32Array, c: Float32Array, m: number, n: number, k: number): void;
 }
 
 export type BinaryOp = 'add' | 'sub' | 'mul' | 'div';
 
 /** Kernels a backend may leave to another (e.g. wasm leaves elementwise work to the reference). */
 export type KernelName = Exclude<keyof Kernels, 'name'>;
+
+/** The kernels a backend may omit; ops use the reference version then. */
+export type OptionalKernelName = 'packLogPlanes' | 'bitSerialLogGemm';

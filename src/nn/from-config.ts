@@ -1,4 +1,5 @@
 import { LowbitError } from '../errors/lowbit-error.js';
+import type { GradientQuantizerName } from '../quant/grad-quant-log.js';
 import type { QuantizerSpec } from '../quant/registry.js';
 import { BatchNorm } from './batch-norm.js';
 import { Dense } from './dense.js';
@@ -25,6 +26,7 @@ const builders = new Map<string, Builder>([
   ['QuantDense', (c) => new QuantDense(num(c, 'inFeatures'), num(c, 'outFeatures'), {
     inputQuantizer: c.inputQuantizer as QuantizerSpec, kernelQuantizer: c.kernelQuantizer as QuantizerSpec,
     bias: Boolean(c.bias), lrScale: c.lrScale as LrScaleSpec, seed: c.seed as number | undefined,
+    gradientQuantizer: c.gradientQuantizer as GradientQuantizerName | undefined,
   })],
   ['Dense', (c) => new Dense(num(c, 'inFeatures'), num(c, 'outFeatures'), { bias: Boolean(c.bias), seed: c.seed as number | undefined })],
   ['BatchNorm', (c) => new BatchNorm(num(c, 'features'), { momentum: c.momentum as number, eps: c.eps as number })],

@@ -1,8 +1,11 @@
 import { LowbitError } from '../errors/lowbit-error.js';
 import { add } from '../ops/arithmetic.js';
 import { binaryMatmulSteT, binaryMatmulT } from '../ops/binary-matmul.js';
+import { binaryMatmulTLogGrad } from '../ops/binary-matmul-log-grad.js';
 import { matmulT } from '../ops/matmul.js';
+import { quantizeGradient } from '../ops/quantize-gradient.js';
 import { ap2 } from '../quant/ap2.js';
+import type { GradientQuantizerName } from '../quant/grad-quant-log.js';
 import type { Quantizer } from '../quant/quantizer.js';
 import { quantizer, type QuantizerSpec } from '../quant/registry.js';
 import { Random } from '../tensor/random.js';
@@ -23,6 +26,10 @@ export interface QuantDenseOptions {
   lrScale?: LrScaleSpec;
   /** Seed for the weight init, U(-1, 1) for quantized kernels (paper, H = 1). */
   seed?: number;
+  /** Quantize the gradient of this layer's output (its pre-activation, g_s) before the two
+   *  backward products: 'log6' = 6-bit logarithmic, one scale per layer per batch (QNN-SPEC §3.5).
+   *  With binary input and weights both products then run bit-serially on packed operands. */
+  gradientQuantizer?: GradientQuantizerName;
 }
 
 export type LrScaleSpec = 'glorot' | 'glorotPow2' | number;
@@ -61,6 +68,9 @@ export class QuantDense extends Module {
     this.weight.lrScale = weightLrScale(scale, inFeatures, outFeatures);
     if (quantized) this.weight.clip = 1;
     this.bias = opts.bias ? this.param('bias', zeros([outFeatures])) : null;
+    if (opts.gradientQuantizer !== undefined && opts.gradientQuantizer !== 'log6') {
+      throw new LowbitError(`QuantDense: gradientQuantizer must be 'log6' (6-bit logarithmic, QNN-SPEC §3.5), got ${JSON.stringify(opts.gradientQuantizer)}`);
+    }
   }
 
   forward(x: Tensor): Tensor {
@@ -71,7 +81,8 @@ export class QuantDense extends Module {
     const xq = this.inputQuantizer.apply(x, ctx);
     const k = this.kernelQuantizer.config();
     let y: Tensor;
-    if (this.inputQuantizer.binary && k.name === 'steSign') y = binaryMatmulSteT(xq, this.weight, k.clip as number); // sign fused into the product
+    if (this.opts.gradientQuantizer === 'log6') y = this.productLog6(xq, ctx);
+    else if (this.inputQuantizer.binary && k.name === 'steSign') y = binaryMatmulSteT(xq, this.weight, k.clip as number); // sign fused into the product
     else {
       const wq = this.kernelQuantizer.apply(this.weight, ctx);
       y = this.inputQuantizer.binary && this.kernelQuantizer.binary ? binaryMatmulT(xq, wq) : matmulT(xq, wq);
@@ -79,11 +90,20 @@ export class QuantDense extends Module {
     return this.bias ? add(y, this.bias) : y;
   }
 
+  /** The product with 6-bit logarithmic gradients (QNN-SPEC §3.5): bit-serial when both operands
+   *  are binary, otherwise a float product whose incoming gradient is quantized the same way. */
+  private productLog6(xq: Tensor, ctx: { training: boolean; rng: Random }): Tensor {
+    const wq = this.kernelQuantizer.apply(this.weight, ctx);
+    if (this.inputQuantizer.binary && this.kernelQuantizer.binary) return binaryMatmulTLogGrad(xq, wq, 6);
+    return quantizeGradient(matmulT(xq, wq), 6);
+  }
+
   config(): LayerConfig {
     return {
       type: 'QuantDense', inFeatures: this.inFeatures, outFeatures: this.outFeatures,
       inputQuantizer: this.inputQuantizer.config(), kernelQuantizer: this.kernelQuantizer.config(),
       bias: this.bias !== null, lrScale: this.lrScaleSpec, seed: this.opts.seed ?? 1,
+      ...(this.opts.gradientQuantizer ? { gradientQuantizer: this.opts.gradientQuantizer } : {}),
     };
   }
 }

@@ -1,5 +1,6 @@
 import type { Kernels } from '../kernels.js';
 import { adamStep } from './adam.js';
+import { bitSerialLogGemm } from './bit-serial-log-gemm.js';
 import { batchNormBackward, batchNormEval, batchNormTrain } from './batch-norm.js';
 import { broadcastBinary, reduceSum } from './broadcast.js';
 import { affine, clamp, dropout, passInside, sign, stochasticSign } from './elementwise.js';
@@ -7,6 +8,7 @@ import { gemm } from './gemm.js';
 import { gemmSignB } from './gemm-sign-b.js';
 import { squaredHinge, softmaxCrossEntropy } from './losses.js';
 import { packCols, packRows } from './pack.js';
+import { packLogPlanes } from './pack-log-planes.js';
 import { xnorGemm } from './xnor-gemm.js';
 
 /** The reference backend: plain TypeScript, obviously right, the oracle of every other backend. */
@@ -16,4 +18,5 @@ export const referenceKernels: Kernels = {
   sign, stochasticSign, clamp, passInside, broadcastBinary, affine, reduceSum, dropout,
   batchNormTrain, batchNormEval, batchNormBackward,
   softmaxCrossEntropy, squaredHinge, adamStep,
+  packLogPlanes, bitSerialLogGemm,
 };

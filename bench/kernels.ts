@@ -3,7 +3,7 @@
 // Writes bench/results/kernels.json and kernels.md. Run: npm run bench:kernels
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { availableParallelism, cpus, tmpdir } from 'node:os';
+import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { loadWasmKernels } from '../src/backends/wasm/index.js';
@@ -24,6 +24,7 @@ interface Row {
 }
 
 export async function benchKernels(): Promise<void> {
+  const loadBefore = loadavg()[0]!;
   const wasm = await loadWasmKernels();
   const natives = buildNatives();
   const rows: Row[] = [];
@@ -43,6 +44,8 @@ export async function benchKernels(): Promise<void> {
   const machine = {
     cpu: cpus()[0]?.model ?? 'unknown', cpuFlags: simdFlags(), cores: availableParallelism(),
     node: process.version, date: new Date().toISOString(), commit: gitCommit(),
+    // other processes on a shared machine steal cores: above ~0.5 the 2-thread rows understate
+    loadAverage1m: `${loadBefore.toFixed(2)} before, ${loadavg()[0]!.toFixed(2)} after`,
   };
   const notes = [
     'G binary-MAC/s = m·n·k / seconds (one MAC = one ±1 multiply-add); GFLOP/s = 2·m·n·k / seconds.',
@@ -154,7 +157,7 @@ function markdown(machine: Record<string, string | number>, notes: string[], row
   return [
     '# Kernel benchmark: wasm backend', '',
     `${machine['cpu']} (${machine['cpuFlags']}), ${machine['cores']} cores, Node ${machine['node']}, `
-      + `${machine['date']}, commit ${machine['commit']}`, '',
+      + `${machine['date']}, commit ${machine['commit']}, load average ${machine['loadAverage1m']}`, '',
     head, head.replace(/[^|]+/g, ' --- '), ...body, '', ...notes.map((n) => `- ${n}`), '',
   ].join('\n');
 }

@@ -15,6 +15,7 @@ export const nodePlatform: Platform = {
   spawnWorker(init: WorkerInit) {
     const worker = new Worker(new URL('./worker-node.js', import.meta.url), { workerData: init });
     worker.unref(); // an idle pool must not keep the process (or `node --test`) alive
+    worker.on('error', () => { /* it never sets READY: the pool reports the failure by slot */ });
     return { terminate: () => { void worker.terminate(); } };
   },
   defaultThreads() {

@@ -8,6 +8,8 @@ type Job = (...args: number[]) => unknown;
 /** Spins before sleeping: back-to-back kernels (a training step) re-post within microseconds,
  *  and a futex wake costs tens of them. */
 const SPIN = 4000;
+/** A worker instantiates the module in milliseconds; this long means it failed to start. */
+const START_TIMEOUT_MS = 10_000;
 
 /** Worker threads over the shared wasm memory, and the main thread as thread 0. A parallel call
  *  splits an output range into contiguous chunks, posts chunks 1.. to workers through the control
@@ -45,8 +47,16 @@ export class ThreadPool {
         controlOffset: this.controlOffset, slot }));
     }
     this.wanted = n;
+    const deadline = Date.now() + START_TIMEOUT_MS;
     for (let slot = 1; slot < n; slot++) {
-      while (Atomics.load(this.control, slot * SLOT_INTS + READY) !== 1) await new Promise((r) => setTimeout(r, 1));
+      while (Atomics.load(this.control, slot * SLOT_INTS + READY) !== 1) {
+        if (Date.now() > deadline) {
+          this.close();
+          throw new LowbitError(`wasm backend: worker thread ${slot} did not start within ${START_TIMEOUT_MS} ms; `
+            + 'run with LOWBIT_THREADS=1 (or setThreads(1)) to stay on one thread');
+        }
+        await new Promise((r) => setTimeout(r, 1));
+      }
     }
   }
 

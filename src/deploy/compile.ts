@@ -1,13 +1,9 @@
 import { kernels } from '../backends/registry.js';
 import type { PixelScale } from '../data/batches.js';
-import { BatchNorm } from '../nn/batch-norm.js';
-import { Dropout } from '../nn/dropout.js';
-import { HardTanh } from '../nn/hard-tanh.js';
 import type { Module } from '../nn/module.js';
-import { QuantDense } from '../nn/quant-dense.js';
-import { Sequential } from '../nn/sequential.js';
+import { bnParams, denseBlocks, type Block } from './dense-blocks.js';
 import { DeployError } from './deploy-error.js';
-import { bnValue, foldThreshold, isPlus, type BnParams } from './fold-threshold.js';
+import { bnValue, foldThreshold, isPlus } from './fold-threshold.js';
 import { AFFINE_ROWS, checkGraph, wordsFor, type PackedGraph, type PackedLayer } from './graph.js';
 import { pixelSum, rowSums, scaledDot } from './pixel-dot.js';
 
@@ -16,8 +12,6 @@ export interface CompileOptions {
   scale: PixelScale;
 }
 
-interface Block { dense: QuantDense; bn: BatchNorm | null; activation: boolean }
-
 /** Compile a trained binarized MLP (QuantDense → [BatchNorm] → [HardTanh], Dropout anywhere) into
  *  a packed graph that reproduces its eval-mode outputs: 1-bit weights packed along the input axis,
  *  BN + sign folded into integer thresholds (QNN-SPEC §9.1), the first layer on raw 8-bit pixels
@@ -25,32 +19,11 @@ interface Block { dense: QuantDense; bn: BatchNorm | null; activation: boolean }
  *  (§5.3). Weights are packed by the active backend's `packRows`.
  *  @example const graph = compile(model, { scale: 'symmetric' }); new PackedEngine(graph).predict(pixels, n) */
 export function compile(model: Module, opts: CompileOptions): PackedGraph {
-  const blocks = splitBlocks(flatten(model));
+  const blocks = denseBlocks(model);
   const layers = blocks.map((b, i) => compileBlock(b, i, i === blocks.length - 1, opts.scale));
   const graph: PackedGraph = { scale: opts.scale, inputs: blocks[0]!.dense.inFeatures, classes: layers.at(-1)!.outFeatures, layers };
   checkGraph(graph, 'compile');
   return graph;
-}
-
-function flatten(m: Module): Module[] {
-  return m instanceof Sequential ? m.layers.flatMap(flatten) : [m];
-}
-
-/** Dense layers with what follows each; Dropout is the identity in eval mode. */
-function splitBlocks(mods: Module[]): Block[] {
-  const blocks: Block[] = [];
-  for (const [i, m] of mods.entries()) {
-    const last = blocks.at(-1), where = `compile: layer ${i} (${m.constructor.name})`;
-    if (m instanceof Dropout) continue;
-    if (m instanceof QuantDense) { blocks.push({ dense: m, bn: null, activation: false }); continue; }
-    if (!last) throw new DeployError(`${where}: the network must start with a QuantDense layer`);
-    if (m instanceof BatchNorm && !last.bn && !last.activation) { last.bn = m; continue; }
-    if (m instanceof HardTanh && !last.activation) { last.activation = true; continue; }
-    throw new DeployError(`${where}: only QuantDense → [BatchNorm] → [HardTanh] blocks (and Dropout) can be compiled`);
-  }
-  if (blocks.length === 0) throw new DeployError('compile: the model has no QuantDense layer');
-  if (blocks.at(-1)!.activation) throw new DeployError('compile: a HardTanh after the last layer clamps the scores; the packed graph gives unclamped scores');
-  return blocks;
 }
 
 function compileBlock({ dense, bn }: Block, index: number, last: boolean, scale: PixelScale): PackedLayer {
@@ -80,16 +53,4 @@ function compileBlock({ dense, bn }: Block, index: number, last: boolean, scale:
     thresholds[j] = t.threshold; directions[j] = t.direction;
   });
   return { kind: 'threshold', input: pixels ? 'pixels8' : 'bits', inFeatures: k, outFeatures: n, weights, thresholds, directions };
-}
-
-/** Per unit: bias and BN statistics as float32 values (identity BN when there is none). */
-function bnParams(dense: QuantDense, bn: BatchNorm | null, where: string): BnParams[] {
-  const n = dense.outFeatures, bias = dense.bias?.data as Float32Array | undefined;
-  if (bn && bn.features !== n) throw new DeployError(`${where}: followed by BatchNorm(${bn.features})`);
-  const g = bn?.gamma.data as Float32Array | undefined, b = bn?.beta.data as Float32Array | undefined;
-  return Array.from({ length: n }, (_, j) => {
-    const p: BnParams = { bias: bias?.[j] ?? 0, gamma: g?.[j] ?? 1, mean: bn?.runningMean[j] ?? 0, invStd: bn?.runningInvStd[j] ?? 1, beta: b?.[j] ?? 0 };
-    if (!Object.values(p).every(Number.isFinite)) throw new DeployError(`${where}: unit ${j} has a non-finite bias or BN parameter`);
-    return p;
-  });
 }

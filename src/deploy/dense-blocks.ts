@@ -1,0 +1,45 @@
+import { BatchNorm } from '../nn/batch-norm.js';
+import { Dropout } from '../nn/dropout.js';
+import { HardTanh } from '../nn/hard-tanh.js';
+import type { Module } from '../nn/module.js';
+import { QuantDense } from '../nn/quant-dense.js';
+import { Sequential } from '../nn/sequential.js';
+import { DeployError } from './deploy-error.js';
+import type { BnParams } from './fold-threshold.js';
+
+export interface Block { dense: QuantDense; bn: BatchNorm | null; activation: boolean }
+
+function flatten(m: Module): Module[] {
+  return m instanceof Sequential ? m.layers.flatMap(flatten) : [m];
+}
+
+/** The model as dense blocks: QuantDense → [BatchNorm] → [HardTanh], Dropout skipped (the identity
+ *  in eval mode). What compile() and exportOnnx() accept; anything else is a DeployError. */
+export function denseBlocks(model: Module): Block[] {
+  const mods = flatten(model);
+  const blocks: Block[] = [];
+  for (const [i, m] of mods.entries()) {
+    const last = blocks.at(-1), where = `compile: layer ${i} (${m.constructor.name})`;
+    if (m instanceof Dropout) continue;
+    if (m instanceof QuantDense) { blocks.push({ dense: m, bn: null, activation: false }); continue; }
+    if (!last) throw new DeployError(`${where}: the network must start with a QuantDense layer`);
+    if (m instanceof BatchNorm && !last.bn && !last.activation) { last.bn = m; continue; }
+    if (m instanceof HardTanh && !last.activation) { last.activation = true; continue; }
+    throw new DeployError(`${where}: only QuantDense → [BatchNorm] → [HardTanh] blocks (and Dropout) can be compiled`);
+  }
+  if (blocks.length === 0) throw new DeployError('compile: the model has no QuantDense layer');
+  if (blocks.at(-1)!.activation) throw new DeployError('compile: a HardTanh after the last layer clamps the scores; the packed graph gives unclamped scores');
+  return blocks;
+}
+
+export /** Per unit: bias and BN statistics as float32 values (identity BN when there is none). */
+function bnParams(dense: QuantDense, bn: BatchNorm | null, where: string): BnParams[] {
+  const n = dense.outFeatures, bias = dense.bias?.data as Float32Array | undefined;
+  if (bn && bn.features !== n) throw new DeployError(`${where}: followed by BatchNorm(${bn.features})`);
+  const g = bn?.gamma.data as Float32Array | undefined, b = bn?.beta.data as Float32Array | undefined;
+  return Array.from({ length: n }, (_, j) => {
+    const p: BnParams = { bias: bias?.[j] ?? 0, gamma: g?.[j] ?? 1, mean: bn?.runningMean[j] ?? 0, invStd: bn?.runningInvStd[j] ?? 1, beta: b?.[j] ?? 0 };
+    if (!Object.values(p).every(Number.isFinite)) throw new DeployError(`${where}: unit ${j} has a non-finite bias or BN parameter`);
+    return p;
+  });
+}

@@ -1,0 +1,52 @@
+import type { PixelScale } from '../../data/batches.js';
+import type { Module } from '../../nn/module.js';
+import { bnParams, denseBlocks } from '../dense-blocks.js';
+import { DeployError } from '../deploy-error.js';
+import { FLOAT, ModelProto } from './onnx-schema.js';
+
+const OPSET = 13;
+const IR_VERSION = 8;
+
+/** The same trained network as a float32 ONNX model, for runtimes without lowbit (onnxruntime):
+ *    x [batch, in] (pixels scaled as in training: `scale` metadata) → per dense block
+ *    MatMul(h, W) with W the binarized weights as ±1 floats [in, out] → Add(bias) if any
+ *    → BN folded to Mul(γ·invStd) + Add(β − γ·invStd·μ)
+ *    → hidden blocks: sign as Where(Less(y, 0), −1, +1), which gives sign(0) = +1 (ONNX Sign
+ *      gives 0 there, QNN-SPEC §10.1) → ... → scores [batch, classes].
+ *  Encoded with protobufjs from onnx.proto's descriptors (onnx-schema.ts).
+ *  @example await writeFile('model.onnx', exportOnnx(model, { scale: 'symmetric' })) */
+export function exportOnnx(model: Module, opts: { scale: PixelScale }): Uint8Array {
+  const blocks = denseBlocks(model);
+  const nodes: object[] = [], inits: object[] = [];
+  const tensor = (name: string, dims: number[], values: Float32Array) => {
+    inits.push({ name, dims, dataType: FLOAT, rawData: new Uint8Array(values.buffer, values.byteOffset, values.byteLength) });
+    return name;
+  };
+  const node = (opType: string, input: string[], output: string) => { nodes.push({ opType, input, output: [output], name: output }); return output; };
+  const zero = tensor('zero', [], new Float32Array([0])), minus = tensor('minus_one', [], new Float32Array([-1])), plus = tensor('plus_one', [], new Float32Array([1]));
+  let h = 'x';
+  blocks.forEach(({ dense, bn }, i) => {
+    const where = `exportOnnx: dense layer ${i}`;
+    if (!dense.kernelQuantizer.binary) throw new DeployError(`${where}: its weights are not binarized`);
+    if (i > 0 && !dense.inputQuantizer.binary) throw new DeployError(`${where}: its input quantizer '${dense.inputQuantizer.name}' is not binary`);
+    const k = dense.inFeatures, n = dense.outFeatures, w = dense.weight.data as Float32Array;
+    const wt = new Float32Array(k * n);
+    for (let j = 0; j < n; j++) for (let p = 0; p < k; p++) wt[p * n + j] = w[j * k + p]! >= 0 ? 1 : -1; // sign(0) = +1
+    let y = node('MatMul', [h, tensor(`w${i}`, [k, n], wt)], `matmul${i}`);
+    const params = bnParams(dense, bn, where);
+    if (dense.bias) y = node('Add', [y, tensor(`b${i}`, [n], Float32Array.from(params, (p) => p.bias))], `bias${i}`);
+    const a = Float32Array.from(params, (p) => p.gamma * p.invStd);
+    const c = Float32Array.from(params, (p, j) => p.beta - a[j]! * p.mean);
+    y = node('Add', [node('Mul', [y, tensor(`bn_scale${i}`, [n], a)], `bn_mul${i}`), tensor(`bn_shift${i}`, [n], c)], i === blocks.length - 1 ? 'scores' : `bn${i}`);
+    h = i === blocks.length - 1 ? y : node('Where', [node('Less', [y, zero], `negative${i}`), minus, plus], `sign${i}`);
+  });
+  const first = blocks[0]!.dense, classes = blocks.at(-1)!.dense.outFeatures;
+  const io = (name: string, width: number) => ({ name, type: { tensorType: { elemType: FLOAT, shape: { dim: [{ dimParam: 'batch' }, { dimValue: width }] } } } });
+  const message = ModelProto.fromObject({
+    irVersion: IR_VERSION, opsetImport: [{ domain: '', version: OPSET }], producerName: 'lowbit', producerVersion: '0.1.0',
+    docString: `Binarized MLP exported by lowbit in float32. Input x: pixels scaled ${opts.scale === 'symmetric' ? 'x = 2p/255 - 1' : 'x = p/255'}.`,
+    metadataProps: [{ key: 'scale', value: opts.scale }],
+    graph: { name: 'lowbit', node: nodes, initializer: inits, input: [io('x', first.inFeatures)], output: [io('scores', classes)] },
+  });
+  return ModelProto.encode(message).finish();
+}

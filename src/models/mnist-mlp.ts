@@ -6,6 +6,8 @@ import { HardTanh } from '../nn/hard-tanh.js';
 import type { Module } from '../nn/module.js';
 import { QuantDense } from '../nn/quant-dense.js';
 import { Sequential } from '../nn/sequential.js';
+import { ShiftBatchNorm } from '../nn/shift-batch-norm.js';
+import { quantizerForBits } from '../quant/by-bits.js';
 
 export interface MnistMlpOptions {
   /** Hidden units per layer. 2048 is the Torch7 net, 4096 the Theano one (QNN-SPEC §6.1). */
@@ -20,6 +22,15 @@ export interface MnistMlpOptions {
   dropoutIn?: number;
   dropoutHidden?: number;
   seed?: number;
+  /** Weight / hidden-activation bits: 1 (default, binary), 2..8 (k-bit, QNN-SPEC §3.2), 32 (float). */
+  bitsW?: number;
+  bitsA?: number;
+  /** k-bit quantizer family for 2..8 bits: 'linear' (default) or 'log'. */
+  quant?: 'linear' | 'log';
+  /** 'shift': shift-based BN in the hidden layers, vanilla BN on the output as Torch7 (QNN-SPEC §4.1). */
+  bn?: 'vanilla' | 'shift';
+  /** 6: quantize every layer's pre-activation gradient to 6-bit log (QNN-SPEC §3.5). */
+  gradientBits?: number;
   inputs?: number;
   classes?: number;
 }
@@ -34,7 +45,12 @@ export function mnistMlp(opts: MnistMlpOptions = {}): Sequential {
   for (const [k, v] of [['width', width], ['depth', depth]] as const) {
     if (!Number.isInteger(v) || v < 1) throw new LowbitError(`mnist-mlp: ${k} must be a positive integer, got ${v}`);
   }
-  const act = opts.stochastic ? 'steStochasticSign' : 'steSign';
+  const act = quantizerForBits(opts.bitsA ?? 1, { quant: opts.quant, stochastic: opts.stochastic });
+  const kernel = quantizerForBits(opts.bitsW ?? 1, { quant: opts.quant });
+  if (opts.gradientBits !== undefined && opts.gradientBits !== 6 && opts.gradientBits !== 32) {
+    throw new LowbitError(`mnist-mlp: gradientBits must be 6 (logarithmic, QNN-SPEC §3.5) or 32 (float), got ${opts.gradientBits}`);
+  }
+  const gradient = opts.gradientBits === 6 ? { gradientQuantizer: 'log6' as const } : {};
   const layers: Module[] = [];
   if (opts.dropoutIn) layers.push(new Dropout(opts.dropoutIn));
   let fanIn = inputs;
@@ -42,8 +58,8 @@ export function mnistMlp(opts: MnistMlpOptions = {}): Sequential {
     const out = l === depth ? classes : width;
     layers.push(opts.float
       ? new Dense(fanIn, out, { seed: seed + l })
-      : new QuantDense(fanIn, out, { inputQuantizer: l === 0 ? 'identity' : act, kernelQuantizer: 'steSign', seed: seed + l }));
-    layers.push(new BatchNorm(out));
+      : new QuantDense(fanIn, out, { inputQuantizer: l === 0 ? 'identity' : act, kernelQuantizer: kernel, seed: seed + l, ...gradient }));
+    layers.push(opts.bn === 'shift' && l < depth ? new ShiftBatchNorm(out) : new BatchNorm(out));
     if (l < depth) {
       layers.push(new HardTanh());
       if (opts.dropoutHidden) layers.push(new Dropout(opts.dropoutHidden));

@@ -7,7 +7,9 @@ import { LowbitError } from '../errors/lowbit-error.js';
 import { lossByName, type LossName } from '../losses/loss.js';
 import type { Module } from '../nn/module.js';
 import { Adam } from '../optim/adam.js';
-import { exponentialDecay } from '../optim/lr-schedule.js';
+import { exponentialDecay, halveEvery } from '../optim/lr-schedule.js';
+import type { Optimizer } from '../optim/optimizer.js';
+import { ShiftAdaMax } from '../optim/shift-adamax.js';
 import { Random } from '../tensor/random.js';
 import { saveCheckpoint, type Checkpoint } from './checkpoint.js';
 import { argmaxRows, classificationError } from './evaluate.js';
@@ -24,6 +26,10 @@ export interface TrainConfig {
   seed: number;
   loss: LossName;
   scale: PixelScale;
+  /** 'adam' (default; QNN-SPEC §4.4) or 'shiftAdaMax' (Torch7, §4.3). */
+  optimizer?: 'adam' | 'shiftAdaMax';
+  /** Halve the learning rate every this many epochs (Torch7, §4.6) instead of decaying to lrEnd. */
+  lrHalveEvery?: number;
 }
 
 export interface EpochMetrics {
@@ -58,8 +64,8 @@ export interface Splits { train: Dataset; validation: Dataset }
 export async function fit(model: Module, data: Splits, config: TrainConfig, opts: FitOptions = {}): Promise<FitResult> {
   checkConfig(config);
   const loss = lossByName(config.loss);
-  const optimizer = new Adam(model.parameters(), { lr: config.lr });
-  const schedule = exponentialDecay(config.lr, config.lrEnd, config.epochs);
+  const optimizer: Optimizer = config.optimizer === 'shiftAdaMax' ? new ShiftAdaMax(model.parameters(), { lr: config.lr }) : new Adam(model.parameters(), { lr: config.lr });
+  const schedule = config.lrHalveEvery ? halveEvery(config.lr, config.lrHalveEvery) : exponentialDecay(config.lr, config.lrEnd, config.epochs);
   let rng = new Random(config.seed);
   let history: EpochMetrics[] = [];
   let best = { epoch: 0, valError: Infinity };
@@ -112,6 +118,7 @@ function checkConfig(c: TrainConfig): void {
     if (!Number.isInteger(c[k]) || c[k] < 1) throw new LowbitError(`train: ${k} must be a positive integer, got ${c[k]}`);
   }
   if (!Number.isInteger(c.seed)) throw new LowbitError(`train: seed must be an integer, got ${c.seed}`);
+  if (c.optimizer !== undefined && c.optimizer !== 'adam' && c.optimizer !== 'shiftAdaMax') throw new LowbitError(`train: optimizer must be 'adam' or 'shiftAdaMax', got '${String(c.optimizer)}'`);
 }
 
 function copyState(state: Map<string, Float32Array>): Map<string, Float32Array> {
@@ -120,7 +127,7 @@ function copyState(state: Map<string, Float32Array>): Map<string, Float32Array> 
 
 /** The checkpoint of the run as it stands: model, optimizer slots, random state, history, and
  *  (in last.ckpt) the best weights so far, so that a resumed run still reports the right model. */
-function snapshot(model: Module, optimizer: Adam, rng: Random, config: TrainConfig, history: EpochMetrics[],
+function snapshot(model: Module, optimizer: Optimizer, rng: Random, config: TrainConfig, history: EpochMetrics[],
   best: { epoch: number; valError: number }, bestState: Map<string, Float32Array> | null, extra: Record<string, unknown> = {}): Checkpoint {
   const tensors = new Map<string, Float32Array>();
   for (const [k, v] of model.stateDict()) tensors.set(`model.${k}`, v);
@@ -137,7 +144,7 @@ function snapshot(model: Module, optimizer: Adam, rng: Random, config: TrainConf
   };
 }
 
-function restore(ckpt: Checkpoint, model: Module, optimizer: Adam, config: TrainConfig) {
+function restore(ckpt: Checkpoint, model: Module, optimizer: Optimizer, config: TrainConfig) {
   const meta = ckpt.meta as { epoch?: number; history?: EpochMetrics[]; best?: { epoch: number; valError: number }; rng?: number[]; optimizer?: { step: number; lr: number; slots: number } };
   if (!meta.history || !meta.rng || !meta.optimizer || !meta.best) throw new LowbitError('resume: the checkpoint lacks training state (resume from last.ckpt)');
   if (meta.history.length > config.epochs) throw new LowbitError(`resume: the checkpoint has ${meta.history.length} epochs, more than the run's ${config.epochs}`);

@@ -20,13 +20,25 @@ async function loadRecipe(name: string): Promise<Recipe> {
   }
 }
 
+/** The entries of `o` that are set: options the user did not give leave the recipe's value. */
+function defined(o: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
+}
+
 export function trainCommand(program: Command): void {
   program.command('train')
     .description('Train one of the paper\'s networks (a recipe in experiments/)')
     .argument('[experiment]', 'recipe name', 'mnist-mlp')
     .option('--width <n>', 'hidden units per layer', positiveInt)
     .option('--depth <n>', 'hidden layers', positiveInt)
-    .addOption(new Option('--bits <n>', 'weight and activation bits (1 = binary; 32 = float, same as --float)').argParser(positiveInt))
+    .addOption(new Option('--bits <n>', 'weight and activation bits (1 = binary; 2..8 = k-bit; 32 = float, same as --float)').argParser(positiveInt))
+    .option('--bits-w <k>', 'weight bits: 1 (sign), 2..8 (linear, or log with --quant log), 32', positiveInt)
+    .option('--bits-a <k>', 'hidden activation bits: 1 (sign), 2..8, 32', positiveInt)
+    .addOption(new Option('--quant <family>', 'k-bit quantizer for 2..8 bits (QNN-SPEC §3.2)').choices(['linear', 'log']))
+    .addOption(new Option('--bn <kind>', 'batch norm of the hidden layers: vanilla, or shift-based (SBN, §4.1)').choices(['vanilla', 'shift']))
+    .addOption(new Option('--optimizer <name>', 'adam (Theano recipe) or shift-adamax (Torch7, §4.3; lr 2^-6 unless --lr)').choices(['adam', 'shift-adamax']))
+    .option('--lr-halve-every <epochs>', 'halve the learning rate every n epochs (Torch7 schedule) instead of decaying to --lr-end', positiveInt)
+    .addOption(new Option('--grad-bits <k>', 'gradient bits: 6 = logarithmic, one scale per layer (§3.5), bit-serial products in binary layers; 32 = float').choices(['6', '32']))
     .option('--float', 'train the float32 twin of the same network')
     .option('--stochastic', 'binarize hidden activations stochastically at train time')
     .option('--dropout-in <p>', 'dropout on the input', probability)
@@ -46,9 +58,11 @@ export function trainCommand(program: Command): void {
       const out = output(Boolean(o.json));
       const backend = await selectBackend(o.backend as string | undefined);
       let recipe = await loadRecipe(experiment);
-      if (o.bits !== undefined && o.bits !== 1 && o.bits !== 32) {
-        throw new LowbitError(`--bits ${String(o.bits)}: this network trains with 1 (binary) or 32 (float) bits`);
+      if (o.bits !== undefined && !((o.bits as number) <= 8 || o.bits === 32)) {
+        throw new LowbitError(`--bits ${String(o.bits)}: this network trains with 1 (binary), 2..8 (k-bit) or 32 (float) bits`);
       }
+      const kBits = o.bits !== undefined && o.bits !== 32 ? (o.bits as number) : undefined;
+      const shiftAdaMax = o.optimizer === 'shift-adamax';
       const pick = <T>(v: unknown, fallback: T): T => (v === undefined ? fallback : (v as T));
       recipe = {
         ...recipe,
@@ -57,10 +71,12 @@ export function trainCommand(program: Command): void {
           float: Boolean(o.float) || o.bits === 32 || Boolean(recipe.model.float), stochastic: pick(o.stochastic, recipe.model.stochastic),
           dropoutIn: pick(o.dropoutIn, recipe.model.dropoutIn), dropoutHidden: pick(o.dropout, recipe.model.dropoutHidden),
           seed: pick(o.seed, recipe.model.seed),
+          ...defined({ bitsW: o.bitsW ?? kBits, bitsA: o.bitsA ?? kBits, quant: o.quant, bn: o.bn, gradientBits: o.gradBits === undefined ? undefined : Number(o.gradBits) }),
         },
         train: {
           ...recipe.train, epochs: pick(o.epochs, recipe.train.epochs), batchSize: pick(o.batchSize, recipe.train.batchSize),
-          lr: pick(o.lr, recipe.train.lr), lrEnd: pick(o.lrEnd, recipe.train.lrEnd), seed: pick(o.seed, recipe.train.seed),
+          lr: pick(o.lr, shiftAdaMax ? 2 ** -6 : recipe.train.lr), lrEnd: pick(o.lrEnd, recipe.train.lrEnd), seed: pick(o.seed, recipe.train.seed),
+          ...defined({ optimizer: o.optimizer === undefined ? undefined : shiftAdaMax ? 'shiftAdaMax' : 'adam', lrHalveEvery: o.lrHalveEvery }),
         },
         ...(o.limit ? { limit: o.limit as number } : {}),
       };

@@ -1,6 +1,9 @@
 import { Command, CommanderError } from 'commander';
 import { LowbitError } from '../errors/lowbit-error.js';
+import { benchCommand } from './commands/bench.js';
 import { evalCommand } from './commands/eval.js';
+import { exportCommand } from './commands/export.js';
+import { inferCommand } from './commands/infer.js';
 import { summaryCommand } from './commands/summary.js';
 import { trainCommand } from './commands/train.js';
 
@@ -13,6 +16,7 @@ export async function main(argv: string[]): Promise<number> {
   trainCommand(program);
   evalCommand(program);
   summaryCommand(program);
+  exportCommand(program); inferCommand(program); benchCommand(program);
   for (const c of program.commands) c.exitOverride();
   try {
     await program.parseAsync(argv, { from: 'user' });

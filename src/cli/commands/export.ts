@@ -1,0 +1,49 @@
+import { writeFile } from 'node:fs/promises';
+import type { Command } from 'commander';
+import type { PixelScale } from '../../data/batches.js';
+import { compile } from '../../deploy/compile.js';
+import { saveModelFile } from '../../deploy/model-file-node.js';
+import { exportOnnx } from '../../deploy/onnx/export-onnx.js';
+import { LowbitError } from '../../errors/lowbit-error.js';
+import { fromConfig } from '../../nn/from-config.js';
+import type { LayerConfig } from '../../nn/module.js';
+import { loadCheckpoint } from '../../train/checkpoint.js';
+import { selectBackend } from '../backend.js';
+import { bytes } from '../format.js';
+import { output } from '../output.js';
+
+export function exportCommand(program: Command): void {
+  program.command('export')
+    .description('Compile a checkpoint to a packed .lbit model (1-bit weights, integer thresholds) and/or a float32 ONNX file')
+    .argument('<checkpoint>', 'a best.ckpt or last.ckpt written by lowbit train')
+    .option('-o, --out <file>', 'packed model file to write (.lbit)')
+    .option('--onnx <file>', 'also write the network as float32 ONNX')
+    .option('--backend <name>', 'kernel backend (default: fastest available)')
+    .option('--json', 'print the result as JSON')
+    .action(async (path: string, o: { out?: string; onnx?: string; backend?: string; json?: boolean }) => {
+      const out = output(Boolean(o.json));
+      if (!o.out && !o.onnx) throw new LowbitError('export: say where to write: -o model.lbit and/or --onnx model.onnx');
+      await selectBackend(o.backend);
+      const ckpt = await loadCheckpoint(path);
+      const scale = (ckpt.meta.config as { scale?: PixelScale } | undefined)?.scale;
+      if (!ckpt.meta.model || !scale) throw new LowbitError(`checkpoint ${path}: no model config or input scale in its metadata`);
+      const model = fromConfig(ckpt.meta.model as LayerConfig);
+      const state = new Map([...ckpt.tensors].filter(([k]) => k.startsWith('model.')).map(([k, v]) => [k.slice(6), v]));
+      model.loadStateDict(state, `checkpoint ${path}`);
+      const floatBytes = [...state.values()].reduce((n, t) => n + 4 * t.length, 0);
+      const lines = [`float32 model ${bytes(floatBytes)}`];
+      const result: Record<string, unknown> = { checkpoint: path, scale, floatBytes };
+      if (o.out) {
+        const packed = await saveModelFile(o.out, compile(model, { scale }));
+        lines.push(`packed ${o.out} ${bytes(packed)} (${(floatBytes / packed).toFixed(1)}x smaller)`);
+        Object.assign(result, { packed: o.out, packedBytes: packed });
+      }
+      if (o.onnx) {
+        const onnx = exportOnnx(model, { scale });
+        await writeFile(o.onnx, onnx);
+        lines.push(`onnx ${o.onnx} ${bytes(onnx.length)} (float32; input x scaled ${scale})`);
+        Object.assign(result, { onnx: o.onnx, onnxBytes: onnx.length });
+      }
+      out.result(lines.join('\n'), result);
+    });
+}

@@ -1,0 +1,86 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { after, test } from 'node:test';
+
+// The CLI end to end, as a user runs it: `node bin/lowbit.js …` over the built dist/.
+// Exit codes (STYLE.md): 0 success, 1 failure, 2 bad usage.
+
+const bin = fileURLToPath(new URL('../../bin/lowbit.js', import.meta.url));
+const dir = await mkdtemp(join(tmpdir(), 'lowbit-cli-'));
+after(() => rm(dir, { recursive: true, force: true }));
+
+function lowbit(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [bin, ...args], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '', stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (s: string) => { stdout += s; });
+    child.stderr.setEncoding('utf8').on('data', (s: string) => { stderr += s; });
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+test('summary mnist-mlp: 10.01 M binary weights, 1.25 MB of packed weights (784-2048x3-10)', async () => {
+  const text = await lowbit('summary', 'mnist-mlp');
+  assert.equal(text.code, 0, text.stderr);
+  assert.match(text.stdout, /10\.01 M binary weights/);
+  const json = await lowbit('summary', 'mnist-mlp', '--json');
+  assert.equal(json.code, 0, json.stderr);
+  const s = JSON.parse(json.stdout) as { layers: { layer: string; packedBytes: number; weightBits: number }[]; total: { binaryWeights: number } };
+  assert.equal(s.total.binaryWeights, 784 * 2048 + 2 * 2048 * 2048 + 2048 * 10); // 10014720
+  const weightBytes = s.layers.filter((l) => l.layer.startsWith('QuantDense')).reduce((n, l) => n + l.packedBytes, 0);
+  assert.equal(weightBytes, 10014720 / 8); // 1.25 MB at one bit per weight
+});
+
+test('bad usage exits 2 with the option named: train --epochs 0, an unknown option', async () => {
+  const epochs = await lowbit('train', '--epochs', '0');
+  assert.equal(epochs.code, 2, epochs.stderr);
+  assert.match(epochs.stderr, /--epochs/);
+  const unknown = await lowbit('summary', 'mnist-mlp', '--bogus');
+  assert.equal(unknown.code, 2, unknown.stderr);
+  assert.match(unknown.stderr, /--bogus/);
+});
+
+test('an unknown experiment exits 1 with a message naming it', async () => {
+  const r = await lowbit('train', 'no-such-experiment');
+  assert.equal(r.code, 1, r.stderr);
+  assert.match(r.stderr, /unknown experiment 'no-such-experiment'/);
+  assert.equal(r.stdout, '');
+});
+
+test('train → files; eval best.ckpt --json → a test error in [0, 1]', async () => {
+  const out = join(dir, 'run');
+  const train = await lowbit('train', 'mnist-mlp', '--width', '32', '--depth', '1', '--limit', '500', '--epochs', '1', '-o', out);
+  assert.equal(train.code, 0, train.stderr);
+  assert.deepEqual((await readdir(out)).sort(), ['best.ckpt', 'last.ckpt', 'metrics.jsonl', 'result.json']);
+  const lines = (await readFile(join(out, 'metrics.jsonl'), 'utf8')).trim().split('\n');
+  assert.equal(lines.length, 1);
+  for (const line of lines) assert.equal((JSON.parse(line) as { epoch: number }).epoch, 1);
+  const result = JSON.parse(await readFile(join(out, 'result.json'), 'utf8')) as { testError: number; limit: number; epochs: number };
+  assert.equal(result.limit, 500);
+  assert.equal(result.epochs, 1);
+  assert.ok(result.testError >= 0 && result.testError <= 1, `result.json testError ${result.testError}`);
+
+  const ev = await lowbit('eval', join(out, 'best.ckpt'), '--json');
+  assert.equal(ev.code, 0, ev.stderr);
+  const { testError, images } = JSON.parse(ev.stdout) as { testError: number; images: number };
+  assert.ok(testError >= 0 && testError <= 1, `eval testError ${testError}`);
+  assert.equal(images, 10_000);
+  assert.equal(testError, result.testError, 'eval of best.ckpt repeats the test error of the training run');
+});
+
+test('eval on a garbage or missing file exits 1 with a message naming it', async () => {
+  const garbage = join(dir, 'garbage.ckpt');
+  await writeFile(garbage, 'not a checkpoint, just text\n');
+  const r = await lowbit('eval', garbage);
+  assert.equal(r.code, 1, r.stderr);
+  assert.ok(r.stderr.includes(garbage) && /not a lowbit checkpoint/.test(r.stderr), r.stderr);
+  assert.doesNotMatch(r.stderr, /at .*\.js:\d+/, 'a message, not a stack trace');
+  const missing = await lowbit('eval', join(dir, 'missing.ckpt'));
+  assert.equal(missing.code, 1, missing.stderr);
+  assert.match(missing.stderr, /missing\.ckpt.*ENOENT/);
+});

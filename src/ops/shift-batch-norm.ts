@@ -1,6 +1,6 @@
 import { defineOp } from '../autograd/define-op.js';
 import { LowbitError } from '../errors/lowbit-error.js';
-import { ap2 } from '../quant/ap2.js';
+import { ap2 } from './ap2.js';
 import { Tensor } from '../tensor/tensor.js';
 
 interface ShiftBatchNormAttrs {

@@ -21,22 +21,29 @@ export { reshape } from './ops/reshape.js';
 // nn
 export { Module, type LayerConfig } from './nn/module.js';
 export { Parameter } from './nn/parameter.js';
-export { QuantDense, type QuantDenseOptions } from './nn/quant-dense.js';
+export { QuantDense, type QuantDenseOptions, type LrScaleSpec } from './nn/quant-dense.js';
 export { Dense } from './nn/dense.js';
 export { BatchNorm } from './nn/batch-norm.js';
 export { HardTanh } from './nn/hard-tanh.js';
 export { Dropout } from './nn/dropout.js';
 export { Sequential } from './nn/sequential.js';
+export { ShiftBatchNorm, type ShiftBatchNormOptions } from './nn/shift-batch-norm.js';
 export { fromConfig, registerLayer } from './nn/from-config.js';
 
 // quant
 export { steSign, steStochasticSign } from './quant/ste-sign.js';
 export { identity } from './quant/identity.js';
+export { steLinear, type LinearOptions } from './quant/ste-linear.js';
+export { steLog, type LogOptions } from './quant/ste-log.js';
+export { quantizerForBits } from './quant/by-bits.js';
+export { gradQuantLog, type GradientQuantizerName } from './quant/grad-quant-log.js';
+export { ap2, roundHalfAway } from './ops/ap2.js';
 export { quantizer, registerQuantizer } from './quant/registry.js';
 export type { Quantizer, QuantizerConfig } from './quant/quantizer.js';
 
 // optim, losses
 export { Adam } from './optim/adam.js';
+export { ShiftAdaMax, type ShiftAdaMaxOptions } from './optim/shift-adamax.js';
 export { Optimizer } from './optim/optimizer.js';
 export { exponentialDecay, halveEvery } from './optim/lr-schedule.js';
 export { lossByName } from './losses/loss.js';

@@ -16,7 +16,76 @@ export function runConformance(name: string, kernels: Kernels,
       const skip = opts.skip?.[kernel] ?? (kernels[kernel] === undefined ? 'optional kernel not implemented (ops fall back to the reference)' : undefined);
       test(kernel, skip ? { skip } : {}, () => check(kernels));
     }
+    test('in place: out is an input', () => inPlace(kernels));
   });
+  if (!kernels.allocResident) return;
+  // the same checks with the arrays in the backend's own memory: every array argument, then
+  // every other one (resident and copied arrays mixed in one call)
+  for (const [which, pick] of [['all', () => true], ['mixed', (i: number) => i % 2 === 1]] as const) {
+    describe(`conformance: ${name} with resident arrays (${which}) vs reference`, () => {
+      const resident = withResident(kernels, pick);
+      for (const [kernel, check] of Object.entries(checks) as [KernelName, Check][]) {
+        const skip = opts.skip?.[kernel] ?? (kernels[kernel] === undefined ? 'optional kernel not implemented' : undefined);
+        test(kernel, skip ? { skip } : {}, () => check(resident));
+      }
+      test('in place: out is an input', () => inPlace(resident));
+    });
+  }
+}
+
+/** The kernels with each typed-array argument i where pick(i) copied into a resident array of
+ *  the backend for the call (one copy per distinct array, so in-place calls stay in place) and
+ *  copied back after it. */
+function withResident(k: Kernels, pick: (i: number) => boolean): Kernels {
+  return new Proxy(k, {
+    get(target, key, receiver) {
+      const value = Reflect.get(target, key, receiver) as unknown;
+      if (typeof value !== 'function' || key === 'allocResident' || key === 'freeResident') return value;
+      return (...args: unknown[]) => {
+        const copies = new Map<Words, Words>();
+        let index = 0;
+        const mapped = args.map((a) => {
+          if (!(a instanceof Float32Array || a instanceof Uint32Array || a instanceof Int32Array) || !pick(index++)) return a;
+          let copy = copies.get(a);
+          if (!copy) {
+            const kind = a instanceof Float32Array ? 'f32' : a instanceof Uint32Array ? 'u32' : 'i32';
+            copy = k.allocResident!(kind, a.length);
+            assert.ok(copy, `allocResident('${kind}', ${a.length}) gave no array`);
+            copy.set(a);
+            copies.set(a, copy);
+          }
+          return copy;
+        });
+        try {
+          return (value as (...a: unknown[]) => unknown).apply(target, mapped);
+        } finally {
+          for (const [a, copy] of copies) { a.set(copy); k.freeResident!(copy); }
+        }
+      };
+    },
+  });
+}
+
+type Words = Float32Array | Uint32Array | Int32Array;
+
+/** Elementwise kernels with the output array also an input (ops' backward rules do this). */
+function inPlace(k: Kernels): void {
+  for (const len of LENGTHS) {
+    const seed = 1800 + len, rng = random(seed);
+    const x = floats(rng, len, true).map((v) => 1.5 * v), dy = floats(rng, len);
+    const want = new Float32Array(len);
+    ref.passInside(dy, x, want, -1, 1);
+    const got = dy.slice();
+    k.passInside(got, x, got, -1, 1);
+    close(got, want, 0, `passInside dy === dx seed ${seed} length=${len}`);
+    for (const [what, run] of [['sign', (kk: Kernels, a: Float32Array, o: Float32Array) => kk.sign(a, o)],
+      ['clamp', (kk: Kernels, a: Float32Array, o: Float32Array) => kk.clamp(a, o, -0.5, 0.75)]] as const) {
+      const wantOut = new Float32Array(len), same = x.slice();
+      run(ref, x, wantOut);
+      run(k, same, same);
+      close(same, wantOut, 0, `${what} x === out seed ${seed} length=${len}`);
+    }
+  }
 }
 
 type Check = (k: Kernels) => void;

@@ -96,12 +96,36 @@ export interface Kernels {
    *  quantized values rounds to as well. Training's dX = G·Wb and dW = Gᵀ·Xb use it. */
   bitSerialLogGemm?(sign: Uint32Array, planeBits: Uint32Array, planes: number, eMin: number,
     s: Uint32Array, c: Float32Array, m: number, n: number, k: number): void;
+
+  // ---- resident arrays (optional) --------------------------------------------------------------
+  // A backend that computes in its own memory (wasm) copies every argument in and every result
+  // out. An array it allocates itself is passed without either copy. A backend without these
+  // members has no such memory: callers then use ordinary arrays (`allocResident?.(...) ?? new ...`).
+  /** A zero-filled typed array of `length` elements viewing the backend's own memory, or
+   *  undefined when the backend has no room for it (use an ordinary array then). It works with
+   *  every backend and every kernel like any other array; given to this backend's kernels it is
+   *  neither copied in nor out.
+   *  Lifetime: the array stays valid until `freeResident(array)` or until it becomes unreachable
+   *  (the backend then reuses its memory). A view made from it (`subarray`, `new
+   *  Float32Array(array.buffer, ...)`) does not keep it alive: keep the array itself reachable
+   *  while such a view is in use, and use neither after freeResident. Its buffer may be a
+   *  SharedArrayBuffer (transfer lists and TextDecoder reject those; copy first).
+   *  @example const w = kernels().allocResident?.('f32', n) ?? new Float32Array(n) */
+  allocResident?<K extends ResidentKind>(kind: K, length: number): ResidentArray[K] | undefined;
+  /** Give an array from allocResident back now instead of at garbage collection; anything else
+   *  (an ordinary array, one freed already) is left alone. */
+  freeResident?(array: ResidentArray[ResidentKind]): void;
 }
+
+/** Element kinds of a resident array: float32, uint32 (packed bits), int32. */
+export type ResidentKind = 'f32' | 'u32' | 'i32';
+/** The typed array allocResident returns for each kind. */
+export interface ResidentArray { f32: Float32Array; u32: Uint32Array; i32: Int32Array }
 
 export type BinaryOp = 'add' | 'sub' | 'mul' | 'div';
 
 /** Kernels a backend may leave to another (e.g. wasm leaves elementwise work to the reference). */
-export type KernelName = Exclude<keyof Kernels, 'name'>;
+export type KernelName = Exclude<keyof Kernels, 'name' | 'allocResident' | 'freeResident'>;
 
 /** The kernels a backend may omit; ops use the reference version then. */
 export type OptionalKernelName = 'packLogPlanes' | 'bitSerialLogGemm';

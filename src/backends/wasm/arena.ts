@@ -1,66 +1,85 @@
 import { LowbitError } from '../../errors/lowbit-error.js';
+import { ALIGN } from './heap.js';
+import type { WasmHeap } from './heap.js';
+import type { ResidentArrays } from './resident.js';
 
-const PAGE_BYTES = 65536;
-const ALIGN = 64; // a cache line: v128 loads never straddle one at a block start
+type Words = Float32Array | Uint32Array | Int32Array;
+type Block = { at: number; bytes: number };
 
-/** The scratch arena in wasm memory: a bump allocator reset at the start of every kernel call.
- *  The memory only grows (to the largest call seen), so a steady training loop allocates
- *  nothing. The typed views are remade only after a grow. */
+/** The per-call scratch of the kernels' glue: a bump allocator over a heap chunk, reset at the
+ *  start of every kernel call. A call that outgrows the chunk takes another one (earlier
+ *  addresses of the call stay valid); the next reset trades them for one chunk of their total
+ *  size, so a steady training loop allocates nothing. Arrays that already live in wasm memory
+ *  (resident ones) are used where they are: input/output give their address, copyOut skips them. */
 export class Arena {
-  private top: number;
   f32!: Float32Array;
   u32!: Uint32Array;
   i32!: Int32Array;
+  /** This call's chunks; allocation bumps through the last one. */
+  private chunks: Block[] = [];
+  private top = 0;
 
-  constructor(readonly memory: WebAssembly.Memory, readonly base: number) {
-    this.top = base;
+  constructor(private readonly heap: WasmHeap, private readonly resident: ResidentArrays | null) {
     this.refresh();
   }
 
-  reset(): void { this.top = this.base; }
+  reset(): void {
+    if (this.chunks.length > 1) {
+      const bytes = this.chunks.reduce((sum, c) => sum + c.bytes, 0);
+      for (const c of this.chunks) this.heap.release(c.at, c.bytes);
+      const chunk = this.heap.alloc(bytes);
+      this.chunks = chunk ? [chunk] : [];
+    }
+    this.top = this.chunks[0]?.at ?? 0;
+  }
 
   /** Reserve `bytes`, aligned; returns the byte address. */
   alloc(bytes: number): number {
-    const at = Math.ceil(this.top / ALIGN) * ALIGN;
-    const end = at + bytes;
-    const have = this.memory.buffer.byteLength;
-    if (end > have) {
-      try {
-        this.memory.grow(Math.ceil((end - have) / PAGE_BYTES));
-      } catch {
-        throw new LowbitError(`wasm backend: cannot grow memory to ${end} bytes (a 4 GiB wasm32 limit or `
+    let at = Math.ceil(this.top / ALIGN) * ALIGN;
+    const chunk = this.chunks[this.chunks.length - 1];
+    if (!chunk || at + bytes > chunk.at + chunk.bytes) {
+      const more = this.heap.alloc(Math.max(bytes, chunk?.bytes ?? 0, 1 << 20));
+      if (!more) {
+        throw new LowbitError(`wasm backend: cannot grow memory by ${bytes} bytes (a 4 GiB wasm32 limit or `
           + 'host memory); use smaller batches or the reference backend');
       }
-      this.refresh();
+      this.chunks.push(more);
+      at = more.at;
     }
-    this.top = end;
+    this.top = at + bytes;
+    if (this.top > this.f32.byteLength) this.refresh(); // the memory grew (a private one detached the views)
     return at;
   }
 
-  /** Copy x into the arena; returns its byte address. */
-  putF32(x: Float32Array, length = x.length): number {
+  /** The address of x's first `length` elements in wasm memory: x's own when it lives there,
+   *  else a copy's. */
+  input(x: Words, length = x.length): number {
+    const own = this.resident?.addressOf(x) ?? -1;
+    if (own >= 0) return own;
     const at = this.alloc(length * 4);
-    this.f32.set(length === x.length ? x : x.subarray(0, length), at >>> 2);
+    this.viewFor(x).set(length === x.length ? x : x.subarray(0, length), at >>> 2);
     return at;
   }
 
-  putU32(x: Uint32Array, length = x.length): number {
-    const at = this.alloc(length * 4);
-    this.u32.set(length === x.length ? x : x.subarray(0, length), at >>> 2);
-    return at;
+  /** Where a kernel writes `length` elements that end up in out: out itself when it lives in
+   *  wasm memory, else scratch to copyOut from. */
+  output(out: Words, length = out.length): number {
+    const own = this.resident?.addressOf(out) ?? -1;
+    return own >= 0 ? own : this.alloc(length * 4);
   }
 
-  /** Copy `length` floats at byte address `at` out to `out`. */
-  getF32(at: number, out: Float32Array, length = out.length): void {
-    out.set(this.f32.subarray(at >>> 2, (at >>> 2) + length));
+  /** Copy `length` elements at byte address `at` out to `out`, unless they are out already. */
+  copyOut(at: number, out: Words, length = out.length): void {
+    if (this.resident?.addressOf(out) === at) return;
+    out.set(this.viewFor(out).subarray(at >>> 2, (at >>> 2) + length));
   }
 
-  getI32(at: number, out: Int32Array, length = out.length): void {
-    out.set(this.i32.subarray(at >>> 2, (at >>> 2) + length));
+  private viewFor(x: Words): Words {
+    return x instanceof Float32Array ? this.f32 : x instanceof Int32Array ? this.i32 : this.u32;
   }
 
   private refresh(): void {
-    const buffer = this.memory.buffer;
+    const buffer = this.heap.memory.buffer;
     this.f32 = new Float32Array(buffer);
     this.u32 = new Uint32Array(buffer);
     this.i32 = new Int32Array(buffer);

@@ -9,12 +9,12 @@ export function makeBatchNormTrain(rt: WasmRuntime): Kernels['batchNormTrain'] {
     if (ch === 0) return;
     const { arena } = rt;
     arena.reset();
-    const px = arena.putF32(x, rows * ch), pg = arena.putF32(gamma, ch), pb = arena.putF32(beta, ch);
-    const py = arena.alloc(rows * ch * 4), ph = arena.alloc(rows * ch * 4);
-    const pm = arena.alloc(ch * 4), pi = arena.alloc(ch * 4), scratch = arena.alloc(ch * 16);
+    const px = arena.input(x, rows * ch), pg = arena.input(gamma, ch), pb = arena.input(beta, ch);
+    const py = arena.output(y, rows * ch), ph = arena.output(xhat, rows * ch);
+    const pm = arena.output(mean, ch), pi = arena.output(invStd, ch), scratch = arena.alloc(ch * 16);
     rt.exports['batchNormTrain']!(px, rows, ch, pg, pb, eps, py, ph, pm, pi, scratch);
-    arena.getF32(py, y, rows * ch); arena.getF32(ph, xhat, rows * ch);
-    arena.getF32(pm, mean, ch); arena.getF32(pi, invStd, ch);
+    arena.copyOut(py, y, rows * ch); arena.copyOut(ph, xhat, rows * ch);
+    arena.copyOut(pm, mean, ch); arena.copyOut(pi, invStd, ch);
   };
 }
 
@@ -23,10 +23,10 @@ export function makeBatchNormEval(rt: WasmRuntime): Kernels['batchNormEval'] {
     if (rows * ch === 0) return;
     const { arena } = rt;
     arena.reset();
-    const px = arena.putF32(x, rows * ch), pg = arena.putF32(gamma, ch), pb = arena.putF32(beta, ch);
-    const pm = arena.putF32(mean, ch), pi = arena.putF32(invStd, ch), py = arena.alloc(rows * ch * 4);
+    const px = arena.input(x, rows * ch), pg = arena.input(gamma, ch), pb = arena.input(beta, ch);
+    const pm = arena.input(mean, ch), pi = arena.input(invStd, ch), py = arena.output(y, rows * ch);
     rt.exports['batchNormEval']!(px, rows, ch, pg, pb, pm, pi, py);
-    arena.getF32(py, y, rows * ch);
+    arena.copyOut(py, y, rows * ch);
   };
 }
 
@@ -35,11 +35,11 @@ export function makeBatchNormBackward(rt: WasmRuntime): Kernels['batchNormBackwa
     if (ch === 0) return;
     const { arena } = rt;
     arena.reset();
-    const pdy = arena.putF32(dy, rows * ch), ph = arena.putF32(xhat, rows * ch);
-    const pg = arena.putF32(gamma, ch), pi = arena.putF32(invStd, ch);
-    const pdx = arena.alloc(rows * ch * 4), pdg = arena.alloc(ch * 4), pdb = arena.alloc(ch * 4);
+    const pdy = arena.input(dy, rows * ch), ph = arena.input(xhat, rows * ch);
+    const pg = arena.input(gamma, ch), pi = arena.input(invStd, ch);
+    const pdx = arena.output(dx, rows * ch), pdg = arena.output(dgamma, ch), pdb = arena.output(dbeta, ch);
     const scratch = arena.alloc(ch * 16);
     rt.exports['batchNormBackward']!(pdy, ph, rows, ch, pg, pi, pdx, pdg, pdb, scratch);
-    arena.getF32(pdx, dx, rows * ch); arena.getF32(pdg, dgamma, ch); arena.getF32(pdb, dbeta, ch);
+    arena.copyOut(pdx, dx, rows * ch); arena.copyOut(pdg, dgamma, ch); arena.copyOut(pdb, dbeta, ch);
   };
 }

@@ -22,16 +22,18 @@ export function makeStochasticSign(rt: WasmRuntime): Kernels['stochasticSign'] {
   return (x, u, out) => map(rt, [x, u], out, (px, pu, po) => rt.exports['stochasticSign']!(px, pu, po, x.length));
 }
 
-/** Copy inputs in, run, copy the output (as long as the first input) out. */
+/** Copy inputs in, run, copy the output (as long as the first input) out; arrays resident in
+ *  wasm memory are used in place (out may be one of the inputs: each element is read before
+ *  it is written). */
 function map(rt: WasmRuntime, inputs: Float32Array[], out: Float32Array, run: (...ptrs: number[]) => unknown): void {
   const length = inputs[0]!.length;
   if (length === 0) return;
   const { arena } = rt;
   arena.reset();
-  const ptrs = inputs.map((x) => arena.putF32(x, length));
-  const po = arena.alloc(length * 4);
+  const ptrs = inputs.map((x) => arena.input(x, length));
+  const po = arena.output(out, length);
   run(...ptrs, po);
-  arena.getF32(po, out, length);
+  arena.copyOut(po, out, length);
 }
 
 const bits = new Float32Array(1), bitsI = new Int32Array(bits.buffer);

@@ -12,7 +12,7 @@ const MIN_PARALLEL_MACS = 1 << 18;
 export function makeGemm(rt: WasmRuntime): Kernels['gemm'] {
   return (a, b, c, m, n, k, transA, transB, accumulate) => {
     const flags = (transA ? TRANS_A : 0) | (transB ? TRANS_B : 0) | (accumulate ? ACCUMULATE : 0);
-    run(rt, a, m * k, b, k * n, false, c, m, n, k, flags);
+    run(rt, a, m * k, b, k * n, c, m, n, k, flags);
   };
 }
 
@@ -21,22 +21,21 @@ export function makeGemm(rt: WasmRuntime): Kernels['gemm'] {
  *  micro-kernel: the expansion is O(k·n) against the O(m·n·k) product). */
 export function makeGemmSignB(rt: WasmRuntime): Kernels['gemmSignB'] {
   return (a, s, c, m, n, k, accumulate) => {
-    run(rt, a, m * k, s, n * Math.ceil(k / 32), true, c, m, n, k, SIGN_B | (accumulate ? ACCUMULATE : 0));
+    run(rt, a, m * k, s, n * Math.ceil(k / 32), c, m, n, k, SIGN_B | (accumulate ? ACCUMULATE : 0));
   };
 }
 
 function run(rt: WasmRuntime, a: Float32Array, aLength: number, b: Float32Array | Uint32Array, bLength: number,
-  bIsBits: boolean, c: Float32Array, m: number, n: number, k: number, flags: number): void {
+  c: Float32Array, m: number, n: number, k: number, flags: number): void {
   if (m === 0 || n === 0) return;
   const { arena, pool } = rt;
   arena.reset();
-  const pa = arena.putF32(a, aLength);
-  const pb = bIsBits ? arena.putU32(b as Uint32Array, bLength) : arena.putF32(b as Float32Array, bLength);
-  const pc = (flags & ACCUMULATE) ? arena.putF32(c, m * n) : arena.alloc(m * n * 4);
+  const pa = arena.input(a, aLength), pb = arena.input(b, bLength);
+  const pc = (flags & ACCUMULATE) ? arena.input(c, m * n) : arena.output(c, m * n);
   const maxThreads = m * n * k < MIN_PARALLEL_MACS ? 1 : pool.threads;
   const scratchBytes = Number(rt.exports['gemmScratchBytes']!());
   const scratch = arena.alloc(scratchBytes * maxThreads);
   // per-thread scratch: the kernel is given the block of thread 0 plus its index times the size
   pool.parallel('gemm', [pa, pb, pc, m, n, k, flags, scratch, scratchBytes], n, NR, maxThreads);
-  arena.getF32(pc, c, m * n);
+  arena.copyOut(pc, c, m * n);
 }

@@ -1,4 +1,4 @@
-import type { Kernels } from '../kernels.js';
+import type { Kernels, ResidentArray, ResidentKind } from '../kernels.js';
 import { referenceKernels } from '../reference/index.js';
 import { makeAdamStep } from './adam.js';
 import { makeBatchNormBackward, makeBatchNormEval, makeBatchNormTrain } from './batch-norm.js';
@@ -6,6 +6,7 @@ import { makeClamp, makePassInside, makeSign, makeStochasticSign } from './eleme
 import { makeGemm, makeGemmSignB } from './gemm.js';
 import { makePackCols, makePackRows } from './pack.js';
 import type { Platform } from './platform.js';
+import type { ResidentArrays } from './resident.js';
 import { createRuntime } from './wasm-runtime.js';
 import { makeXnorGemm } from './xnor-gemm.js';
 
@@ -55,9 +56,18 @@ async function create(platform?: Platform): Promise<WasmKernels> {
     batchNormEval: makeBatchNormEval(rt),
     batchNormBackward: makeBatchNormBackward(rt),
     adamStep: makeAdamStep(rt),
+    // resident arrays only over shared memory (resident.ts says why)
+    ...(rt.resident ? residentMembers(rt.resident) : {}),
     setThreads: (n) => rt.pool.resize(n),
     get threads() { return rt.pool.threads; },
     shared: rt.shared,
     close: () => rt.pool.close(),
+  };
+}
+
+function residentMembers(resident: ResidentArrays): Pick<Kernels, 'allocResident' | 'freeResident'> {
+  return {
+    allocResident: <K extends ResidentKind>(kind: K, length: number): ResidentArray[K] | undefined => resident.alloc(kind, length),
+    freeResident: (array) => resident.free(array),
   };
 }

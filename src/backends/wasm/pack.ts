@@ -2,7 +2,7 @@ import type { Kernels } from '../kernels.js';
 import type { WasmRuntime } from './wasm-runtime.js';
 
 /** packRows / packCols (Kernels) in wasm SIMD (assembly/pack.ts): a float compare per lane and
- *  i32x4.bitmask, 32 floats to a word. Single-threaded: the copy in costs as much as the packing. */
+ *  i32x4.bitmask, 32 floats to a word. Single-threaded: the copy in costs as much as the packing (none for resident arrays). */
 export function makePackRows(rt: WasmRuntime): Kernels['packRows'] {
   return (x, out, rows, k) => pack(rt, 'packRows', x, out, rows, k, rows * k, rows * Math.ceil(k / 32));
 }
@@ -16,8 +16,7 @@ function pack(rt: WasmRuntime, job: 'packRows' | 'packCols', x: Float32Array, ou
   if (outLength === 0) return;
   const { arena } = rt;
   arena.reset();
-  const px = arena.putF32(x, inLength);
-  const po = arena.alloc(outLength * 4);
+  const px = arena.input(x, inLength), po = arena.output(out, outLength);
   rt.exports[job]!(px, po, d0, d1);
-  out.set(arena.u32.subarray(po >>> 2, (po >>> 2) + outLength));
+  arena.copyOut(po, out, outLength);
 }

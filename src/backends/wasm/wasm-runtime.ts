@@ -1,6 +1,8 @@
 import { Arena } from './arena.js';
+import { WasmHeap } from './heap.js';
 import { CONTROL_BYTES } from './jobs.js';
 import type { Platform } from './platform.js';
+import { ResidentArrays } from './resident.js';
 import { ThreadPool } from './thread-pool.js';
 
 type Job = (...args: number[]) => unknown;
@@ -8,10 +10,13 @@ type Job = (...args: number[]) => unknown;
 const INITIAL_PAGES = 256;   // 16 MiB; grows on demand
 const MAXIMUM_PAGES = 65536; // 4 GiB, the wasm32 limit (a shared memory must declare one)
 
-/** The instantiated module and what its kernels share: the memory, the arena, the threads. */
+/** The instantiated module and what its kernels share: the memory, its heap, the per-call
+ *  arena, the resident arrays (null without shared memory), the threads. */
 export interface WasmRuntime {
   readonly exports: Record<string, Job>;
+  readonly heap: WasmHeap;
   readonly arena: Arena;
+  readonly resident: ResidentArrays | null;
   readonly pool: ThreadPool;
   /** false when shared memory is unavailable: one thread, the non-shared build. */
   readonly shared: boolean;
@@ -27,9 +32,11 @@ export async function createRuntime(platform: Platform): Promise<WasmRuntime> {
   const instance = await WebAssembly.instantiate(module, { env: { memory, abort: trap } });
   const exports = instance.exports as unknown as Record<string, Job>;
   const controlOffset = Math.ceil(Number(exports['heapBase']!()) / 64) * 64;
-  const arena = new Arena(memory, controlOffset + CONTROL_BYTES);
+  const heap = new WasmHeap(memory, controlOffset + CONTROL_BYTES);
+  const resident = shared ? new ResidentArrays(heap) : null;
+  const arena = new Arena(heap, resident);
   const pool = new ThreadPool(platform, module, memory, controlOffset, exports);
-  return { exports, arena, pool, shared };
+  return { exports, heap, arena, resident, pool, shared };
 }
 
 function trap(): never { throw new Error('wasm abort'); }

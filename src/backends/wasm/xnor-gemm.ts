@@ -5,18 +5,17 @@ import type { WasmRuntime } from './wasm-runtime.js';
 const MIN_PARALLEL_WORDS = 1 << 16;
 
 /** Binary GEMM (Kernels.xnorGemm) in wasm SIMD (assembly/xnor-gemm.ts), columns of C split
- *  across threads. The packed operands are small (k/32 words a row), so the copies are cheap. */
+ *  across threads. Operands are copied into wasm memory unless resident (allocResident): at
+ *  batch 1 the copy of b costs about as much as the product. */
 export function makeXnorGemm(rt: WasmRuntime): Kernels['xnorGemm'] {
   return (a, b, c, m, n, k) => {
     if (m === 0 || n === 0) return;
     const words = Math.ceil(k / 32);
     const { arena } = rt;
     arena.reset();
-    const pa = arena.putU32(a, m * words);
-    const pb = arena.putU32(b, n * words);
-    const pc = arena.alloc(m * n * 4);
+    const pa = arena.input(a, m * words), pb = arena.input(b, n * words), pc = arena.output(c, m * n);
     const work = m * n * Math.max(words, 1);
     rt.pool.parallel('xnorGemm', [pa, pb, pc, m, n, k], n, 4, work < MIN_PARALLEL_WORDS ? 1 : Infinity);
-    arena.getI32(pc, c, m * n);
+    arena.copyOut(pc, c, m * n);
   };
 }

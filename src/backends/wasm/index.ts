@@ -1,6 +1,7 @@
 import type { Kernels, ResidentArray, ResidentKind } from '../kernels.js';
 import { referenceKernels } from '../reference/index.js';
 import { makeAdamStep } from './adam.js';
+import { makeBitSerialLogGemm, makePackLogPlanes } from './bit-serial-log-gemm.js';
 import { makeBatchNormBackward, makeBatchNormEval, makeBatchNormTrain } from './batch-norm.js';
 import { makeClamp, makePassInside, makeSign, makeStochasticSign } from './elementwise.js';
 import { makeGemm, makeGemmSignB } from './gemm.js';
@@ -56,6 +57,8 @@ async function create(platform?: Platform): Promise<WasmKernels> {
     batchNormEval: makeBatchNormEval(rt),
     batchNormBackward: makeBatchNormBackward(rt),
     adamStep: makeAdamStep(rt),
+    packLogPlanes: makePackLogPlanes(rt),
+    bitSerialLogGemm: makeBitSerialLogGemm(rt),
     // resident arrays only over shared memory (resident.ts says why)
     ...(rt.resident ? residentMembers(rt.resident) : {}),
     setThreads: (n) => rt.pool.resize(n),

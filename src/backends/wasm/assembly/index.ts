@@ -6,6 +6,7 @@ export { packRows, packCols } from './pack';
 export { sign, clamp, passInside, stochasticSign } from './elementwise';
 export { batchNormTrain, batchNormEval, batchNormBackward } from './batch-norm';
 export { adamStep } from './adam';
+export { packLogPlanes, bitSerialLogGemm, bitSerialLogGemmScratchBytes } from './bit-serial-log-gemm';
 
 /** First free byte after static data: JS lays its control block and arena from here on. */
 export function heapBase(): usize { return __heap_base; }

@@ -18,5 +18,8 @@ if (kind === 'lowbit') {
   const x = Float32Array.from(pixels, (p) => (2 * p) / 255 - 1);
   for (let i = 0; i < 5; i++) await s.run({ x: new ort.Tensor('float32', x, [100, 784]) });
 }
-process.stdout.write(JSON.stringify({ maxRssKb: process.resourceUsage().maxRSS }));
+// VmHWM: peak RSS of this address space, reset by exec; getrusage's maxRSS would report the
+// forking parent's peak when that is larger (Linux keeps ru_maxrss across execve)
+const hwm = /VmHWM:\s+(\d+) kB/.exec((() => { try { return readFileSync('/proc/self/status', 'utf8'); } catch { return ''; } })());
+process.stdout.write(JSON.stringify({ maxRssKb: hwm ? Number(hwm[1]) : process.resourceUsage().maxRSS }));
 process.exit(0);

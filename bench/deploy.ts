@@ -89,7 +89,7 @@ export async function benchDeploy(): Promise<void> {
     'lowbit: packed engine on raw uint8 pixels (bit-plane first layer), backend ' + k.name + (threaded ? ', setThreads(1|2)' : ' (no thread setting: 1 thread only)') + '.',
     'onnxruntime-node: float32 ONNX export (±1 weights as floats, BN folded to Mul+Add, sign as Less+Where), intraOpNumThreads = threads, graph optimisation all.',
     'Times are medians of repeated runs after a warm-up; batch-1 latency per call, batch-100 throughput in images/s.',
-    'Peak RSS: a fresh Node child that loads one model and runs batch 100 five times (process.resourceUsage().maxRSS); the Node baseline loads nothing.',
+    'Peak RSS: a fresh Node child that loads one model and runs batch 100 five times (VmHWM from /proc/self/status); the Node baseline loads nothing.',
   ];
   writeFileSync(join(root, 'bench/results/deploy.json'), JSON.stringify({ machine, notes, rows, files }, null, 2) + '\n');
   const md = markdown(machine, notes, rows, files);

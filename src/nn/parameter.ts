@@ -1,3 +1,4 @@
+import { kernels } from '../backends/registry.js';
 import { Tensor } from '../tensor/tensor.js';
 
 /** A trainable tensor, with what the optimizer needs to treat it as the paper does:
@@ -9,8 +10,18 @@ export class Parameter extends Tensor {
   /** After each update the values are clipped to [-clip, clip]; 0 means never. */
   clip = 0;
 
+  /** `data` is copied into the active backend's own memory when it offers that
+   *  (Kernels.allocResident: wasm), so its kernels read and update the values where they are
+   *  instead of copying them in and out every step; otherwise it is used as given. */
   constructor(data: Float32Array, shape: readonly number[]) {
-    super(data, shape);
+    super(resident(data), shape);
     this.requiresGrad = true;
   }
+}
+
+function resident(data: Float32Array): Float32Array {
+  const own = kernels().allocResident?.('f32', data.length);
+  if (!own) return data;
+  own.set(data);
+  return own;
 }

@@ -46,7 +46,9 @@ const binaryMatmulOp = defineOp<BinaryMatmulAttrs>({
       for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) dyT[j * m + i] = dy.data[i * n + j]!;
       const aCols = new Uint32Array(k * Math.ceil(m / 32));
       kernels.packCols(a!.data as Float32Array, aCols, m, k);
-      const out = new Float32Array(n * k);
+      // the weight gradient, as large as the weights: in the backend's own memory where it offers
+      // that, so the STE mask and the optimizer use it uncopied (Optimizer.step gives it back)
+      const out = kernels.allocResident?.('f32', n * k) ?? new Float32Array(n * k);
       kernels.gemmSignB(dyT, aCols, out, n, k, m, false);
       if (attrs.steClipB !== null && attrs.steClipB !== Infinity) {
         kernels.passInside(out, b!.data as Float32Array, out, -attrs.steClipB, attrs.steClipB);

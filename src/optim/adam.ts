@@ -16,7 +16,7 @@ export class Adam extends Optimizer {
     checkUnit('beta1', this.beta1); checkUnit('beta2', this.beta2); checkPositive('eps', this.eps);
   }
 
-  protected makeSlots(p: Parameter): Float32Array[] { return [new Float32Array(p.size), new Float32Array(p.size)]; }
+  protected makeSlots(p: Parameter): Float32Array[] { return [this.zeros(p.size), this.zeros(p.size)]; }
 
   protected update(p: Parameter, grad: Float32Array, [m, v]: Float32Array[]): void {
     kernels().adamStep(p.data, grad, m!, v!, this.lr * p.lrScale, this.beta1, this.beta2, this.eps, this.t, p.clip);

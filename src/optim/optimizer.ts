@@ -1,3 +1,4 @@
+import { kernels } from '../backends/registry.js';
 import { LowbitError } from '../errors/lowbit-error.js';
 import type { Parameter } from '../nn/parameter.js';
 
@@ -20,17 +21,25 @@ export abstract class Optimizer {
     checkPositive('lr', lr);
   }
 
-  /** Update every parameter from its `.grad`, then clear the gradients. */
+  /** Update every parameter from its `.grad`, then clear the gradients. The gradients are
+   *  consumed: one in the backend's own memory (Kernels.allocResident, e.g. a binary layer's
+   *  weight gradient) goes back to the backend, so do not keep a gradient's data past step(). */
   step(): void {
     if (this.slots.length === 0) this.slots = this.params.map((p) => this.makeSlots(p));
     this.t++;
-    this.params.forEach((p, i) => {
-      if (p.grad) this.update(p, p.grad.data, this.slots[i]!);
-      p.grad = null;
-    });
+    this.params.forEach((p, i) => { if (p.grad) this.update(p, p.grad.data, this.slots[i]!); });
+    this.zeroGrad();
   }
 
-  zeroGrad(): void { for (const p of this.params) p.grad = null; }
+  /** Clear the gradients (consumed as by step()). */
+  zeroGrad(): void {
+    const k = kernels();
+    const values = new Set(this.params.map((p) => p.data)); // never a parameter's own values
+    for (const p of this.params) {
+      if (k.freeResident && p.grad && !values.has(p.grad.data)) k.freeResident(p.grad.data);
+      p.grad = null;
+    }
+  }
 
   protected abstract makeSlots(p: Parameter): Float32Array[];
   protected abstract update(p: Parameter, grad: Float32Array, slots: Float32Array[]): void;
@@ -41,13 +50,22 @@ export abstract class Optimizer {
     if (s.slots.length !== 0 && s.slots.length !== this.params.length) {
       throw new LowbitError(`optimizer state holds ${s.slots.length} parameters, the model has ${this.params.length}`);
     }
-    s.slots.forEach((slots, i) => {
+    // copied into slots of our own making (resident ones where the backend offers them)
+    const mine = s.slots.map((slots, i) => {
       const want = this.makeSlots(this.params[i]!);
       if (slots.length !== want.length || slots.some((a, j) => a.length !== want[j]!.length)) {
         throw new LowbitError(`optimizer state for parameter ${i} does not match its shape`);
       }
+      want.forEach((own, j) => own.set(slots[j]!));
+      return want;
     });
-    this.t = s.step; this.lr = s.lr; this.slots = s.slots;
+    this.t = s.step; this.lr = s.lr; this.slots = mine;
+  }
+
+  /** A zero-filled slot of n values, in the active backend's own memory where it offers that
+   *  (Kernels.allocResident), so an update kernel uses it without copying it in and out. */
+  protected zeros(n: number): Float32Array {
+    return kernels().allocResident?.('f32', n) ?? new Float32Array(n);
   }
 }
 

@@ -64,3 +64,13 @@ export { runRecipe, type Recipe } from './train/experiment.js';
 export { saveCheckpoint, loadCheckpoint } from './train/checkpoint.js';
 export { classificationError } from './train/evaluate.js';
 export { summarize } from './train/summary.js';
+
+// deploy
+export { compile, type CompileOptions } from './deploy/compile.js';
+export { PackedEngine } from './deploy/engine.js';
+export { encodeModel, decodeModel, FORMAT_VERSION } from './deploy/model-file.js';
+export { saveModelFile, loadModelFile } from './deploy/model-file-node.js';
+export { exportOnnx } from './deploy/onnx/export-onnx.js';
+export { DeployError } from './deploy/deploy-error.js';
+export { ModelFileError } from './deploy/model-file-error.js';
+export type { PackedGraph, PackedLayer } from './deploy/graph.js';

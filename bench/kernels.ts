@@ -19,7 +19,7 @@ const root = fileURLToPath(new URL('../../', import.meta.url));
 
 interface Row {
   m: number; n: number; k: number; threads: number;
-  wasmXnorGmacs: number; nativeXnorGmacs: number | null; nativeAvx2XnorGmacs: number | null;
+  wasmXnorGmacs: number; wasmResidentXnorGmacs: number | null; nativeXnorGmacs: number | null; nativeAvx2XnorGmacs: number | null;
   wasmGemmGflops: number; binaryOverFloat: number;
 }
 
@@ -31,10 +31,11 @@ export async function benchKernels(): Promise<void> {
   for (const [m, n, k] of SHAPES) for (const threads of THREADS) {
     await wasm.setThreads(threads);
     const macs = m * n * k;
-    const wasmXnorGmacs = macs / median(timeXnor(wasm, m, n, k)) / 1e9;
+    const wasmXnorGmacs = macs / median(timeXnor(wasm, m, n, k, false)) / 1e9;
+    const resident = wasm.allocResident ? macs / median(timeXnor(wasm, m, n, k, true)) / 1e9 : null;
     const nativeOf = (exe: string | null) => (exe ? macs / median(runNative(exe, m, n, k, threads)) / 1e9 : null);
     const wasmGemmGflops = (2 * macs) / median(timeGemm(wasm, m, n, k)) / 1e9;
-    const row: Row = { m, n, k, threads, wasmXnorGmacs, nativeXnorGmacs: nativeOf(natives.native),
+    const row: Row = { m, n, k, threads, wasmXnorGmacs, wasmResidentXnorGmacs: resident, nativeXnorGmacs: nativeOf(natives.native),
       nativeAvx2XnorGmacs: nativeOf(natives.avx2), wasmGemmGflops, binaryOverFloat: wasmXnorGmacs / (wasmGemmGflops / 2) };
     rows.push(row);
     console.error(line(row));
@@ -50,7 +51,8 @@ export async function benchKernels(): Promise<void> {
   const notes = [
     'G binary-MAC/s = m·n·k / seconds (one MAC = one ±1 multiply-add); GFLOP/s = 2·m·n·k / seconds.',
     'binary/float = binary MAC/s ÷ float MAC/s, both wasm, same threads.',
-    'wasm timings are whole Kernels calls: they include copying inputs into wasm memory and the result out.',
+    'wasm timings are whole Kernels calls: they include copying inputs into wasm memory and the result out; '
+      + 'resident B: B allocated in wasm memory (Kernels.allocResident), as deployed weights can be, so only A and C are copied.',
     'native: bench/xnor-gemm-native.c, cc -O3 -march=native -fopenmp (uses AVX-512 VPOPCNTQ where the CPU has it); '
       + 'native AVX2: the same with -mno-avx512f, i.e. what a Zen 3 class CPU could do.',
     `median of ${REPS} (binary) / ${FLOAT_REPS} (float) timed runs after warm-up.`,
@@ -62,10 +64,17 @@ export async function benchKernels(): Promise<void> {
   console.log(markdown(machine, notes, rows));
 }
 
-function timeXnor(wasm: WasmKernels, m: number, n: number, k: number): number[] {
+/** With residentB, B (the weights of a deployed layer) lives in wasm memory (allocResident),
+ *  as a deployed model's packed weights can: no copy of it per call. */
+function timeXnor(wasm: WasmKernels, m: number, n: number, k: number, residentB: boolean): number[] {
   const words = Math.ceil(k / 32);
-  const a = randomWords(m * words, 1), b = randomWords(n * words, 2), c = new Int32Array(m * n);
-  return timeRuns(REPS, 2, () => wasm.xnorGemm(a, b, c, m, n, k));
+  const a = randomWords(m * words, 1), c = new Int32Array(m * n);
+  let b = randomWords(n * words, 2);
+  const own = residentB ? wasm.allocResident?.('u32', b.length) : undefined;
+  if (own) { own.set(b); b = own; }
+  const seconds = timeRuns(REPS, 2, () => wasm.xnorGemm(a, b, c, m, n, k));
+  if (own) wasm.freeResident?.(own);
+  return seconds;
 }
 
 function timeGemm(wasm: WasmKernels, m: number, n: number, k: number): number[] {
@@ -145,13 +154,14 @@ function gitCommit(): string {
 const fmt = (x: number | null) => (x === null || Number.isNaN(x) ? '–' : x.toFixed(1));
 
 function line(r: Row): string {
-  return `(${r.m},${r.n},${r.k}) ×${r.threads}: wasm xnor ${fmt(r.wasmXnorGmacs)} GMAC/s, native ${fmt(r.nativeXnorGmacs)}, `
+  return `(${r.m},${r.n},${r.k}) ×${r.threads}: wasm xnor ${fmt(r.wasmXnorGmacs)} GMAC/s, `
+    + `resident B ${fmt(r.wasmResidentXnorGmacs)}, native ${fmt(r.nativeXnorGmacs)}, `
     + `native AVX2 ${fmt(r.nativeAvx2XnorGmacs)}, wasm gemm ${fmt(r.wasmGemmGflops)} GFLOP/s`;
 }
 
 function markdown(machine: Record<string, string | number>, notes: string[], rows: Row[]): string {
-  const head = '| M | N | K | threads | wasm XNOR GMAC/s | native GMAC/s | wasm/native | native AVX2 GMAC/s | wasm/AVX2 | wasm f32 GFLOP/s | binary/float (MAC/s) |';
-  const body = rows.map((r) => `| ${r.m} | ${r.n} | ${r.k} | ${r.threads} | ${fmt(r.wasmXnorGmacs)} | ${fmt(r.nativeXnorGmacs)} | `
+  const head = '| M | N | K | threads | wasm XNOR GMAC/s | wasm XNOR, resident B | native GMAC/s | wasm/native | native AVX2 GMAC/s | wasm/AVX2 | wasm f32 GFLOP/s | binary/float (MAC/s) |';
+  const body = rows.map((r) => `| ${r.m} | ${r.n} | ${r.k} | ${r.threads} | ${fmt(r.wasmXnorGmacs)} | ${fmt(r.wasmResidentXnorGmacs)} | ${fmt(r.nativeXnorGmacs)} | `
     + `${r.nativeXnorGmacs ? (r.wasmXnorGmacs / r.nativeXnorGmacs).toFixed(2) : '–'} | ${fmt(r.nativeAvx2XnorGmacs)} | `
     + `${r.nativeAvx2XnorGmacs ? (r.wasmXnorGmacs / r.nativeAvx2XnorGmacs).toFixed(2) : '–'} | ${fmt(r.wasmGemmGflops)} | ${r.binaryOverFloat.toFixed(1)}x |`);
   return [

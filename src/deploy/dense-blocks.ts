@@ -23,7 +23,8 @@ export function denseBlocks(model: Module): Block[] {
     if (m instanceof Dropout) continue;
     if (m instanceof QuantDense) { blocks.push({ dense: m, bn: null, activation: false }); continue; }
     if (!last) throw new DeployError(`${where}: the network must start with a QuantDense layer`);
-    if (m instanceof BatchNorm && !last.bn && !last.activation) { last.bn = m; continue; }
+    // exactly BatchNorm: a ShiftBatchNorm (a subclass) normalises with powers of two and folds differently
+    if (m instanceof BatchNorm && m.constructor === BatchNorm && !last.bn && !last.activation) { last.bn = m; continue; }
     if (m instanceof HardTanh && !last.activation) { last.activation = true; continue; }
     throw new DeployError(`${where}: only QuantDense → [BatchNorm] → [HardTanh] blocks (and Dropout) can be compiled`);
   }

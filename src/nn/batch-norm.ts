@@ -1,5 +1,5 @@
 import { LowbitError } from '../errors/lowbit-error.js';
-import { batchNorm } from '../ops/batch-norm.js';
+import { batchNorm, type BatchNormAttrs } from '../ops/batch-norm.js';
 import { ones, zeros } from '../tensor/creation.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { Module, type LayerConfig } from './module.js';
@@ -23,13 +23,15 @@ export class BatchNorm extends Module {
   readonly momentum: number;
   readonly eps: number;
 
-  constructor(readonly features: number, opts: BatchNormOptions = {}) {
+  /** `defaults` lets a variant (ShiftBatchNorm) keep its own momentum and eps. */
+  constructor(readonly features: number, opts: BatchNormOptions = {}, defaults: Required<BatchNormOptions> = { momentum: 0.1, eps: 1e-4 }) {
     super();
-    if (!Number.isInteger(features) || features < 1) throw new LowbitError(`BatchNorm: features must be a positive integer, got ${features}`);
-    this.momentum = opts.momentum ?? 0.1;
-    this.eps = opts.eps ?? 1e-4;
-    if (!(this.momentum > 0 && this.momentum <= 1)) throw new LowbitError(`BatchNorm: momentum must be in (0, 1], got ${this.momentum}`);
-    if (!(this.eps > 0)) throw new LowbitError(`BatchNorm: eps must be > 0, got ${this.eps}`);
+    const name = this.constructor.name;
+    if (!Number.isInteger(features) || features < 1) throw new LowbitError(`${name}: features must be a positive integer, got ${features}`);
+    this.momentum = opts.momentum ?? defaults.momentum;
+    this.eps = opts.eps ?? defaults.eps;
+    if (!(this.momentum > 0 && this.momentum <= 1)) throw new LowbitError(`${name}: momentum must be in (0, 1], got ${this.momentum}`);
+    if (!(this.eps > 0)) throw new LowbitError(`${name}: eps must be > 0, got ${this.eps}`);
     this.gamma = this.param('gamma', ones([features]));
     this.beta = this.param('beta', zeros([features]));
     this.runningMean = this.buffer('runningMean', new Float32Array(features));
@@ -37,12 +39,12 @@ export class BatchNorm extends Module {
   }
 
   forward(x: Tensor): Tensor {
-    if (x.shape[x.rank - 1] !== this.features) throw new LowbitError(`BatchNorm(${this.features}): input's last dim must be ${this.features}, got [${x.shape}]`);
+    if (x.shape[x.rank - 1] !== this.features) throw new LowbitError(`${this.constructor.name}(${this.features}): input's last dim must be ${this.features}, got [${x.shape}]`);
     if (!this.training) {
-      return batchNorm(x, this.gamma, this.beta, { training: false, eps: this.eps, mean: this.runningMean, invStd: this.runningInvStd });
+      return this.normalize(x, { training: false, eps: this.eps, mean: this.runningMean, invStd: this.runningInvStd });
     }
     const mean = new Float32Array(this.features), invStd = new Float32Array(this.features);
-    const y = batchNorm(x, this.gamma, this.beta, { training: true, eps: this.eps, mean, invStd });
+    const y = this.normalize(x, { training: true, eps: this.eps, mean, invStd });
     const m = this.momentum;
     for (let c = 0; c < this.features; c++) {
       this.runningMean[c] = (1 - m) * this.runningMean[c]! + m * mean[c]!;
@@ -51,5 +53,8 @@ export class BatchNorm extends Module {
     return y;
   }
 
-  config(): LayerConfig { return { type: 'BatchNorm', features: this.features, momentum: this.momentum, eps: this.eps }; }
+  /** The normalising op; its train mode writes the batch mean and inverse std to attrs. */
+  protected normalize(x: Tensor, attrs: BatchNormAttrs): Tensor { return batchNorm(x, this.gamma, this.beta, attrs); }
+
+  config(): LayerConfig { return { type: this.constructor.name, features: this.features, momentum: this.momentum, eps: this.eps }; }
 }

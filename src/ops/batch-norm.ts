@@ -2,7 +2,7 @@ import { defineOp } from '../autograd/define-op.js';
 import { LowbitError } from '../errors/lowbit-error.js';
 import { Tensor } from '../tensor/tensor.js';
 
-interface BatchNormAttrs {
+export interface BatchNormAttrs {
   training: boolean;
   eps: number;
   /** Eval mode: the running statistics to use. Train mode: receive the batch mean and invStd. */

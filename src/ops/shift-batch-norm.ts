@@ -1,16 +1,12 @@
 import { defineOp } from '../autograd/define-op.js';
 import { LowbitError } from '../errors/lowbit-error.js';
 import { ap2 } from './ap2.js';
+import type { BatchNormAttrs } from './batch-norm.js';
 import { Tensor } from '../tensor/tensor.js';
 
-interface ShiftBatchNormAttrs {
-  training: boolean;
-  eps: number;
-  /** Eval mode: the running mean and running *inverse* std to use. Train mode: receive the
-   *  batch mean and the batch inverse std 1/sqrt(var + eps) (before AP2, as Torch averages it). */
-  mean: Float32Array;
-  invStd: Float32Array;
-}
+/** As batch norm's: train mode receives the batch mean and inverse std 1/sqrt(var + eps)
+ *  (before AP2, as Torch averages it); eval mode reads the running ones. */
+type ShiftBatchNormAttrs = BatchNormAttrs;
 
 /** Shift-based batch norm over the last axis, as Torch7's BatchNormalizationShiftPow2
  *  (QNN-SPEC §4.1, §10.8), per feature:

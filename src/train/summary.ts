@@ -35,7 +35,7 @@ export function summarize(model: Module): ModelSummary {
         binaryMacs: wBits === 1 && inBits === 1 ? macs : 0, otherMacs: wBits === 1 && inBits === 1 ? 0 : macs,
       });
     } else if (m instanceof BatchNorm) {
-      layers.push({ layer: `BatchNorm ${m.features}`, inputBits: 32, weightBits: 32, params: 2 * m.features, packedBytes: 8 * m.features, float32Bytes: 8 * m.features, binaryMacs: 0, otherMacs: 0 });
+      layers.push({ layer: `${m.constructor.name} ${m.features}`, inputBits: 32, weightBits: 32, params: 2 * m.features, packedBytes: 8 * m.features, float32Bytes: 8 * m.features, binaryMacs: 0, otherMacs: 0 });
     } else {
       const children = m.modules();
       if (children.length) children.forEach(walk);

@@ -63,6 +63,7 @@ export { fit, type TrainConfig, type EpochMetrics } from './train/trainer.js';
 export { runRecipe, type Recipe } from './train/experiment.js';
 export { saveCheckpoint, loadCheckpoint } from './train/checkpoint.js';
 export { classificationError } from './train/evaluate.js';
+export { loadTrainedModel } from './train/trained-model.js';
 export { summarize } from './train/summary.js';
 
 // deploy

@@ -1,13 +1,10 @@
 import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import type { PixelScale } from '../../data/batches.js';
 import { compile } from '../../deploy/compile.js';
 import { saveModelFile } from '../../deploy/model-file-node.js';
 import { exportOnnx } from '../../deploy/onnx/export-onnx.js';
 import { LowbitError } from '../../errors/lowbit-error.js';
-import { fromConfig } from '../../nn/from-config.js';
-import type { LayerConfig } from '../../nn/module.js';
-import { loadCheckpoint } from '../../train/checkpoint.js';
+import { loadTrainedModel } from '../../train/trained-model.js';
 import { selectBackend } from '../backend.js';
 import { bytes } from '../format.js';
 import { output } from '../output.js';
@@ -24,13 +21,8 @@ export function exportCommand(program: Command): void {
       const out = output(Boolean(o.json));
       if (!o.out && !o.onnx) throw new LowbitError('export: say where to write: -o model.lbit and/or --onnx model.onnx');
       await selectBackend(o.backend);
-      const ckpt = await loadCheckpoint(path);
-      const scale = (ckpt.meta.config as { scale?: PixelScale } | undefined)?.scale;
-      if (!ckpt.meta.model || !scale) throw new LowbitError(`checkpoint ${path}: no model config or input scale in its metadata`);
-      const model = fromConfig(ckpt.meta.model as LayerConfig);
-      const state = new Map([...ckpt.tensors].filter(([k]) => k.startsWith('model.')).map(([k, v]) => [k.slice(6), v]));
-      model.loadStateDict(state, `checkpoint ${path}`);
-      const floatBytes = [...state.values()].reduce((n, t) => n + 4 * t.length, 0);
+      const { model, scale } = await loadTrainedModel(path);
+      const floatBytes = [...model.stateDict().values()].reduce((n, t) => n + 4 * t.length, 0);
       const lines = [`float32 model ${bytes(floatBytes)}`];
       const result: Record<string, unknown> = { checkpoint: path, scale, floatBytes };
       if (o.out) {

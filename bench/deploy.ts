@@ -86,7 +86,7 @@ export async function benchDeploy(): Promise<void> {
   };
   const notes = [
     'Random-init nets (mnistMlp seed 1, default BN), compiled and exported exactly as trained ones; speed does not depend on weight values.',
-    'lowbit: packed engine on raw uint8 pixels (bit-plane first layer), backend ' + k.name + (threaded ? ', setThreads(1|2)' : ' (no thread setting: 1 thread only)') + '.',
+    'lowbit: packed engine on raw uint8 pixels (first layer: 8 bit-plane XNOR products below 8 images, one exact float pixel × ±1 product from 8 on), weights and scratch resident in the backend, backend ' + k.name + (threaded ? ', setThreads(1|2)' : ' (no thread setting: 1 thread only)') + '.',
     'onnxruntime-node: float32 ONNX export (±1 weights as floats, BN folded to Mul+Add, sign as Less+Where), intraOpNumThreads = threads, graph optimisation all.',
     'Times are medians of repeated runs after a warm-up; batch-1 latency per call, batch-100 throughput in images/s.',
     'Peak RSS: a fresh Node child that loads one model and runs batch 100 five times (VmHWM from /proc/self/status); the Node baseline loads nothing.',

@@ -9,6 +9,7 @@ import type { Module } from '../nn/module.js';
 import { QuantDense } from '../nn/quant-dense.js';
 import { Sequential } from '../nn/sequential.js';
 import { Random } from '../tensor/random.js';
+import { argmaxRows } from '../train/evaluate.js';
 import { compile } from './compile.js';
 import { DeployError } from './deploy-error.js';
 import { PackedEngine } from './engine.js';
@@ -29,6 +30,23 @@ function randomizeBn(model: Module, rng: Random): void {
 function images(count: number, rng: Random) {
   const pixels = new Uint8Array(count * 784).map(() => (rng.uniform() < 0.6 ? 0 : rng.int(256)));
   return { name: 'random', images: pixels, labels: new Int32Array(count), count, features: 784, shape: [28, 28, 1] };
+}
+
+/** k-bit products are rounded by the float model and exact in the engine: classes must agree,
+ *  scores to float32 rounding (parity-kbit.test.ts checks the same on trained nets and MNIST). */
+function checkClose(model: Module, scale: PixelScale, seed: number): void {
+  const rng = new Random(seed);
+  randomizeBn(model, rng);
+  model.eval();
+  const ds = images(300, rng);
+  const want = noGrad(() => model.forward(toFloat(ds, scale)));
+  const engine = new PackedEngine(compile(model, { scale }));
+  const got = engine.run(ds.images, ds.count), classes = want.shape[1]!;
+  for (let i = 0; i < got.length; i++) {
+    assert.ok(Math.abs(got[i]! - want.data[i]!) <= 1e-5 * Math.max(1, Math.abs(want.data[i]!)), `seed ${seed} scale ${scale}: score ${i} is ${got[i]}, float model ${want.data[i]}`);
+  }
+  assert.deepEqual(engine.predict(ds.images, ds.count), argmaxRows(want), `seed ${seed} scale ${scale}: classes`);
+  assert.deepEqual(engine.run(ds.images.subarray(0, 5 * 784), 5), got.subarray(0, 5 * classes), `seed ${seed}: batch of 5`);
 }
 
 function checkSame(model: Module, scale: PixelScale, seed: number): void {
@@ -62,11 +80,25 @@ test('biases are folded in, and a layer without BN thresholds its raw product', 
   checkSame(model, 'symmetric', 13);
 });
 
+test('k-bit weights × m-bit activations (QNN-SPEC §3.3): W2/A2, W1/A3, W4/A1, asymmetric activation ranges, no HardTanh', () => {
+  checkClose(mnistMlp({ width: 45, depth: 2, seed: 5, bitsW: 2, bitsA: 2 }), 'symmetric', 21);
+  checkClose(mnistMlp({ width: 37, depth: 1, seed: 6, bitsW: 1, bitsA: 3 }), 'unit', 22);
+  checkClose(mnistMlp({ width: 40, depth: 2, seed: 7, bitsW: 4, bitsA: 1 }), 'symmetric', 23);
+  checkClose(new Sequential([
+    new QuantDense(784, 40, { kernelQuantizer: { name: 'steLinear', bits: 2 }, bias: true, seed: 2 }), new BatchNorm(40), new HardTanh(),
+    new QuantDense(40, 33, { inputQuantizer: { name: 'steLinear', bits: 3, lo: 0, hi: 1 }, kernelQuantizer: { name: 'steLinear', bits: 2, lo: -0.5, hi: 0.5 }, seed: 3 }), new BatchNorm(33),
+    new QuantDense(33, 10, { inputQuantizer: 'steSign', kernelQuantizer: { name: 'steLinear', bits: 3 }, seed: 4 }), new BatchNorm(10),
+  ]), 'unit', 24);
+});
+
 test('compile refuses what it cannot pack, with a DeployError naming the layer', () => {
   const isDeploy = (re: RegExp) => (e: unknown) => e instanceof DeployError && re.test(e.message);
   assert.throws(() => compile(mnistMlp({ width: 8, depth: 1, float: true }), { scale: 'unit' }), isDeploy(/not binarized/));
   assert.throws(() => compile(new Sequential([new QuantDense(4, 3), new BatchNorm(3), new HardTanh()]), { scale: 'unit' }), isDeploy(/HardTanh after the last layer/));
   assert.throws(() => compile(new Sequential([new BatchNorm(4), new QuantDense(4, 3)]), { scale: 'unit' }), isDeploy(/must start with a QuantDense/));
+  assert.throws(() => compile(mnistMlp({ width: 8, depth: 1, bitsW: 3, quant: 'log' }), { scale: 'unit' }), isDeploy(/dense layer 0 \(784→8\): its weights are not binarized or linearly quantized \(kernelQuantizer 'steLog'; supported: steSign/));
+  assert.throws(() => compile(mnistMlp({ width: 8, depth: 1, bitsA: 3, quant: 'log' }), { scale: 'unit' }), isDeploy(/dense layer 1 \(8→10\): its input quantizer 'steLog' cannot be packed/));
+  assert.throws(() => compile(new Sequential([new QuantDense(4, 3, { kernelQuantizer: { name: 'steLinear', bits: 2, lo: 0, hi: 1 } })]), { scale: 'unit' }), isDeploy(/symmetric about 0/));
   const nan = mnistMlp({ width: 8, depth: 1 });
   (nan.layers[0] as QuantDense).weight.data[3] = NaN;
   assert.throws(() => compile(nan, { scale: 'unit' }), isDeploy(/NaN/));

@@ -1,56 +1,105 @@
-import { kernels } from '../backends/registry.js';
 import type { PixelScale } from '../data/batches.js';
 import type { Module } from '../nn/module.js';
+import type { QuantDense } from '../nn/quant-dense.js';
+import type { QuantizerConfig } from '../quant/quantizer.js';
 import { bnParams, denseBlocks, type Block } from './dense-blocks.js';
 import { DeployError } from './deploy-error.js';
-import { bnValue, foldThreshold, isPlus } from './fold-threshold.js';
-import { AFFINE_ROWS, checkGraph, wordsFor, type PackedGraph, type PackedLayer } from './graph.js';
-import { pixelSum, rowSums, scaledDot } from './pixel-dot.js';
+import { bnValue, foldThreshold } from './fold-threshold.js';
+import { AFFINE_ROWS, checkGraph, thresholdsPerUnit, wordsFor, type PackedGraph, type PackedLayer } from './graph.js';
+import { codeOf, dotRange, dotValue, levelsProblem, pixelLevels, SIGN_LEVELS, type Levels } from './levels.js';
+import { planeSums } from './pixel-dot.js';
 
 export interface CompileOptions {
   /** The input scaling the model was trained with (checkpoint `meta.config.scale`). */
   scale: PixelScale;
 }
 
-/** Compile a trained binarized MLP (QuantDense → [BatchNorm] → [HardTanh], Dropout anywhere) into
- *  a packed graph that reproduces its eval-mode outputs: 1-bit weights packed along the input axis,
- *  BN + sign folded into integer thresholds (QNN-SPEC §9.1), the first layer on raw 8-bit pixels
- *  through bit-planes with the input scaling folded in (§5.1), the last layer's BN kept as scores
- *  (§5.3). Weights are packed by the active backend's `packRows`.
+/** Compile a trained quantized MLP (QuantDense → [BatchNorm] → [HardTanh], Dropout anywhere) into
+ *  a packed graph that reproduces its eval-mode outputs: weights (±1 or k-bit linear) as bit-planes
+ *  packed along the input axis, BN + the next layer's input quantizer (sign, or m-bit linear)
+ *  folded into 2^m − 1 integer thresholds per unit (QNN-SPEC §9.1), k·m binary products per layer
+ *  shifted and added (§3.3), the first layer on raw 8-bit pixels through bit-planes with the input
+ *  scaling folded in (§5.1), the last layer's BN kept as scores (§5.3).
  *  @example const graph = compile(model, { scale: 'symmetric' }); new PackedEngine(graph).predict(pixels, n) */
 export function compile(model: Module, opts: CompileOptions): PackedGraph {
   const blocks = denseBlocks(model);
-  const layers = blocks.map((b, i) => compileBlock(b, i, i === blocks.length - 1, opts.scale));
+  const inputs = blocks.map((b, i) => {
+    const where = `compile: dense layer ${i} (${b.dense.inFeatures}→${b.dense.outFeatures})`;
+    weightLevels(b.dense, where); // refuse unpackable weights first, layer by layer
+    return i === 0 ? pixelLevels(opts.scale) : inputLevels(b.dense, where);
+  });
+  const layers = blocks.map((b, i) => compileBlock(b, i, inputs[i]!, inputs[i + 1] ?? null, opts.scale));
   const graph: PackedGraph = { scale: opts.scale, inputs: blocks[0]!.dense.inFeatures, classes: layers.at(-1)!.outFeatures, layers };
   checkGraph(graph, 'compile');
   return graph;
 }
 
-function compileBlock({ dense, bn }: Block, index: number, last: boolean, scale: PixelScale): PackedLayer {
+const SUPPORTED = "supported: steSign (±1) or steLinear with 1..8 bits (weights on a range symmetric about 0)";
+
+/** Levels of a quantizer config as the engine packs them, or null when it cannot. */
+function levelsOf(config: QuantizerConfig, binary: boolean): Levels | null {
+  if (config.name === 'steLinear') return { bits: config.bits as number, lo: config.lo as number, hi: config.hi as number };
+  if (binary) return SIGN_LEVELS; // steSign, steStochasticSign (deterministic sign in eval mode)
+  return null;
+}
+
+function inputLevels(dense: QuantDense, where: string): Levels {
+  const q = dense.inputQuantizer, l = levelsOf(q.config(), q.binary);
+  if (!l) throw new DeployError(`${where}: its input quantizer '${q.name}' cannot be packed (${SUPPORTED.replace(' (weights on a range symmetric about 0)', '')})`);
+  const bad = levelsProblem(l, `${where}: input quantizer ${q.name}`, false);
+  if (bad) throw new DeployError(bad);
+  return l;
+}
+
+function weightLevels(dense: QuantDense, where: string): Levels {
+  const q = dense.kernelQuantizer, l = levelsOf(q.config(), q.binary);
+  if (!l) throw new DeployError(`${where}: its weights are not binarized or linearly quantized (kernelQuantizer '${q.name}'; ${SUPPORTED})`);
+  const bad = levelsProblem(l, `${where}: kernelQuantizer ${q.name}`, true);
+  if (bad) throw new DeployError(`${bad}; ${SUPPORTED}`);
+  return l;
+}
+
+/** Weight codes as planes: row j·Q + q holds bit q of unit j's codes (bit 1 = code bit set; for
+ *  ±1 that is the sign bit, as packRows makes it). */
+function packWeights(w: Float32Array, levels: Levels, n: number, k: number): Uint32Array {
+  const q = levels.bits, words = wordsFor(k), out = new Uint32Array(n * q * words);
+  for (let j = 0; j < n; j++) for (let i = 0; i < k; i++) {
+    const code = codeOf(levels, w[j * k + i]!);
+    for (let b = 0; b < q; b++) if ((code >>> b) & 1) out[(j * q + b) * words + (i >>> 5)]! |= 1 << (i & 31);
+  }
+  return out;
+}
+
+function compileBlock({ dense, bn, activation }: Block, index: number, inL: Levels, nextL: Levels | null, scale: PixelScale): PackedLayer {
   const where = `compile: dense layer ${index} (${dense.inFeatures}→${dense.outFeatures})`;
-  if (!dense.kernelQuantizer.binary) throw new DeployError(`${where}: its weights are not binarized (kernelQuantizer '${dense.kernelQuantizer.name}')`);
   const pixels = index === 0;
   if (pixels && dense.inputQuantizer.name !== 'identity') throw new DeployError(`${where}: the first layer must take the pixels as they are (inputQuantizer 'identity')`);
-  if (!pixels && !dense.inputQuantizer.binary) throw new DeployError(`${where}: its input quantizer '${dense.inputQuantizer.name}' is not binary`);
+  const wL = weightLevels(dense, where);
   const k = dense.inFeatures, n = dense.outFeatures, w = dense.weight.data as Float32Array;
   if (!w.every(Number.isFinite)) throw new DeployError(`${where}: weights hold NaN or infinity`);
-  const weights = new Uint32Array(n * wordsFor(k));
-  kernels().packRows(w, weights, n, k);
+  const range = dotRange(inL.bits, wL.bits, k);
+  if (range >= 2 ** 31 - 1) throw new DeployError(`${where}: ${inL.bits}-bit inputs × ${wL.bits}-bit weights over ${k} inputs overflow the engine's int32 sums`);
+  const weights = packWeights(w, wL, n, k);
+  const base = { input: pixels ? 'pixels8' as const : 'bits' as const, inFeatures: k, outFeatures: n, inputLevels: inL, weightLevels: wL, weights };
   const params = bnParams(dense, bn, where);
-  if (last) {
+  if (!nextL) {
     const affine = new Float32Array(AFFINE_ROWS * n);
     params.forEach((p, j) => [p.bias, p.gamma, p.mean, p.invStd, p.beta].forEach((v, r) => { affine[r * n + j] = v; }));
-    return { kind: 'scores', input: pixels ? 'pixels8' : 'bits', inFeatures: k, outFeatures: n, weights, affine };
+    return { kind: 'scores', ...base, affine };
   }
-  const thresholds = new Int32Array(n), directions = new Uint8Array(n);
-  const sums = pixels ? rowSums(weights, n, k) : null;
+  const per = thresholdsPerUnit(nextL.bits), thresholds = new Int32Array(n * per), directions = new Uint8Array(n * per);
+  const sums = planeSums(weights, n, wL.bits, k);
   params.forEach((p, j) => {
-    // the float model's pre-activation for the integer the engine computes: s itself, or on the
-    // first layer the scaled pixel product x·w as a float32 (its gemm output)
-    const x = sums ? (d: number) => Math.fround(scaledDot(scale, pixelSum(d, sums[j]!), sums[j]!)) : (s: number) => s;
-    const range = pixels ? 255 * k : k;
-    const t = foldThreshold((v) => isPlus(bnValue(x(v), p)), -range, range);
-    thresholds[j] = t.threshold; directions[j] = t.direction;
+    // the next layer's input code for the integer the engine computes: the float model's
+    // pre-activation as a float32 (its product's output), bias + BN, HardTanh, then the quantizer
+    const code = (v: number): number => {
+      const y = bnValue(Math.fround(dotValue(inL, wL, v, sums[j]!, pixels ? scale : null)), p);
+      return codeOf(nextL, activation ? (y < -1 ? -1 : y > 1 ? 1 : y) : y);
+    };
+    for (let t = 0; t < per; t++) {
+      const f = foldThreshold((v) => code(v) >= t + 1, -range, range);
+      thresholds[j * per + t] = f.threshold; directions[j * per + t] = f.direction;
+    }
   });
-  return { kind: 'threshold', input: pixels ? 'pixels8' : 'bits', inFeatures: k, outFeatures: n, weights, thresholds, directions };
+  return { kind: 'threshold', ...base, thresholds, directions };
 }

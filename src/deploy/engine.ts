@@ -2,8 +2,9 @@ import { kernels } from '../backends/registry.js';
 import type { Kernels, ResidentArray, ResidentKind } from '../backends/kernels.js';
 import { DeployError } from './deploy-error.js';
 import { bnValue } from './fold-threshold.js';
-import { checkGraph, wordsFor, type PackedGraph, type PackedLayer, type ScoreLayer } from './graph.js';
-import { packPlanes, pixelSum, PLANES, rowSums, scaledDot } from './pixel-dot.js';
+import { checkGraph, thresholdsPerUnit, wordsFor, type PackedGraph, type PackedLayer, type ScoreLayer } from './graph.js';
+import { dotValue } from './levels.js';
+import { packPlanes, planeSums, PLANES, rowSums } from './pixel-dot.js';
 
 /** Images per pass through the layers: bounds the scratch memory (a 10,000-image predict does not
  *  hold 10,000 × 8 plane products) while every product still has many rows. */
@@ -17,18 +18,26 @@ const SIGN_B_MAX_K = Math.floor((2 ** 24 - 1) / 255);
 
 /** One layer as the engine runs it: its weights in the backend's own memory (resident arrays:
  *  the XNOR product reads them in place, no copy per call) and its thresholds in the form the
- *  packing loop wants. */
+ *  packing loops want. */
 interface Step {
   layer: PackedLayer;
   k: number;
   n: number;
+  /** Input planes P per image (8 for pixels), weight planes Q per unit, output planes. */
+  p: number;
+  q: number;
+  outBits: number;
   weights: Uint32Array;
-  /** Σw per unit (first layer only): D = 255·Σw − 2·(p·w) links the two first-layer products. */
-  sums: Int32Array | null;
-  /** Unit j's output bit is 1 (−1) when (v < lim[j]) XOR bit j of flip: direction 0 (+1 when
-   *  v >= t) is v < t; direction 1 (+1 when v <= t) is NOT (v < t + 1). */
+  /** Σ over each weight row's ±1 values (first layer: links the float pixel product to T). */
+  rowSums: Int32Array | null;
+  /** Bsum per unit (levels.ts), for the scores. */
+  sums: Float64Array;
+  /** Threshold i of unit j (index j·per + i) holds when (v < lim) XOR its flip: direction 0
+   *  (v >= t) is NOT (v < t), direction 1 (v <= t) is v < t + 1. flipWords: the same flips as
+   *  one bit per unit, for 1-bit outputs packed a word at a time. */
   lim: Int32Array;
-  flip: Uint32Array;
+  flip: Uint8Array;
+  flipWords: Uint32Array;
 }
 
 /** Runs a packed graph (QNN-SPEC §5.2 "Running a BNN") through the kernel contract: whichever
@@ -52,7 +61,7 @@ export class PackedEngine {
   constructor(readonly graph: PackedGraph) {
     checkGraph(graph, 'engine');
     this.kernels = kernels();
-    this.steps = graph.layers.map((layer, i) => this.prepare(layer, i === 0));
+    this.steps = graph.layers.map((layer, i) => this.prepare(layer, graph.layers[i + 1]));
     this.row = new Int32Array(Math.max(...graph.layers.map((l) => l.outFeatures)));
   }
 
@@ -87,60 +96,60 @@ export class PackedEngine {
     const kern = kernels(), row = this.row; // resident arrays work with any backend, so useBackend may switch
     let input = this.acts[0], output = this.acts[1];
     for (const step of this.steps) {
-      const { layer, k, n } = step;
-      const outWords = wordsFor(n);
-      if (layer.input === 'pixels8') {
-        const signB = count >= SIGN_B_MIN_BATCH && k <= SIGN_B_MAX_K;
-        if (signB) {
-          const x = this.pixelsF;
-          for (let i = 0; i < count * k; i++) x[i] = pixels[i]!;
-          kern.gemmSignB(x, step.weights, this.dotsF, count, n, k, false);
-        } else {
-          packPlanes(pixels, count, k, this.planes);
-          kern.xnorGemm(this.planes, step.weights, this.dots, count * PLANES, n, k);
-        }
-        for (let r = 0; r < count; r++) {
-          if (signB) firstLayerFromProduct(this.dotsF, r * n, n, step.sums!, row);
-          else combinePlaneRow(this.dots, r * PLANES * n, n, row);
-          if (layer.kind === 'threshold') packRow(row, 0, n, step.lim, step.flip, output, r * outWords);
-          else this.score(layer, row, 0, scores, r * n, step.sums);
-        }
+      const { layer, k, n, p, q } = step, nq = n * q, outWords = wordsFor(n);
+      const pixelProduct = layer.input === 'pixels8' && count >= SIGN_B_MIN_BATCH && k <= SIGN_B_MAX_K;
+      if (pixelProduct) {
+        const x = this.pixelsF;
+        for (let i = 0; i < count * k; i++) x[i] = pixels[i]!;
+        kern.gemmSignB(x, step.weights, this.dotsF, count, nq, k, false);
+      } else if (layer.input === 'pixels8') {
+        packPlanes(pixels, count, k, this.planes);
+        kern.xnorGemm(this.planes, step.weights, this.dots, count * PLANES, nq, k);
       } else {
-        kern.xnorGemm(input, step.weights, this.dots, count, n, k);
-        for (let r = 0; r < count; r++) {
-          if (layer.kind === 'threshold') packRow(this.dots, r * n, n, step.lim, step.flip, output, r * outWords);
-          else this.score(layer, this.dots, r * n, scores, r * n, null);
-        }
+        kern.xnorGemm(input, step.weights, this.dots, count * p, nq, k);
+      }
+      // one product per plane pair: combine each image's into T (in `row`); else T is the product
+      const combined = pixelProduct || p > 1 || q > 1, v = combined ? row : this.dots;
+      for (let r = 0; r < count; r++) {
+        if (pixelProduct) fromPixelProduct(this.dotsF, r * nq, n, q, step.rowSums!, row);
+        else if (combined) combineRow(this.dots, r * p * nq, p, n, q, row);
+        const at = combined ? 0 : r * n;
+        if (layer.kind === 'scores') this.score(layer, step, v, at, scores, r * n);
+        else if (step.outBits === 1) packRow(v, at, n, step.lim, step.flipWords, output, r * outWords);
+        else packCodes(v, at, n, step, output, r * step.outBits * outWords, outWords);
       }
       [input, output] = [output, input];
     }
   }
 
-  /** Scores evaluated exactly as the float model's bias add and BN (graph.ts ScoreLayer). */
-  private score(layer: ScoreLayer, v: Int32Array, at: number, scores: Float32Array, out: number, sums: Int32Array | null): void {
-    const n = layer.outFeatures, a = layer.affine;
+  /** Scores evaluated as the float model's product output (float32), bias add and BN (graph.ts). */
+  private score(layer: ScoreLayer, step: Step, v: Int32Array, at: number, scores: Float32Array, out: number): void {
+    const n = layer.outFeatures, a = layer.affine, scale = layer.input === 'pixels8' ? this.graph.scale : null;
     for (let j = 0; j < n; j++) {
       const p = { bias: a[j]!, gamma: a[n + j]!, mean: a[2 * n + j]!, invStd: a[3 * n + j]!, beta: a[4 * n + j]! };
-      const d = v[at + j]!;
-      const x = sums ? Math.fround(scaledDot(this.graph.scale, pixelSum(d, sums[j]!), sums[j]!)) : d;
+      const x = Math.fround(dotValue(layer.inputLevels, layer.weightLevels, v[at + j]!, step.sums[j]!, scale));
       scores[out + j] = bnValue(x, p);
     }
   }
 
-  private prepare(layer: PackedLayer, first: boolean): Step {
-    const k = layer.inFeatures, n = layer.outFeatures;
+  private prepare(layer: PackedLayer, next: PackedLayer | undefined): Step {
+    const k = layer.inFeatures, n = layer.outFeatures, q = layer.weightLevels.bits;
     const weights = this.alloc('u32', layer.weights.length);
     weights.set(layer.weights);
-    const lim = new Int32Array(n), flip = new Uint32Array(wordsFor(n));
+    const outBits = next?.inputLevels.bits ?? 1, per = thresholdsPerUnit(outBits);
+    const lim = new Int32Array(n * per), flip = new Uint8Array(n * per), flipWords = new Uint32Array(wordsFor(n));
     if (layer.kind === 'threshold') {
-      for (let j = 0; j < n; j++) {
-        const t = layer.thresholds[j]!;
-        if (layer.directions[j] === 0) lim[j] = t;
-        // v <= 2^31 − 1 holds for every v, as does v < 2^31 − 1 (|v| < 2^31 − 1): no overflow to mind
-        else { lim[j] = t === 0x7fffffff ? t : t + 1; flip[j >>> 5]! |= 1 << (j & 31); }
+      for (let i = 0; i < n * per; i++) {
+        const t = layer.thresholds[i]!;
+        // |v| < 2^31 − 1 (checkGraph), so v <= 2^31 − 1 and v < 2^31 − 1 agree: no overflow to mind
+        if (layer.directions[i] === 0) { lim[i] = t; flip[i] = 1; } else lim[i] = t === 0x7fffffff ? t : t + 1;
       }
+      if (outBits === 1) for (let j = 0; j < n; j++) flipWords[j >>> 5]! |= flip[j]! << (j & 31);
     }
-    return { layer, k, n, weights, sums: first ? rowSums(layer.weights, n, k) : null, lim, flip };
+    return {
+      layer, k, n, p: layer.input === 'pixels8' ? PLANES : layer.inputLevels.bits, q, outBits, weights,
+      rowSums: layer.input === 'pixels8' ? rowSums(layer.weights, n * q, k) : null, sums: planeSums(layer.weights, n, q, k), lim, flip, flipWords,
+    };
   }
 
   private alloc<K extends ResidentKind>(kind: K, length: number): ResidentArray[K] {
@@ -153,34 +162,64 @@ export class PackedEngine {
     if (count <= this.capacity) return;
     const free = (a: Uint32Array | Int32Array | Float32Array) => this.kernels.freeResident?.(a);
     [this.planes, this.pixelsF, this.dots, this.dotsF, ...this.acts].forEach(free);
-    const layers = this.graph.layers, first = layers[0]!;
-    const maxOut = Math.max(...layers.map((l) => l.outFeatures));
-    const maxWords = Math.max(...layers.map((l) => wordsFor(l.outFeatures)));
-    this.planes = this.alloc('u32', count * PLANES * wordsFor(first.inFeatures));
-    this.pixelsF = this.alloc('f32', count * first.inFeatures);
-    this.dots = this.alloc('i32', count * Math.max(maxOut, PLANES * first.outFeatures));
-    this.dotsF = this.alloc('f32', count * first.outFeatures);
-    this.acts = [this.alloc('u32', count * maxWords), this.alloc('u32', count * maxWords)];
+    const steps = this.steps, first = steps[0]!;
+    const actWords = Math.max(...steps.map((s) => s.outBits * wordsFor(s.n)));
+    const dots = Math.max(...steps.map((s) => s.p * s.n * s.q));
+    this.planes = this.alloc('u32', count * PLANES * wordsFor(first.k));
+    this.pixelsF = this.alloc('f32', count * first.k);
+    this.dots = this.alloc('i32', count * dots);
+    this.dotsF = this.alloc('f32', count * first.n * first.q);
+    this.acts = [this.alloc('u32', count * actWords), this.alloc('u32', count * actWords)];
     this.capacity = count;
   }
 }
 
-/** D[j] = Σ_n 2^n·C[n, j] over the 8 plane rows of one image (pixel-dot.ts), read row after row. */
-function combinePlaneRow(c: Int32Array, at: number, n: number, d: Int32Array): void {
-  for (let j = 0; j < n; j++) d[j] = c[at + j]!;
-  for (let p = 1; p < PLANES; p++) {
-    const off = at + p * n;
-    for (let j = 0; j < n; j++) d[j] = d[j]! + (c[off + j]! << p);
+/** T[j] = Σ_{p,q} 2^{p+q}·C[p, j·Q + q] over the P plane rows of one image, read row after row. */
+function combineRow(c: Int32Array, at: number, p: number, n: number, q: number, t: Int32Array): void {
+  if (q === 1) {
+    for (let j = 0; j < n; j++) t[j] = c[at + j]!;
+    for (let b = 1; b < p; b++) {
+      const off = at + b * n;
+      for (let j = 0; j < n; j++) t[j] = t[j]! + (c[off + j]! << b);
+    }
+    return;
+  }
+  t.fill(0, 0, n);
+  for (let b = 0; b < p; b++) {
+    const off = at + b * n * q;
+    for (let j = 0; j < n; j++) {
+      let acc = 0;
+      for (let w = 0; w < q; w++) acc += c[off + j * q + w]! << w;
+      t[j] = t[j]! + (acc << b);
+    }
   }
 }
 
-/** D[j] = 255·Σw − 2·S[j] from the pixel product S = p·w (pixel-dot.ts: S = (255·Σw − D)/2). */
-function firstLayerFromProduct(s: Float32Array, at: number, n: number, sums: Int32Array, d: Int32Array): void {
-  for (let j = 0; j < n; j++) d[j] = 255 * sums[j]! - 2 * s[at + j]!;
+/** T[j] = Σ_q 2^q·(255·Σb_q − 2·S[j·Q + q]) from the pixel products S = p·b_q (pixel-dot.ts:
+ *  Σ_n 2^n·C_n = 255·Σb − 2·S per weight plane). */
+function fromPixelProduct(s: Float32Array, at: number, n: number, q: number, sums: Int32Array, t: Int32Array): void {
+  if (q === 1) { for (let j = 0; j < n; j++) t[j] = 255 * sums[j]! - 2 * s[at + j]!; return; }
+  for (let j = 0; j < n; j++) {
+    let acc = 0;
+    for (let w = 0; w < q; w++) acc += (255 * sums[j * q + w]! - 2 * s[at + j * q + w]!) * 2 ** w;
+    t[j] = acc;
+  }
 }
 
-/** Integer thresholds → one packed row of ±1 bits (bit 1 = −1), the next layer's input: 32
- *  comparisons make a word in a register, and the direction-1 units flip with one XOR per word. */
+/** Codes of `bits` > 1 bits → `bits` packed planes of the row (plane b: bit b of every code). */
+function packCodes(v: Int32Array, at: number, n: number, step: Step, out: Uint32Array, outAt: number, words: number): void {
+  const bits = step.outBits, per = thresholdsPerUnit(bits), lim = step.lim, flip = step.flip;
+  out.fill(0, outAt, outAt + bits * words);
+  for (let j = 0; j < n; j++) {
+    const x = v[at + j]!, base = j * per;
+    let code = 0;
+    for (let i = 0; i < per; i++) code += (+(x < lim[base + i]!)) ^ flip[base + i]!;
+    for (let b = 0; b < bits; b++) if ((code >>> b) & 1) out[outAt + b * words + (j >>> 5)]! |= 1 << (j & 31);
+  }
+}
+
+/** One threshold per unit → one packed row of ±1 bits (bit 1 = −1), the next layer's input: 32
+ *  comparisons make a word in a register, and the direction-0 units flip with one XOR per word. */
 function packRow(v: Int32Array, at: number, n: number, lim: Int32Array, flip: Uint32Array, out: Uint32Array, outAt: number): void {
   const full = n >>> 5;
   for (let w = 0; w < full; w++) {

@@ -1,6 +1,7 @@
 import { DeployError } from './deploy-error.js';
 import { crc32 } from './crc32.js';
-import { AFFINE_ROWS, checkGraph, MAX_FEATURES, wordsFor, type PackedGraph, type PackedLayer } from './graph.js';
+import { AFFINE_ROWS, checkGraph, MAX_FEATURES, thresholdsPerUnit, wordsFor, type PackedGraph, type PackedLayer } from './graph.js';
+import { levelsProblem, type Levels } from './levels.js';
 import { ModelFileError } from './model-file-error.js';
 
 /** The .lbit model file (little-endian), readable from a Node Buffer or a browser ArrayBuffer:
@@ -10,7 +11,7 @@ import { ModelFileError } from './model-file-error.js';
  *   24  the graph as JSON (utf-8), zero-padded to a multiple of 8
  *    P  payload: one section per array, each at an 8-byte-aligned offset from P
  *  The JSON names each layer's sections as { offset, bytes } relative to P. */
-export const FORMAT_VERSION = 1;
+export const FORMAT_VERSION = 2; // 2: input and weight levels per layer (k-bit), thresholds per level
 const MAGIC = [0x4c, 0x42, 0x49, 0x54, 0x0d, 0x0a, 0x1a, 0x0a];
 const HEADER_BYTES = 24;
 const MAX_JSON_BYTES = 1 << 20;
@@ -36,7 +37,7 @@ export function encodeModel(graph: PackedGraph): Uint8Array {
   let payloadBytes = 0;
   const parts: [number, Uint8Array][] = [];
   const layers = graph.layers.map((l) => {
-    const meta = { kind: l.kind, input: l.input, inFeatures: l.inFeatures, outFeatures: l.outFeatures };
+    const meta = { kind: l.kind, input: l.input, inFeatures: l.inFeatures, outFeatures: l.outFeatures, inputLevels: l.inputLevels, weightLevels: l.weightLevels };
     const sections: Record<string, Section> = {};
     for (const [name, data] of sectionsOf(l)) {
       sections[name] = { offset: payloadBytes, bytes: data.length };
@@ -106,20 +107,29 @@ function readGraph(meta: unknown, payload: Uint8Array, fail: (what: string) => n
     used.push([offset, offset + bytes]);
     return payload.subarray(offset, offset + bytes);
   };
-  const layers = (g.layers as unknown[]).map((raw, i): PackedLayer => {
-    const what = `layer ${i}`, l = obj(raw, what);
+  const levels = (l: Record<string, unknown>, key: string, what: string, weights: boolean): Levels => {
+    const o = obj(l[key], `${what}.${key}`), v = { bits: o.bits, lo: o.lo, hi: o.hi } as Levels;
+    const bad = levelsProblem(v, `${what}.${key}`, weights);
+    return bad ? fail(bad) : v;
+  };
+  const raws = (g.layers as unknown[]).map((raw, i) => obj(raw, `layer ${i}`));
+  const inputLevels = raws.map((l, i) => levels(l, 'inputLevels', `layer ${i}`, false));
+  const layers = raws.map((l, i): PackedLayer => {
+    const what = `layer ${i}`;
     const inFeatures = int(l, 'inFeatures', what, MAX_FEATURES), outFeatures = int(l, 'outFeatures', what, MAX_FEATURES);
     if (l.input !== 'pixels8' && l.input !== 'bits') fail(`${what}.input must be 'pixels8' or 'bits', got ${JSON.stringify(l.input)}`);
-    const input = l.input as PackedLayer['input'];
-    const weights = copy(section(l, 'weights', 4 * outFeatures * wordsFor(inFeatures), what), Uint32Array);
+    const input = l.input as PackedLayer['input'], weightLevels = levels(l, 'weightLevels', what, true);
+    const base = { input, inFeatures, outFeatures, inputLevels: inputLevels[i]!, weightLevels };
+    const weights = copy(section(l, 'weights', 4 * outFeatures * weightLevels.bits * wordsFor(inFeatures), what), Uint32Array);
     if (l.kind === 'threshold') {
-      const thresholds = copy(section(l, 'thresholds', 4 * outFeatures, what), Int32Array);
-      const directions = copy(section(l, 'directions', outFeatures, what), Uint8Array);
-      return { kind: 'threshold', input, inFeatures, outFeatures, weights, thresholds, directions };
+      const count = outFeatures * thresholdsPerUnit(inputLevels[i + 1]?.bits ?? 1);
+      const thresholds = copy(section(l, 'thresholds', 4 * count, what), Int32Array);
+      const directions = copy(section(l, 'directions', count, what), Uint8Array);
+      return { kind: 'threshold', ...base, weights, thresholds, directions };
     }
     if (l.kind !== 'scores') fail(`${what}.kind must be 'threshold' or 'scores', got ${JSON.stringify(l.kind)}`);
     const affine = copy(section(l, 'affine', 4 * AFFINE_ROWS * outFeatures, what), Float32Array);
-    return { kind: 'scores', input, inFeatures, outFeatures, weights, affine };
+    return { kind: 'scores', ...base, weights, affine };
   });
   const graph: PackedGraph = {
     scale: g.scale as PackedGraph['scale'], inputs: int(g, 'inputs', 'graph', MAX_FEATURES), classes: int(g, 'classes', 'graph', MAX_FEATURES), layers,

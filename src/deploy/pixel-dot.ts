@@ -83,3 +83,10 @@ export function rowSums(weights: Uint32Array, rows: number, k: number): Int32Arr
   }
   return out;
 }
+
+/** Bsum per unit: Σ_q 2^q·(Σ over plane q of its ±1 values), levels.ts; Σw for ±1 weights. */
+export function planeSums(weights: Uint32Array, n: number, q: number, k: number): Float64Array {
+  const rows = rowSums(weights, n * q, k), out = new Float64Array(n);
+  for (let j = 0; j < n; j++) for (let b = 0; b < q; b++) out[j] = out[j]! + rows[j * q + b]! * 2 ** b;
+  return out;
+}

@@ -11,7 +11,7 @@ import { output } from '../output.js';
 
 export function exportCommand(program: Command): void {
   program.command('export')
-    .description('Compile a checkpoint to a packed .lbit model (1-bit weights, integer thresholds) and/or a float32 ONNX file')
+    .description('Compile a checkpoint to a packed .lbit model (±1 or k-bit linear weights and activations as bit-planes, integer thresholds) and/or a float32 ONNX file (binary nets only)')
     .argument('<checkpoint>', 'a best.ckpt or last.ckpt written by lowbit train')
     .option('-o, --out <file>', 'packed model file to write (.lbit)')
     .option('--onnx <file>', 'also write the network as float32 ONNX')

@@ -27,7 +27,7 @@ export function exportOnnx(model: Module, opts: { scale: PixelScale }): Uint8Arr
   let h = 'x';
   blocks.forEach(({ dense, bn }, i) => {
     const where = `exportOnnx: dense layer ${i}`;
-    if (!dense.kernelQuantizer.binary) throw new DeployError(`${where}: its weights are not binarized`);
+    if (!dense.kernelQuantizer.binary) throw new DeployError(`${where}: its weights are not binarized (kernelQuantizer '${dense.kernelQuantizer.name}'); ONNX export takes binary nets only, the packed .lbit model (compile, lowbit export -o) also runs k-bit ones`);
     if (i > 0 && !dense.inputQuantizer.binary) throw new DeployError(`${where}: its input quantizer '${dense.inputQuantizer.name}' is not binary`);
     const k = dense.inFeatures, n = dense.outFeatures, w = dense.weight.data as Float32Array;
     const wt = new Float32Array(k * n);

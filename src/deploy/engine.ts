@@ -38,6 +38,8 @@ interface Step {
   lim: Int32Array;
   flip: Uint8Array;
   flipWords: Uint32Array;
+  /** One word per output plane (packCodes' registers). */
+  acc: Int32Array;
 }
 
 /** Runs a packed graph (QNN-SPEC §5.2 "Running a BNN") through the kernel contract: whichever
@@ -148,7 +150,7 @@ export class PackedEngine {
     }
     return {
       layer, k, n, p: layer.input === 'pixels8' ? PLANES : layer.inputLevels.bits, q, outBits, weights,
-      rowSums: layer.input === 'pixels8' ? rowSums(layer.weights, n * q, k) : null, sums: planeSums(layer.weights, n, q, k), lim, flip, flipWords,
+      rowSums: layer.input === 'pixels8' ? rowSums(layer.weights, n * q, k) : null, sums: planeSums(layer.weights, n, q, k), lim, flip, flipWords, acc: new Int32Array(outBits),
     };
   }
 
@@ -206,15 +208,35 @@ function fromPixelProduct(s: Float32Array, at: number, n: number, q: number, sum
   }
 }
 
-/** Codes of `bits` > 1 bits → `bits` packed planes of the row (plane b: bit b of every code). */
+/** Codes of `bits` > 1 bits → `bits` packed planes of the row (plane b: bit b of every code),
+ *  32 units at a time with each plane's word built in `acc` and stored once. */
 function packCodes(v: Int32Array, at: number, n: number, step: Step, out: Uint32Array, outAt: number, words: number): void {
-  const bits = step.outBits, per = thresholdsPerUnit(bits), lim = step.lim, flip = step.flip;
-  out.fill(0, outAt, outAt + bits * words);
-  for (let j = 0; j < n; j++) {
-    const x = v[at + j]!, base = j * per;
-    let code = 0;
-    for (let i = 0; i < per; i++) code += (+(x < lim[base + i]!)) ^ flip[base + i]!;
-    for (let b = 0; b < bits; b++) if ((code >>> b) & 1) out[outAt + b * words + (j >>> 5)]! |= 1 << (j & 31);
+  const bits = step.outBits, per = thresholdsPerUnit(bits), lim = step.lim, flip = step.flip, acc = step.acc;
+  if (bits === 2) return packCodes2(v, at, n, lim, flip, out, outAt, words);
+  for (let w = 0; w < words; w++) {
+    acc.fill(0);
+    const j0 = w << 5, j1 = Math.min(n, j0 + 32);
+    for (let j = j0; j < j1; j++) {
+      const x = v[at + j]!, base = j * per, bit = j - j0;
+      let code = 0;
+      for (let i = 0; i < per; i++) code += (+(x < lim[base + i]!)) ^ flip[base + i]!;
+      for (let b = 0; b < bits; b++) acc[b] = acc[b]! | (((code >>> b) & 1) << bit);
+    }
+    for (let b = 0; b < bits; b++) out[outAt + b * words + w] = acc[b]!;
+  }
+}
+
+/** packCodes for 2-bit codes (the paper's W1/A2 setting), unrolled: 3 thresholds, 2 planes. */
+function packCodes2(v: Int32Array, at: number, n: number, lim: Int32Array, flip: Uint8Array, out: Uint32Array, outAt: number, words: number): void {
+  for (let w = 0; w < words; w++) {
+    const j0 = w << 5, j1 = Math.min(n, j0 + 32);
+    let p0 = 0, p1 = 0;
+    for (let j = j0; j < j1; j++) {
+      const x = v[at + j]!, t = 3 * j, bit = j - j0;
+      const code = ((+(x < lim[t]!)) ^ flip[t]!) + ((+(x < lim[t + 1]!)) ^ flip[t + 1]!) + ((+(x < lim[t + 2]!)) ^ flip[t + 2]!);
+      p0 |= (code & 1) << bit; p1 |= (code >>> 1) << bit;
+    }
+    out[outAt + w] = p0; out[outAt + words + w] = p1;
   }
 }
 

@@ -50,6 +50,7 @@ export async function runRecipe(recipe: Recipe, opts: RunOptions = {}): Promise<
   }
   if (recipe.dataset !== 'mnist') throw new LowbitError(`experiment ${recipe.experiment}: dataset '${recipe.dataset}' is not supported yet (mnist)`);
   const start = performance.now();
+  const info = runInfo(); // the commit and date the run started from, not where it ended
   const mnist = await loadMnist();
   const train: Dataset = recipe.limit ? subset(mnist.train, 0, Math.min(recipe.limit, mnist.train.count), 'mnist-train') : mnist.train;
   opts.onLog?.(`${recipe.experiment}: ${train.count} training, ${mnist.validation.count} validation, ${mnist.test.count} test images`);
@@ -61,7 +62,7 @@ export async function runRecipe(recipe: Recipe, opts: RunOptions = {}): Promise<
   model.loadStateDict(fitResult.bestState, 'best weights');
   const testError = classificationError(model, mnist.test, recipe.train.scale);
   const result: ExperimentResult = {
-    experiment: recipe.experiment, ...runInfo(), backend: opts.backend ?? 'unknown', model: recipe.model, train: recipe.train,
+    experiment: recipe.experiment, ...info, backend: opts.backend ?? 'unknown', model: recipe.model, train: recipe.train,
     ...(recipe.limit ? { limit: recipe.limit } : {}),
     epochs: fitResult.epochs, wallSeconds: (performance.now() - start) / 1000 + (resume ? sumSeconds(fitResult.history, resume.meta.epoch as number) : 0),
     bestEpoch: fitResult.bestEpoch, bestValError: fitResult.bestValError, testError, history: fitResult.history,

@@ -101,6 +101,14 @@ const XNOR_SHAPES: [number, number, number][] = [
   [0, 5, 64], [5, 0, 64], [1, 4096, 4096], [50, 60, 1000], [67, 133, 2049],
 ];
 
+/** [m, n, k] for bytes × ±1: k around 16-byte vectors and words, MNIST's 784, a k past the
+ *  2048 bytes an int16 lane may sum before it is flushed, odd row and column counts around the
+ *  micro-kernels' 4 × 2 and 1 × 4 tiles, empties, and sizes big enough to use threads. */
+const PIXEL_SHAPES: [number, number, number][] = [
+  ...[1, 15, 16, 17, 31, 33, 784, 1000].flatMap((k): [number, number, number][] => [[1, 1, k], [3, 5, k], [9, 7, k]]),
+  [0, 5, 784], [5, 0, 784], [4, 3, 0], [2, 9, 4099], [5, 6, 4099], [6, 3, 2064], [1, 2048, 784], [100, 300, 784], [37, 130, 1000],
+];
+
 const checks: Record<KernelName, Check> = {
   xnorGemm(k) {
     for (const [i, [m, n, depth]] of XNOR_SHAPES.entries()) {
@@ -268,6 +276,19 @@ const checks: Record<KernelName, Check> = {
       k.bitSerialLogGemm!(sign, planes, 31, -12, s, got, m, n, depth);
       ref.bitSerialLogGemm!(sign, planes, 31, -12, s, want, m, n, depth);
       close(got, want, 0, `bitSerialLogGemm seed ${seed} m=${m} n=${n} k=${depth}`);
+    }
+  },
+  pixelSignGemm(k) {
+    for (const [i, [m, n, depth]] of PIXEL_SHAPES.entries()) {
+      const seed = 1900 + i, rng = random(seed);
+      // a third of the shapes saturated (255 everywhere, every weight −1): the widest sums
+      const full = i % 3 === 2;
+      const x = Uint8Array.from({ length: m * depth }, () => (full ? 255 : rng() < 0.3 ? 0 : Math.floor(rng() * 256)));
+      const s = full ? packedRows(() => 1 - 2 ** -33, n, depth) : packedRows(rng, n, depth);
+      const got = new Int32Array(m * n).fill(7), want = new Int32Array(m * n);
+      k.pixelSignGemm!(x, s, got, m, n, depth);
+      ref.pixelSignGemm!(x, s, want, m, n, depth);
+      same(got, want, `pixelSignGemm seed ${seed} m=${m} n=${n} k=${depth}${full ? ' (255 × −1)' : ''}`);
     }
   },
 };

@@ -97,6 +97,16 @@ export interface Kernels {
   bitSerialLogGemm?(sign: Uint32Array, planeBits: Uint32Array, planes: number, eMin: number,
     s: Uint32Array, c: Float32Array, m: number, n: number, k: number): void;
 
+  // ---- 8-bit inputs × ±1 weights (optional; deploy's first layer, QNN-SPEC §5.1) -----------------
+  /** Exact integer product of unsigned bytes with packed ±1 weights:
+   *    C[i,j] = Σ_p x[i,p]·w[j,p] = Σ_p x[i,p] − 2·Σ_{p: bit p of row j set} x[i,p]
+   *  x: m rows of k bytes (row-major, no padding); s: n rows of ceil(k/32) words packed along k
+   *  as xnorGemm's b (bit 1 = −1, tail bits 0). |C| <= 255·k, so results are exact in int32 for
+   *  k <= 8,421,504. The packed inference engine's first layer on raw pixels uses it instead of
+   *  8 bit-plane XNOR products where it is faster (batches of several images); a backend
+   *  without it leaves the engine on the bit-plane route. */
+  pixelSignGemm?(x: Uint8Array, s: Uint32Array, c: Int32Array, m: number, n: number, k: number): void;
+
   // ---- resident arrays (optional) --------------------------------------------------------------
   // A backend that computes in its own memory (wasm) copies every argument in and every result
   // out. An array it allocates itself is passed without either copy. A backend without these
@@ -128,4 +138,4 @@ export type BinaryOp = 'add' | 'sub' | 'mul' | 'div';
 export type KernelName = Exclude<keyof Kernels, 'name' | 'allocResident' | 'freeResident'>;
 
 /** The kernels a backend may omit; ops use the reference version then. */
-export type OptionalKernelName = 'packLogPlanes' | 'bitSerialLogGemm';
+export type OptionalKernelName = 'packLogPlanes' | 'bitSerialLogGemm' | 'pixelSignGemm';

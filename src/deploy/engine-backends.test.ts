@@ -10,23 +10,36 @@ import { PackedEngine } from './engine.js';
 
 after(() => setKernels(referenceKernels));
 
-// The engine on a fast backend (resident weights and scratch, the float pixel product from 8
-// images on, bit-planes below) must give the reference backend's scores bit for bit: every
-// product it runs is exact integer arithmetic.
-test('packed engine: wasm backend = reference backend, bit for bit (1-bit and k-bit, both first-layer routes)', async (t) => {
+// The engine on a fast backend (resident weights and scratch, either first-layer route) must give
+// the reference backend's bit-plane scores (the paper's §5.1 method, plain loops) bit for bit:
+// every product it runs is exact integer arithmetic, so the routes agree exactly as well.
+test('packed engine: wasm backend = reference backend, bit for bit (1-bit and k-bit, every first-layer route)', async (t) => {
   if (!backendNames().includes('wasm')) return t.skip('no wasm backend registered');
   let wasmOk = true;
   try { await useBackend('wasm'); } catch { wasmOk = false; }
   if (!wasmOk) return t.skip('the wasm backend does not load here (no build/ or no SIMD)');
   const rng = new Random(31), pixels = new Uint8Array(300 * 784).map(() => (rng.uniform() < 0.5 ? 0 : rng.int(256)));
+  const batches = [300, 3, 1];
   for (const [bitsW, bitsA] of [[1, 1], [2, 2], [1, 3], [3, 1]] as const) {
     setKernels(referenceKernels);
     const graph = compile(mnistMlp({ width: 70, depth: 2, seed: 8, bitsW, bitsA }), { scale: 'symmetric' });
-    const ref = new PackedEngine(graph);
-    const want = [ref.run(pixels, 300), ref.run(pixels.subarray(0, 3 * 784), 3)];
+    const oracle = new PackedEngine(graph, { firstLayer: 'bitPlanes' });
+    const want = batches.map((count) => oracle.run(pixels.subarray(0, count * 784), count));
+    const integer = new PackedEngine(graph, { firstLayer: 'integer' });
+    for (const [b, count] of batches.entries()) {
+      assert.deepEqual(integer.run(pixels.subarray(0, count * 784), count), want[b], `W${bitsW}/A${bitsA}: ${count} images, reference, integer route`);
+    }
     await useBackend('wasm');
-    const fast = new PackedEngine(graph);
-    assert.deepEqual(fast.run(pixels, 300), want[0], `W${bitsW}/A${bitsA}: 300 images on ${kernels().name}`);
-    assert.deepEqual(fast.run(pixels.subarray(0, 3 * 784), 3), want[1], `W${bitsW}/A${bitsA}: 3 images on ${kernels().name}`);
+    for (const firstLayer of ['auto', 'bitPlanes', 'integer'] as const) {
+      const fast = new PackedEngine(graph, { firstLayer });
+      for (const [b, count] of batches.entries()) {
+        assert.deepEqual(fast.run(pixels.subarray(0, count * 784), count), want[b], `W${bitsW}/A${bitsA}: ${count} images on ${kernels().name}, ${firstLayer}`);
+      }
+    }
   }
+});
+
+test('packed engine: an unknown firstLayer route is refused, naming the routes', () => {
+  const graph = compile(mnistMlp({ width: 8, depth: 1, seed: 1 }), { scale: 'symmetric' });
+  assert.throws(() => new PackedEngine(graph, { firstLayer: 'float' as never }), /firstLayer 'float' is not a route; use one of auto, bitPlanes, integer/);
 });

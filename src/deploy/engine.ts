@@ -1,4 +1,5 @@
 import { kernels } from '../backends/registry.js';
+import { pixelSignGemm as referencePixelSignGemm } from '../backends/reference/pixel-sign-gemm.js';
 import type { Kernels, ResidentArray, ResidentKind } from '../backends/kernels.js';
 import { DeployError } from './deploy-error.js';
 import { bnValue } from './fold-threshold.js';
@@ -9,12 +10,31 @@ import { packPlanes, planeSums, PLANES, rowSums } from './pixel-dot.js';
 /** Images per pass through the layers: bounds the scratch memory (a 10,000-image predict does not
  *  hold 10,000 × 8 plane products) while every product still has many rows. */
 const CHUNK = 256;
-/** From this many images on, the first layer runs as one float product of the pixels with the ±1
- *  weights (gemmSignB) instead of 8 XNOR bit-plane products: exact, since every partial sum is an
- *  integer below 255·k < 2^24, and cheaper once the product has rows enough to fill its tiles
- *  (measured on the wasm backend: at 8 images 0.6 vs 0.7 ms, at 64 images 3.7 vs 5.6 ms). */
-const SIGN_B_MIN_BATCH = 8;
-const SIGN_B_MAX_K = Math.floor((2 ** 24 - 1) / 255);
+/** 'auto' runs the first layer as the integer product (pixelSignGemm) from this many images on,
+ *  where the backend has that kernel, and as 8 XNOR bit-plane products (QNN-SPEC §5.1) below.
+ *  Measured on the wasm backend (784 → 2048, 1 thread, resident weights, loaded 2-core EPYC):
+ *  integer vs bit-planes (packing included) 54 vs 87 µs at 1 image, 141 vs 340 µs at 4,
+ *  3.6 vs 8.6 ms at 100: the integer route wins from one image on, so there is no crossover left
+ *  on wasm; a backend without the kernel stays on bit-planes. */
+const INTEGER_MIN_BATCH = 1;
+/** pixelSignGemm is exact in int32 while 255·k < 2^31 (kernels.ts). */
+const INTEGER_MAX_K = Math.floor((2 ** 31 - 1) / 255);
+
+/** How the first layer multiplies raw 8-bit pixels by its ±1 (or k-bit plane) weights. Both are
+ *  exact integer arithmetic and give the same scores bit for bit; they differ in speed only.
+ *  - 'bitPlanes': the paper's method (QNN-SPEC §5.1): 8 bit-planes of the pixels, one XNOR
+ *    product each, shifted and added.
+ *  - 'integer': one product of the bytes with the packed weights (Kernels.pixelSignGemm; the
+ *    reference version where the backend lacks it).
+ *  - 'auto' (default): 'integer' where the backend has the kernel (from INTEGER_MIN_BATCH
+ *    images), else 'bitPlanes'. */
+export type FirstLayerRoute = 'auto' | 'bitPlanes' | 'integer';
+const ROUTES: readonly FirstLayerRoute[] = ['auto', 'bitPlanes', 'integer'];
+
+export interface PackedEngineOptions {
+  /** First-layer method (FirstLayerRoute); default 'auto'. */
+  firstLayer?: FirstLayerRoute;
+}
 
 /** One layer as the engine runs it: its weights in the backend's own memory (resident arrays:
  *  the XNOR product reads them in place, no copy per call) and its thresholds in the form the
@@ -28,7 +48,7 @@ interface Step {
   q: number;
   outBits: number;
   weights: Uint32Array;
-  /** Σ over each weight row's ±1 values (first layer: links the float pixel product to T). */
+  /** Σ over each weight row's ±1 values (first layer: links the integer pixel product to T). */
   rowSums: Int32Array | null;
   /** Bsum per unit (levels.ts), for the scores. */
   sums: Float64Array;
@@ -46,22 +66,28 @@ interface Step {
  *  backend is active (`useBackend`) does the XNOR-popcount products; activations stay packed
  *  from layer to layer. Weights and scratch live in the backend's memory where it offers that
  *  (`allocResident`), so the products run on them in place; scratch grows to the largest batch
- *  seen (at most CHUNK images) and is then reused.
+ *  seen (at most CHUNK images) and is then reused. No float matrix products: the first layer is
+ *  integer (bit-planes or bytes × ±1, `firstLayer`), the others XNOR-popcount.
  *  @example const engine = new PackedEngine(await loadModelFile('model.lbit'));
- *           engine.predict(test.images, test.count)  // → Int32Array of classes */
+ *           engine.predict(test.images, test.count)  // → Int32Array of classes
+ *  @example new PackedEngine(graph, { firstLayer: 'bitPlanes' })  // the paper's §5.1 method only */
 export class PackedEngine {
   private readonly steps: Step[];
   private readonly kernels: Kernels;
   private capacity = 0;
   private planes: Uint32Array = new Uint32Array(0);
-  private pixelsF: Float32Array = new Float32Array(0);
   private acts: [Uint32Array, Uint32Array] = [new Uint32Array(0), new Uint32Array(0)];
   private dots: Int32Array = new Int32Array(0);
-  private dotsF: Float32Array = new Float32Array(0);
   private row: Int32Array = new Int32Array(0);
 
-  constructor(readonly graph: PackedGraph) {
+  private readonly firstLayer: FirstLayerRoute;
+
+  constructor(readonly graph: PackedGraph, opts: PackedEngineOptions = {}) {
     checkGraph(graph, 'engine');
+    this.firstLayer = opts.firstLayer ?? 'auto';
+    if (!ROUTES.includes(this.firstLayer)) {
+      throw new DeployError(`engine: firstLayer '${String(opts.firstLayer)}' is not a route; use one of ${ROUTES.join(', ')}`);
+    }
     this.kernels = kernels();
     this.steps = graph.layers.map((layer, i) => this.prepare(layer, graph.layers[i + 1]));
     this.row = new Int32Array(Math.max(...graph.layers.map((l) => l.outFeatures)));
@@ -99,11 +125,9 @@ export class PackedEngine {
     let input = this.acts[0], output = this.acts[1];
     for (const step of this.steps) {
       const { layer, k, n, p, q } = step, nq = n * q, outWords = wordsFor(n);
-      const pixelProduct = layer.input === 'pixels8' && count >= SIGN_B_MIN_BATCH && k <= SIGN_B_MAX_K;
+      const pixelProduct = layer.input === 'pixels8' && this.integerFirstLayer(kern, count, k);
       if (pixelProduct) {
-        const x = this.pixelsF;
-        for (let i = 0; i < count * k; i++) x[i] = pixels[i]!;
-        kern.gemmSignB(x, step.weights, this.dotsF, count, nq, k, false);
+        (kern.pixelSignGemm ?? referencePixelSignGemm)(pixels, step.weights, this.dots, count, nq, k);
       } else if (layer.input === 'pixels8') {
         packPlanes(pixels, count, k, this.planes);
         kern.xnorGemm(this.planes, step.weights, this.dots, count * PLANES, nq, k);
@@ -113,7 +137,7 @@ export class PackedEngine {
       // one product per plane pair: combine each image's into T (in `row`); else T is the product
       const combined = pixelProduct || p > 1 || q > 1, v = combined ? row : this.dots;
       for (let r = 0; r < count; r++) {
-        if (pixelProduct) fromPixelProduct(this.dotsF, r * nq, n, q, step.rowSums!, row);
+        if (pixelProduct) fromPixelProduct(this.dots, r * nq, n, q, step.rowSums!, row);
         else if (combined) combineRow(this.dots, r * p * nq, p, n, q, row);
         const at = combined ? 0 : r * n;
         if (layer.kind === 'scores') this.score(layer, step, v, at, scores, r * n);
@@ -122,6 +146,11 @@ export class PackedEngine {
       }
       [input, output] = [output, input];
     }
+  }
+
+  private integerFirstLayer(kern: Kernels, count: number, k: number): boolean {
+    if (k > INTEGER_MAX_K || this.firstLayer === 'bitPlanes') return false;
+    return this.firstLayer === 'integer' || (kern.pixelSignGemm !== undefined && count >= INTEGER_MIN_BATCH);
   }
 
   /** Scores evaluated as the float model's product output (float32), bias add and BN (graph.ts). */
@@ -163,14 +192,13 @@ export class PackedEngine {
   private reserve(count: number): void {
     if (count <= this.capacity) return;
     const free = (a: Uint32Array | Int32Array | Float32Array) => this.kernels.freeResident?.(a);
-    [this.planes, this.pixelsF, this.dots, this.dotsF, ...this.acts].forEach(free);
+    [this.planes, this.dots, ...this.acts].forEach(free);
     const steps = this.steps, first = steps[0]!;
     const actWords = Math.max(...steps.map((s) => s.outBits * wordsFor(s.n)));
+    // the first layer's integer product needs n·q per image, its bit-plane one 8·n·q
     const dots = Math.max(...steps.map((s) => s.p * s.n * s.q));
     this.planes = this.alloc('u32', count * PLANES * wordsFor(first.k));
-    this.pixelsF = this.alloc('f32', count * first.k);
     this.dots = this.alloc('i32', count * dots);
-    this.dotsF = this.alloc('f32', count * first.n * first.q);
     this.acts = [this.alloc('u32', count * actWords), this.alloc('u32', count * actWords)];
     this.capacity = count;
   }
@@ -199,7 +227,7 @@ function combineRow(c: Int32Array, at: number, p: number, n: number, q: number, 
 
 /** T[j] = Σ_q 2^q·(255·Σb_q − 2·S[j·Q + q]) from the pixel products S = p·b_q (pixel-dot.ts:
  *  Σ_n 2^n·C_n = 255·Σb − 2·S per weight plane). */
-function fromPixelProduct(s: Float32Array, at: number, n: number, q: number, sums: Int32Array, t: Int32Array): void {
+function fromPixelProduct(s: Int32Array, at: number, n: number, q: number, sums: Int32Array, t: Int32Array): void {
   if (q === 1) { for (let j = 0; j < n; j++) t[j] = 255 * sums[j]! - 2 * s[at + j]!; return; }
   for (let j = 0; j < n; j++) {
     let acc = 0;

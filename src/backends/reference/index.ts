@@ -9,6 +9,7 @@ import { gemmSignB } from './gemm-sign-b.js';
 import { squaredHinge, softmaxCrossEntropy } from './losses.js';
 import { packCols, packRows } from './pack.js';
 import { packLogPlanes } from './pack-log-planes.js';
+import { pixelSignGemm } from './pixel-sign-gemm.js';
 import { xnorGemm } from './xnor-gemm.js';
 
 /** The reference backend: plain TypeScript, obviously right, the oracle of every other backend. */
@@ -18,5 +19,5 @@ export const referenceKernels: Kernels = {
   sign, stochasticSign, clamp, passInside, broadcastBinary, affine, reduceSum, dropout,
   batchNormTrain, batchNormEval, batchNormBackward,
   softmaxCrossEntropy, squaredHinge, adamStep,
-  packLogPlanes, bitSerialLogGemm,
+  packLogPlanes, bitSerialLogGemm, pixelSignGemm,
 };

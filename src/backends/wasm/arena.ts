@@ -61,6 +61,14 @@ export class Arena {
     return at;
   }
 
+  /** The address of a copy of x's first `length` bytes (no resident byte arrays: always a copy,
+   *  which for 8-bit pixels is a quarter of a float operand's). */
+  inputBytes(x: Uint8Array, length = x.length): number {
+    const at = this.alloc(length);
+    new Uint8Array(this.heap.memory.buffer, at, length).set(length === x.length ? x : x.subarray(0, length));
+    return at;
+  }
+
   /** Where a kernel writes `length` elements that end up in out: out itself when it lives in
    *  wasm memory, else scratch to copyOut from. */
   output(out: Words, length = out.length): number {

@@ -1,7 +1,7 @@
 /** The wasm exports a worker thread may be asked to run, by index: the control block carries
  *  the index, not the name. Each takes at most JOB_ARGS i32 arguments (pointers fit: the memory
  *  is at most 4 GiB, and an address >= 2^31 wraps to the same i32 bits). */
-export const JOBS = ['xnorGemm', 'gemm', 'bitSerialLogGemm'] as const;
+export const JOBS = ['xnorGemm', 'gemm', 'bitSerialLogGemm', 'pixelSignGemm'] as const;
 export type JobName = typeof JOBS[number];
 
 /** Job index that tells a worker to leave its loop. */

@@ -1,6 +1,7 @@
 // The one wasm module of the wasm backend: every kernel exported from here. Memory is imported
 // (shared between worker threads) and managed from JS, so nothing here allocates.
 export { xnorGemm } from './xnor-gemm';
+export { pixelSignGemm } from './pixel-sign-gemm';
 export { gemm, gemmScratchBytes } from './gemm';
 export { packRows, packCols } from './pack';
 export { sign, clamp, passInside, stochasticSign } from './elementwise';

@@ -1,8 +1,9 @@
 import type { Kernels } from '../kernels.js';
 import type { WasmRuntime } from './wasm-runtime.js';
 
-/** Below this many 16-byte vector × column steps a product is not worth waking a thread. */
-const MIN_PARALLEL_VECTORS = 1 << 16;
+/** Below this many 16-byte vector × column steps (~100 µs on one core) a product is not worth
+ *  waking a thread (xnor-gemm.ts says why; a batch-1 784 → 2048 layer is 100k steps). */
+const MIN_PARALLEL_VECTORS = 1 << 18;
 
 /** pixelSignGemm (Kernels) in wasm SIMD (assembly/pixel-sign-gemm.ts): the weights stay packed
  *  and are expanded 16 bits at a time in registers; columns of C split across threads in quads.

@@ -36,7 +36,8 @@ export function pixelSignGemm(x: usize, s: usize, c: usize, m: i32, n: i32, k: i
 // 16 weight bits (at byte offset 2·v of a packed row) → 16 bytes, 0xff where the bit is set.
 // @ts-ignore: decorator
 @inline function mask16(row: usize, v: i32): v128 {
-  const bits = i16x8.splat(load<i16>(row + (<usize>v << 1)));
+  // one PINSRW and one PSHUFB (constant indices below 16: V8 needs no out-of-range fix-up)
+  const bits = v128.load16_lane(row + (<usize>v << 1), i16x8.splat(0), 0);
   const spread = i8x16.swizzle(bits, i8x16(0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1));
   const lane = i8x16(1, 2, 4, 8, 16, 32, 64, -128, 1, 2, 4, 8, 16, 32, 64, -128);
   return i8x16.eq(v128.and(spread, lane), lane);

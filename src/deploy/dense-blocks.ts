@@ -33,8 +33,8 @@ export function denseBlocks(model: Module): Block[] {
   return blocks;
 }
 
-export /** Per unit: bias and BN statistics as float32 values (identity BN when there is none). */
-function bnParams(dense: QuantDense, bn: BatchNorm | null, where: string): BnParams[] {
+/** Per unit: bias and BN statistics as float32 values (identity BN when there is none). */
+export function bnParams(dense: QuantDense, bn: BatchNorm | null, where: string): BnParams[] {
   const n = dense.outFeatures, bias = dense.bias?.data as Float32Array | undefined;
   if (bn && bn.features !== n) throw new DeployError(`${where}: followed by BatchNorm(${bn.features})`);
   const g = bn?.gamma.data as Float32Array | undefined, b = bn?.beta.data as Float32Array | undefined;

@@ -45,6 +45,12 @@ test('bad usage exits 2 with the option named: train --epochs 0, an unknown opti
   assert.match(unknown.stderr, /--bogus/);
 });
 
+test('--resume with settings of its own exits 2 naming them (the checkpoint keeps the run\'s settings)', async () => {
+  const r = await lowbit('train', '--resume', join(dir, 'none'), '--epochs', '3', '--lr-end', '1e-4');
+  assert.equal(r.code, 2, r.stderr);
+  assert.match(r.stderr, /--epochs, --lr-end/);
+});
+
 test('an unknown experiment exits 1 with a message naming it', async () => {
   const r = await lowbit('train', 'no-such-experiment');
   assert.equal(r.code, 1, r.stderr);

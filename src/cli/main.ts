@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { LowbitError } from '../errors/lowbit-error.js';
+import { UsageError } from './usage-error.js';
 import { benchCommand } from './commands/bench.js';
 import { evalCommand } from './commands/eval.js';
 import { exportCommand } from './commands/export.js';
@@ -23,7 +24,7 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
-    if (e instanceof LowbitError) { process.stderr.write(`lowbit: ${e.message}\n`); return 1; }
+    if (e instanceof LowbitError) { process.stderr.write(`lowbit: ${e.message}\n`); return e instanceof UsageError ? 2 : 1; }
     throw e;
   }
 }

@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Option, type Command } from 'commander';
 import { LowbitError } from '../../errors/lowbit-error.js';
+import { UsageError } from '../usage-error.js';
 import { runRecipe, type Recipe } from '../../train/experiment.js';
 import { percent } from '../format.js';
 import { integer, positiveInt, positiveNumber, probability } from '../options.js';
@@ -57,9 +58,19 @@ export function trainCommand(program: Command): void {
     .action(async (experiment: string, o: Record<string, unknown>) => {
       const out = output(Boolean(o.json));
       const backend = await selectBackend(o.backend as string | undefined);
+      if (o.resume) {
+        // a resumed run keeps the settings stored in its checkpoint; silently ignoring new ones would mislead
+        const recipeOptions = ['width', 'depth', 'bits', 'bitsW', 'bitsA', 'quant', 'bn', 'optimizer', 'lrHalveEvery', 'gradBits', 'float',
+          'stochastic', 'dropoutIn', 'dropout', 'epochs', 'batchSize', 'lr', 'lrEnd', 'seed', 'limit', 'out'];
+        const given = recipeOptions.filter((k) => o[k] !== undefined);
+        if (given.length) {
+          const flags = given.map((k) => (k === 'out' ? '-o' : `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`));
+          throw new UsageError(`--resume continues a run with the settings stored in its checkpoint; drop ${flags.join(', ')}`);
+        }
+      }
       let recipe = await loadRecipe(experiment);
       if (o.bits !== undefined && !((o.bits as number) <= 8 || o.bits === 32)) {
-        throw new LowbitError(`--bits ${String(o.bits)}: this network trains with 1 (binary), 2..8 (k-bit) or 32 (float) bits`);
+        throw new UsageError(`--bits ${String(o.bits)}: this network trains with 1 (binary), 2..8 (k-bit) or 32 (float) bits`);
       }
       const kBits = o.bits !== undefined && o.bits !== 32 ? (o.bits as number) : undefined;
       const shiftAdaMax = o.optimizer === 'shift-adamax';

@@ -9,6 +9,7 @@ export { packSigns, unpackSigns } from './tensor/packing.js';
 export { backward } from './autograd/backward.js';
 export { noGrad } from './autograd/grad-mode.js';
 export { useBackend, backendNames, kernels } from './backends/registry.js';
+export { initDefaultBackend } from './backends/default-backend.js'; // also registers 'wasm'
 export { LowbitError } from './errors/lowbit-error.js';
 export { add, sub, mul, div } from './ops/arithmetic.js';
 export { matmul, matmulT } from './ops/matmul.js';

@@ -1,9 +1,11 @@
 import type { Kernels } from '../kernels.js';
+import { ELEMENT_ALIGN, MIN_PARALLEL_ELEMENTS } from './jobs.js';
 import type { WasmRuntime } from './wasm-runtime.js';
 
-// Elementwise kernels of training (assembly/elementwise.ts). One thread: each is a single pass
-// at memory speed, so the copies in and out already cost about what the kernel does; SIMD still
-// beats the reference loop by a few times. Results equal the reference's bit for bit.
+// Elementwise kernels of training (assembly/elementwise.ts). One thread but passInside: each is a
+// single pass at memory speed over activations, so the copies in and out already cost about what
+// the kernel does; SIMD still beats the reference loop by a few times. Results equal the
+// reference's bit for bit.
 
 export function makeSign(rt: WasmRuntime): Kernels['sign'] {
   return (x, out) => map(rt, [x], out, (px, po) => rt.exports['sign']!(px, po, x.length));
@@ -13,9 +15,13 @@ export function makeClamp(rt: WasmRuntime): Kernels['clamp'] {
   return (x, out, lo, hi) => map(rt, [x], out, (px, po) => rt.exports['clamp']!(px, po, x.length, lo, hi));
 }
 
+/** Split across threads: training applies it to whole weight gradients (millions of elements),
+ *  where one thread's pass is milliseconds. The f32 bounds go to the job as their bits. */
 export function makePassInside(rt: WasmRuntime): Kernels['passInside'] {
-  return (dy, x, dx, lo, hi) => map(rt, [dy, x], dx,
-    (pdy, px, pdx) => rt.exports['passInside']!(pdy, px, pdx, x.length, f32AtLeast(lo), f32AtMost(hi)));
+  return (dy, x, dx, lo, hi) => map(rt, [dy, x], dx, (pdy, px, pdx) => {
+    const length = x.length, maxThreads = length < MIN_PARALLEL_ELEMENTS ? 1 : rt.pool.threads;
+    rt.pool.parallel('passInside', [pdy, px, pdx, f32Bits(f32AtLeast(lo)), f32Bits(f32AtMost(hi))], length, ELEMENT_ALIGN, maxThreads);
+  });
 }
 
 export function makeStochasticSign(rt: WasmRuntime): Kernels['stochasticSign'] {
@@ -49,6 +55,12 @@ function f32AtLeast(v: number): number {
 function f32AtMost(v: number): number {
   const f = Math.fround(v);
   return f <= v || Number.isNaN(v) ? f : step(f, -1);
+}
+
+/** The bits of float32 f as an i32. */
+function f32Bits(f: number): number {
+  bits[0] = f;
+  return bitsI[0]!;
 }
 
 /** The next float32 from f towards +∞ (dir 1) or -∞ (dir -1). */

@@ -30,3 +30,27 @@ test('wasm: float results are bit-identical with 1 and 2 threads', async () => {
   assert.equal(wasm.threads, 2, 'the second worker came up');
   assert.deepEqual(one, two, `seed 7, m=${m} n=${n} k=${k}`);
 });
+
+test('wasm: adamStep, passInside, packRows, packCols split across 2 threads equal the reference bit for bit', async () => {
+  const [rows, k] = [67, 1029]; // above MIN_PARALLEL_ELEMENTS, odd sizes so chunks end mid-line
+  let s = 11;
+  const next = () => ((s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 2 ** 31) - 1;
+  const x = Float32Array.from({ length: rows * k }, () => 1.5 * next());
+  const g = Float32Array.from({ length: rows * k }, next), v = g.map((e) => Math.abs(e) * 0.01);
+  const ref = (await import('../reference/index.js')).referenceKernels;
+  await wasm.setThreads(2);
+  assert.equal(wasm.threads, 2, 'the second worker came up');
+  const got = [x.slice(), g, g.map((e) => e * 0.1), v.slice()] as const, want = got.map((a) => a.slice());
+  wasm.adamStep(got[0], got[1], got[2], got[3], 0.05, 0.9, 0.999, 1e-8, 3, 1);
+  ref.adamStep(want[0]!, want[1]!, want[2]!, want[3]!, 0.05, 0.9, 0.999, 1e-8, 3, 1);
+  assert.deepEqual([...got], want, 'adamStep seed 11');
+  const dx = new Float32Array(x.length), dxWant = new Float32Array(x.length);
+  wasm.passInside(g, x, dx, -1, 1); ref.passInside(g, x, dxWant, -1, 1);
+  assert.deepEqual(dx, dxWant, 'passInside seed 11');
+  const words = Math.ceil(k / 32), colWords = Math.ceil(rows / 32);
+  const pr = new Uint32Array(rows * words), prWant = pr.slice(), pc = new Uint32Array(k * colWords), pcWant = pc.slice();
+  wasm.packRows(x, pr, rows, k); ref.packRows(x, prWant, rows, k);
+  wasm.packCols(x, pc, rows, k); ref.packCols(x, pcWant, rows, k);
+  assert.deepEqual(pr, prWant, 'packRows seed 11');
+  assert.deepEqual(pc, pcWant, 'packCols seed 11');
+});

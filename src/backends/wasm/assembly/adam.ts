@@ -1,6 +1,7 @@
 // One Adam step (QNN-SPEC §2.2 clipping included), float64 arithmetic in the reference's exact
 // order (m and v are rounded to f32 when stored and re-read rounded, as the reference does), so
-// the result equals the reference bit for bit. Two parameters per f64x2.
+// the result equals the reference bit for bit. Two parameters per f64x2. Each element is computed
+// alone, so a thread's chunk [lo, hi) gives the same bits whatever the split.
 
 // @ts-ignore: decorator
 @inline function f32x2(p: usize): v128 { return f64x2.promote_low_f32x4(v128.load64_zero(p)); }
@@ -9,7 +10,16 @@
 // @ts-ignore: decorator
 @inline function store2(p: usize, v: v128): void { v128.store64_lane(p, f32x4.demote_f64x2_zero(v), 0); }
 
-export function adamStep(param: usize, grad: usize, m: usize, v: usize, length: i32,
+/** Elements [lo, hi) of one Adam step. The float64 hyper-parameters come through memory (a
+ *  thread-pool job takes i32 arguments only): hyper holds step, beta1, beta2, eps, clip. */
+export function adamStep(param: usize, grad: usize, m: usize, v: usize, hyper: usize, lo: i32, hi: i32): void {
+  const skip = <usize>lo << 2;
+  adamRange(param + skip, grad + skip, m + skip, v + skip, hi - lo, load<f64>(hyper), load<f64>(hyper, 8),
+    load<f64>(hyper, 16), load<f64>(hyper, 24), load<f64>(hyper, 32));
+}
+
+// @ts-ignore: decorator
+@inline function adamRange(param: usize, grad: usize, m: usize, v: usize, length: i32,
   step: f64, beta1: f64, beta2: f64, eps: f64, clip: f64): void {
   const b1 = f64x2.splat(beta1), b2 = f64x2.splat(beta2), c1 = f64x2.splat(1 - beta1), c2 = f64x2.splat(1 - beta2);
   const s = f64x2.splat(step), e = f64x2.splat(eps), hi = f64x2.splat(clip), lo = f64x2.splat(-clip);

@@ -32,7 +32,15 @@ export function clamp(x: usize, out: usize, length: i32, lo: f32, hi: f32): void
 
 /** dx = lo <= x <= hi ? dy : 0. The glue passes the f32 bounds that make an f32 compare agree
  *  with the reference's float64 one (the smallest f32 >= lo, the largest <= hi). */
-export function passInside(dy: usize, x: usize, dx: usize, length: i32, lo: f32, hi: f32): void {
+export function passInside(dy: usize, x: usize, dx: usize, loBits: i32, hiBits: i32, start: i32, end: i32): void {
+  // a thread-pool job: the f32 bounds arrive as their bits (jobs take i32 arguments), and the
+  // elements [start, end) as one chunk (each is computed alone, so the split changes no bit)
+  const skip = <usize>start << 2;
+  passInsideRange(dy + skip, x + skip, dx + skip, end - start, reinterpret<f32>(loBits), reinterpret<f32>(hiBits));
+}
+
+// @ts-ignore: decorator
+@inline function passInsideRange(dy: usize, x: usize, dx: usize, length: i32, lo: f32, hi: f32): void {
   const l = f32x4.splat(lo), h = f32x4.splat(hi);
   let i = 0;
   for (; i + 4 <= length; i += 4) {

@@ -1,10 +1,11 @@
 // Sign packing from floats (kernels.ts layout): bit 1 where x < 0. The test is a float compare,
 // not the raw sign bit, so -0.0 packs as 0 (sign(0) = +1) and NaN as 0, like the reference.
 
-export function packRows(x: usize, out: usize, rows: i32, k: i32): void {
+/** Rows [rLo, rHi) of x [rows, k] (a thread's chunk; rows is the caller's, unused here). */
+export function packRows(x: usize, out: usize, rows: i32, k: i32, rLo: i32, rHi: i32): void {
   const words = (k + 31) >>> 5;
   const zero = f32x4.splat(0);
-  for (let r = 0; r < rows; r++) {
+  for (let r = rLo; r < rHi; r++) {
     const row = x + ((<usize>r * k) << 2);
     const dst = out + ((<usize>r * words) << 2);
     const full = k >>> 5;
@@ -23,11 +24,12 @@ export function packRows(x: usize, out: usize, rows: i32, k: i32): void {
 }
 
 /** x [k, n] packed down its columns: out row j holds column j along k. Four columns at a time,
- *  each lane of a v128 collecting one column's word. */
-export function packCols(x: usize, out: usize, k: i32, n: i32): void {
+ *  each lane of a v128 collecting one column's word. Words [wLo, wHi) of every column (a
+ *  thread's chunk: 32 rows of x each). */
+export function packCols(x: usize, out: usize, k: i32, n: i32, wLo: i32, wHi: i32): void {
   const words = (k + 31) >>> 5;
   const zero = f32x4.splat(0);
-  for (let w = 0; w < words; w++) {
+  for (let w = wLo; w < wHi; w++) {
     const depth = min(32, k - (w << 5));
     let j = 0;
     for (; j + 4 <= n; j += 4) {

@@ -13,7 +13,7 @@ export function runConformance(name: string, kernels: Kernels,
   describe(`conformance: ${name} vs reference`, () => {
     for (const [kernel, check] of Object.entries(checks) as [KernelName, Check][]) {
       // an optional kernel the backend lacks is skipped: its ops use the reference one instead
-      const skip = opts.skip?.[kernel] ?? (kernels[kernel] === undefined ? 'optional kernel not implemented (ops fall back to the reference)' : undefined);
+      const skip = opts.skip?.[kernel] ?? (kernels[kernel] === undefined ? 'optional kernel absent from this backend (ops fall back to the reference)' : undefined);
       test(kernel, skip ? { skip } : {}, () => check(kernels));
     }
     test('in place: out is an input', () => inPlace(kernels));
@@ -25,7 +25,7 @@ export function runConformance(name: string, kernels: Kernels,
     describe(`conformance: ${name} with resident arrays (${which}) vs reference`, () => {
       const resident = withResident(kernels, pick);
       for (const [kernel, check] of Object.entries(checks) as [KernelName, Check][]) {
-        const skip = opts.skip?.[kernel] ?? (kernels[kernel] === undefined ? 'optional kernel not implemented' : undefined);
+        const skip = opts.skip?.[kernel] ?? (kernels[kernel] === undefined ? 'optional kernel absent from this backend' : undefined);
         test(kernel, skip ? { skip } : {}, () => check(resident));
       }
       test('in place: out is an input', () => inPlace(resident));

@@ -44,11 +44,6 @@ export class Tensor<D extends DType = 'float32'> {
   get size(): number { return sizeOf(this.shape); }
   get rank(): number { return this.shape.length; }
 
-  /** The same data seen with another shape of equal size (no copy, no gradient). */
-  reshapeData(shape: readonly number[]): Tensor<D> {
-    return new Tensor(this.data, shape, this.dtype);
-  }
-
   toString(): string { return `Tensor<${this.dtype}>[${this.shape.join(',')}]`; }
 }
 

@@ -152,7 +152,7 @@ function restore(ckpt: Checkpoint, model: Module, optimizer: Optimizer, config: 
   for (const [k, v] of ckpt.tensors) if (k.startsWith('model.')) state.set(k.slice(6), v);
   model.loadStateDict(state, 'resume');
   const params = model.parameters();
-  const slots = meta.optimizer.slots === 0 ? [] : params.map((_, i) => [0, 1].map((j) => {
+  const slots = meta.optimizer.slots === 0 ? [] : params.map((_, i) => Array.from({ length: meta.optimizer!.slots }, (_, j) => {
     const s = ckpt.tensors.get(`optim.${i}.${j}`);
     if (!s) throw new LowbitError(`resume: optimizer slot ${i}.${j} is missing`);
     return Float32Array.from(s);

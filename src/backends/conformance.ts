@@ -94,7 +94,7 @@ const KS = [1, 31, 32, 33, 63, 65, 1000];
 /** [m, n, k]: one row, one column, empties, odd sizes, and a few large enough to use threads. */
 const GEMM_SHAPES: [number, number, number][] = [
   [1, 1, 1], [1, 7, 33], [5, 1, 31], [0, 4, 8], [4, 0, 8], [3, 5, 0], [9, 13, 65], [17, 19, 257],
-  [70, 90, 300], [1, 300, 1000], [33, 130, 520],
+  [70, 90, 300], [1, 300, 1000], [33, 130, 520], [101, 257, 130], [10, 2048, 64], [3, 100, 1],
 ];
 const XNOR_SHAPES: [number, number, number][] = [
   ...KS.flatMap((k): [number, number, number][] => [[1, 1, k], [3, 5, k], [7, 9, k]]),
@@ -136,13 +136,13 @@ const checks: Record<KernelName, Check> = {
   },
   gemmSignB(k) {
     let seed = 300;
-    for (const [m, n, depth] of GEMM_SHAPES) for (const accumulate of [false, true]) {
+    for (const [m, n, depth] of GEMM_SHAPES) for (const accumulate of [false, true]) for (const transA of [false, true]) {
       const rng = random(++seed);
       const a = floats(rng, m * depth), s = packedRows(rng, n, depth), c = floats(rng, m * n);
       const got = c.slice(), want = c.slice();
-      k.gemmSignB(a, s, got, m, n, depth, accumulate);
-      ref.gemmSignB(a, s, want, m, n, depth, accumulate);
-      close(got, want, 1e-5 * (depth + 1), `gemmSignB seed ${seed} m=${m} n=${n} k=${depth} accumulate=${accumulate}`);
+      k.gemmSignB(a, s, got, m, n, depth, accumulate, transA);
+      ref.gemmSignB(a, s, want, m, n, depth, accumulate, transA);
+      close(got, want, 1e-5 * (depth + 1), `gemmSignB seed ${seed} m=${m} n=${n} k=${depth} accumulate=${accumulate} transA=${transA}`);
     }
   },
   packRows(k) {

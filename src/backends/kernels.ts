@@ -18,10 +18,12 @@ export interface Kernels {
    *  `k - 2*popcount(a XOR b)` per output. a: m × words, b: n × words, words = ceil(k/32). */
   xnorGemm(a: Uint32Array, b: Uint32Array, c: Int32Array, m: number, n: number, k: number): void;
 
-  /** C[m,n] (+)= A[m,k] · S[k,n] where S is ±1 given packed *by column*: s holds n rows of
-   *  ceil(k/32) words, bit kk of row j is S[kk,j]. Training's dX = dY·Wb (Wb stored [out,in] and
-   *  packed along out is not what we have) and dW = dYᵀ·Xb use this with one float operand. */
-  gemmSignB(a: Float32Array, s: Uint32Array, c: Float32Array, m: number, n: number, k: number, accumulate: boolean): void;
+  /** C[m,n] (+)= op(A)[m,k] · S[k,n] where S is ±1 given packed *by column*: s holds n rows of
+   *  ceil(k/32) words, bit kk of row j is S[kk,j]. A is stored [m,k], or [k,m] when transA.
+   *  Training's dX = dY·Wb (Wb stored [out,in] and packed along out is not what we have) and
+   *  dW = dYᵀ·Xb (transA: dY as it is) use this with one float operand. */
+  gemmSignB(a: Float32Array, s: Uint32Array, c: Float32Array, m: number, n: number, k: number, accumulate: boolean,
+    transA?: boolean): void;
 
   // ---- packing ---------------------------------------------------------------------------
   /** Pack signs of x [rows,k] along k: out rows × ceil(k/32) words; x >= 0 → bit 0, x < 0 → bit 1

@@ -1,6 +1,6 @@
 import { LowbitError } from '../errors/lowbit-error.js';
 import { add } from '../ops/arithmetic.js';
-import { binaryMatmulSteT, binaryMatmulT } from '../ops/binary-matmul.js';
+import { binaryMatmulSteT, binaryMatmulT, signWeightMatmulSteT } from '../ops/binary-matmul.js';
 import { binaryMatmulTLogGrad } from '../ops/binary-matmul-log-grad.js';
 import { matmulT } from '../ops/matmul.js';
 import { quantizeGradient } from '../ops/quantize-gradient.js';
@@ -83,6 +83,7 @@ export class QuantDense extends Module {
     let y: Tensor;
     if (this.opts.gradientQuantizer === 'log6') y = this.productLog6(xq, ctx);
     else if (this.inputQuantizer.binary && k.name === 'steSign') y = binaryMatmulSteT(xq, this.weight, k.clip as number); // sign fused into the product
+    else if (k.name === 'steSign') y = signWeightMatmulSteT(xq, this.weight, k.clip as number); // float input, ±1 weights
     else {
       const wq = this.kernelQuantizer.apply(this.weight, ctx);
       y = this.inputQuantizer.binary && this.kernelQuantizer.binary ? binaryMatmulT(xq, wq) : matmulT(xq, wq);

@@ -4,7 +4,8 @@ import { backward } from '../autograd/backward.js';
 import { initDefaultBackend } from '../backends/default-backend.js';
 import { Random } from '../tensor/random.js';
 import { Tensor } from '../tensor/tensor.js';
-import { binaryMatmulT } from './binary-matmul.js';
+import { checkGradient } from '../autograd/check-gradient.js';
+import { binaryMatmulT, signWeightMatmulSteT } from './binary-matmul.js';
 import { matmulT } from './matmul.js';
 
 if (process.env['LOWBIT_BACKEND']) await initDefaultBackend();
@@ -51,3 +52,29 @@ test('binaryMatmulT: inner dims must agree', () => {
   const rng = new Random(3);
   assert.throws(() => binaryMatmulT(plusMinusOne([2, 3], rng), plusMinusOne([2, 4], rng)), /binaryMatmulT.*\[2,3\].*\[2,4\]/);
 });
+
+// signWeightMatmulSteT: float x times sign(w)ᵀ. Its forward is linear in x, so finite differences
+// check dx; dw is the straight-through one: matmulT's gradient wrt sign(w), cancelled where |w| > clip.
+const SIGN_WEIGHT_SHAPES: [number, number, number][] = [[1, 1, 1], [3, 70, 33], [9, 65, 100], [2, 3, 784]];
+for (const [i, [m, n, k]] of SIGN_WEIGHT_SHAPES.entries()) {
+  test(`signWeightMatmulSteT: forward, dx and the STE dw, m=${m} n=${n} k=${k}`, () => {
+    const seed = 70 + i, rng = new Random(seed), what = `seed ${seed}, x [${m},${k}], w [${n},${k}]`;
+    const x = new Tensor(new Float32Array(m * k).map(() => rng.uniform() * 2 - 1), [m, k]);
+    // latent weights, some outside [-1, 1] so the cancelling shows
+    const w = new Tensor(new Float32Array(n * k).map(() => rng.uniform() * 3 - 1.5), [n, k]);
+    const signs = new Tensor(w.data.map((v) => (v >= 0 ? 1 : -1)), [n, k]);
+    const r = new Float32Array(m * n).map(() => rng.uniform() * 2 - 1);
+    const [y, dx, dw] = grads((a, b) => signWeightMatmulSteT(a, b, 1), x, w, r);
+    const [yFloat, dxFloat, dsFloat] = grads(matmulT, x, signs, r);
+    const near = (got: ArrayLike<number>, want: ArrayLike<number>, name: string) => {
+      for (let j = 0; j < want.length; j++) {
+        assert.ok(Math.abs(got[j]! - want[j]!) <= 1e-5 * (k + Math.abs(want[j]!)), `${name}[${j}]: ${got[j]} vs ${want[j]} (${what})`);
+      }
+    };
+    near(y.data, yFloat.data, 'y');
+    near(dx, dxFloat, 'dx');
+    near(dw, dsFloat.map((g, j) => (Math.abs(w.data[j]!) <= 1 ? g : 0)), 'dw');
+    assert.ok(dw.some((g, j) => Math.abs(w.data[j]!) > 1 && g === 0 && dsFloat[j] !== 0) || m * n * k < 4, `some gradient cancelled (${what})`);
+    checkGradient(([a]) => signWeightMatmulSteT(a!, w, 1), [x], { seed });
+  });
+}

@@ -4,6 +4,8 @@ import { shapeMismatch } from '../errors/shape-error.js';
 import { Tensor } from '../tensor/tensor.js';
 
 interface BinaryMatmulAttrs {
+  /** a is read by its sign (both operands ±1: XNOR-popcount); else a is a float operand. */
+  signA: boolean;
   /** When set, b is a latent float tensor binarized here by its sign, and its gradient gets the
    *  STE mask |b| <= steClipB (QNN-SPEC §2.1). Fusing the weight's sign into the product saves
    *  writing and reading a ±1 copy of every weight each step. */
@@ -13,18 +15,26 @@ interface BinaryMatmulAttrs {
 /** y = a·bᵀ for a [m,k] and b [n,k] read by their signs (x >= 0 → +1, else -1): forward packs
  *  both along k and runs the XNOR-popcount GEMM, so the result is exact integers. Backward:
  *  da = dy·sign(b) and db = dyᵀ·sign(a), products with one ±1 operand (no multiplies needed).
- *  The gradient wrt a is the plain straight-through one: a is expected to be ±1 already. */
+ *  The gradient wrt a is the plain straight-through one: a is expected to be ±1 already.
+ *  Without signA, a is a float operand (a first layer's input): forward is a·sign(b)ᵀ through
+ *  gemmSignB and db = dyᵀ·a a float GEMM. */
 const binaryMatmulOp = defineOp<BinaryMatmulAttrs>({
   name: 'binaryMatmulT',
-  forward: ({ kernels }, [a, b]) => {
+  forward: ({ kernels, attrs }, [a, b]) => {
     if (a!.rank !== 2 || b!.rank !== 2) throw new LowbitError(`binaryMatmulT: needs 2-d tensors, got [${a!.shape}] and [${b!.shape}]`);
     const [m, k] = a!.shape as [number, number];
     const [n, kb] = b!.shape as [number, number];
     if (k !== kb) throw shapeMismatch('binaryMatmulT', a!.shape, b!.shape, `dim 1 (${k} vs ${kb})`);
     const words = Math.ceil(k / 32);
-    const pa = new Uint32Array(m * words), pb = new Uint32Array(n * words), c = new Int32Array(m * n);
-    kernels.packRows(a!.data as Float32Array, pa, m, k);
+    const pb = new Uint32Array(n * words);
     kernels.packRows(b!.data as Float32Array, pb, n, k);
+    if (!attrs.signA) { // y[m,n] = a[m,k]·S[k,n], S = sign(b)ᵀ: b's rows packed along k are S's columns
+      const y = new Float32Array(m * n);
+      kernels.gemmSignB(a!.data as Float32Array, pb, y, m, n, k, false);
+      return new Tensor(y, [m, n]);
+    }
+    const pa = new Uint32Array(m * words), c = new Int32Array(m * n);
+    kernels.packRows(a!.data as Float32Array, pa, m, k);
     kernels.xnorGemm(pa, pb, c, m, n, k);
     return new Tensor(Float32Array.from(c), [m, n]);
   },
@@ -41,15 +51,16 @@ const binaryMatmulOp = defineOp<BinaryMatmulAttrs>({
       da = new Tensor(out, [m, k]);
     }
     if (b!.requiresGrad) {
-      // db[n,k] = dyᵀ[n,m]·A[m,k]: A packed along m
-      const dyT = new Float32Array(n * m);
-      for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) dyT[j * m + i] = dy.data[i * n + j]!;
-      const aCols = new Uint32Array(k * Math.ceil(m / 32));
-      kernels.packCols(a!.data as Float32Array, aCols, m, k);
       // the weight gradient, as large as the weights: in the backend's own memory where it offers
       // that, so the STE mask and the optimizer use it uncopied (Optimizer.step gives it back)
       const out = kernels.allocResident?.('f32', n * k) ?? new Float32Array(n * k);
-      kernels.gemmSignB(dyT, aCols, out, n, k, m, false);
+      if (attrs.signA) { // db[n,k] = dyᵀ[n,m]·A[m,k]: A packed along m, dy read transposed where it is
+        const aCols = new Uint32Array(k * Math.ceil(m / 32));
+        kernels.packCols(a!.data as Float32Array, aCols, m, k);
+        kernels.gemmSignB(dy.data, aCols, out, n, k, m, false, true);
+      } else {
+        kernels.gemm(dy.data, a!.data as Float32Array, out, n, k, m, true, false, false);
+      }
       if (attrs.steClipB !== null && attrs.steClipB !== Infinity) {
         kernels.passInside(out, b!.data as Float32Array, out, -attrs.steClipB, attrs.steClipB);
       }
@@ -60,9 +71,14 @@ const binaryMatmulOp = defineOp<BinaryMatmulAttrs>({
 });
 
 /** a·bᵀ for ±1 tensors through XNOR-popcount. @example binaryMatmulT(sign(x), sign(w)) */
-export const binaryMatmulT = (a: Tensor, b: Tensor): Tensor => binaryMatmulOp([a, b], { steClipB: null }) as Tensor;
+export const binaryMatmulT = (a: Tensor, b: Tensor): Tensor => binaryMatmulOp([a, b], { signA: true, steClipB: null }) as Tensor;
 
 /** a·sign(w)ᵀ with w latent: the sign and its straight-through gradient (cancelled where
  *  |w| > clip) are fused into the XNOR-popcount product. a must be ±1.
  *  @example binaryMatmulSteT(signSte(x), weight, 1) */
-export const binaryMatmulSteT = (a: Tensor, w: Tensor, clip: number): Tensor => binaryMatmulOp([a, w], { steClipB: clip }) as Tensor;
+export const binaryMatmulSteT = (a: Tensor, w: Tensor, clip: number): Tensor => binaryMatmulOp([a, w], { signA: true, steClipB: clip }) as Tensor;
+
+/** x·sign(w)ᵀ for a float x (a first layer's input) and latent w, with w's straight-through
+ *  gradient cancelled where |w| > clip: the ±1 weights are never written out as floats, and the
+ *  product runs through gemmSignB. @example signWeightMatmulSteT(pixels, weight, 1) */
+export const signWeightMatmulSteT = (x: Tensor, w: Tensor, clip: number): Tensor => binaryMatmulOp([x, w], { signA: false, steClipB: clip }) as Tensor;

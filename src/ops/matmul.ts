@@ -20,13 +20,19 @@ const matmulOp = defineOp<MatmulAttrs>({
   backward: ({ kernels, attrs }, dy, [a, b]) => {
     const [m, k] = a!.shape as [number, number];
     const n = dy.shape[1]!;
-    const da = new Float32Array(m * k), db = new Float32Array(b!.size);
-    // da = dy·bᵀ (or dy·b when b was transposed)
-    kernels.gemm(dy.data, b!.data as Float32Array, da, m, k, n, false, !attrs.transB, false);
-    // db = aᵀ·dy, or (aᵀ·dy)ᵀ = dyᵀ·a with transB
-    if (attrs.transB) kernels.gemm(dy.data, a!.data as Float32Array, db, n, k, m, true, false, false);
-    else kernels.gemm(a!.data as Float32Array, dy.data, db, k, n, m, true, false, false);
-    return [new Tensor(da, a!.shape), new Tensor(db, b!.shape)];
+    let da: Tensor | null = null, db: Tensor | null = null;
+    if (a!.requiresGrad) { // da = dy·bᵀ (or dy·b when b was transposed); not for a network's input
+      const out = new Float32Array(m * k);
+      kernels.gemm(dy.data, b!.data as Float32Array, out, m, k, n, false, !attrs.transB, false);
+      da = new Tensor(out, a!.shape);
+    }
+    if (b!.requiresGrad) { // db = aᵀ·dy, or (aᵀ·dy)ᵀ = dyᵀ·a with transB
+      const out = new Float32Array(b!.size);
+      if (attrs.transB) kernels.gemm(dy.data, a!.data as Float32Array, out, n, k, m, true, false, false);
+      else kernels.gemm(a!.data as Float32Array, dy.data, out, k, n, m, true, false, false);
+      db = new Tensor(out, b!.shape);
+    }
+    return [da, db];
   },
 });
 

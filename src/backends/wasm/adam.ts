@@ -2,7 +2,7 @@ import type { Kernels } from '../kernels.js';
 import { ELEMENT_ALIGN, MIN_PARALLEL_ELEMENTS } from './jobs.js';
 import type { WasmRuntime } from './wasm-runtime.js';
 
-/** Adam step (assembly/adam.ts), in place: float64 in the reference's order, equal bit for bit.
+/** Adam step (assembly/adam.ts), in place: float32 in the reference's order, equal bit for bit.
  *  Resident param, m, v (Parameter data, optimizer slots) are updated where they are, uncopied.
  *  Split across threads in contiguous chunks: each element is computed alone, so the result does
  *  not depend on the thread count. */
@@ -15,9 +15,9 @@ export function makeAdamStep(rt: WasmRuntime): Kernels['adamStep'] {
     arena.reset();
     const pp = arena.input(param, length), pg = arena.input(grad, length);
     const pm = arena.input(m, length), pv = arena.input(v, length);
-    // the float64 hyper-parameters go through memory: a job's arguments are i32
-    const hyper = arena.alloc(5 * 8);
-    new Float64Array(arena.f32.buffer, hyper, 5).set([step, beta1, beta2, eps, clip]);
+    // the hyper-parameters go through memory (a job's arguments are i32), rounded as the reference rounds them
+    const hyper = arena.alloc(7 * 4);
+    arena.f32.set([step, beta1, beta2, 1 - beta1, 1 - beta2, eps, clip], hyper >>> 2);
     const maxThreads = length < MIN_PARALLEL_ELEMENTS ? 1 : pool.threads;
     pool.parallel('adamStep', [pp, pg, pm, pv, hyper], length, ELEMENT_ALIGN, maxThreads);
     arena.copyOut(pp, param, length); arena.copyOut(pm, m, length); arena.copyOut(pv, v, length);

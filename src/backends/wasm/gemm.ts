@@ -3,6 +3,10 @@ import type { WasmRuntime } from './wasm-runtime.js';
 
 /** Must match assembly/gemm.ts. */
 const TRANS_A = 1, TRANS_B = 2, ACCUMULATE = 4, SIGN_B = 8;
+/** Must match assembly/gemm-sign-lut.ts. */
+const LUT_TRANS_A = 1, SPLIT_ROWS = 16, LUT_ROWS = 8;
+/** From this many columns of C the lookup tables pay for themselves (bench/kernels.ts). */
+const LUT_MIN_COLUMNS = 64;
 /** Column chunks per thread are multiples of the micro-kernel's 8 columns. */
 const NR = 8;
 /** Below this many multiply-adds a product is not worth waking a thread. */
@@ -16,12 +20,30 @@ export function makeGemm(rt: WasmRuntime): Kernels['gemm'] {
   };
 }
 
-/** gemmSignB (Kernels.gemmSignB): the same kernel, with B's panel packer expanding the sign bits
- *  to ±1.0 (measured faster than a sign-mask XOR variant would need to be to pay for its own
- *  micro-kernel: the expansion is O(k·n) against the O(m·n·k) product). */
+/** gemmSignB (Kernels.gemmSignB). From LUT_MIN_COLUMNS columns on, the table-lookup kernel
+ *  (assembly/gemm-sign-lut.ts) with rows or columns split across threads; below, the float kernel
+ *  with B's panel packer expanding the sign bits to ±1.0 (the tables would cost more than the
+ *  lookups they save). */
 export function makeGemmSignB(rt: WasmRuntime): Kernels['gemmSignB'] {
-  return (a, s, c, m, n, k, accumulate) => {
-    run(rt, a, m * k, s, n * Math.ceil(k / 32), c, m, n, k, SIGN_B | (accumulate ? ACCUMULATE : 0));
+  return (a, s, c, m, n, k, accumulate, transA = false) => {
+    if (m === 0 || n === 0) return;
+    const words = Math.ceil(k / 32);
+    if (n < LUT_MIN_COLUMNS && !transA) { // (transA has only the table kernel: correct at any n)
+      run(rt, a, m * k, s, n * words, c, m, n, k, SIGN_B | (accumulate ? ACCUMULATE : 0));
+      return;
+    }
+    const { arena, pool } = rt;
+    arena.reset();
+    const pa = arena.input(a, m * k), ps = arena.input(s, n * words);
+    const pc = accumulate ? arena.input(c, m * n) : arena.output(c, m * n);
+    const threads = m * n * k < MIN_PARALLEL_MACS ? 1 : pool.threads;
+    const scratchBytes = Number(rt.exports['gemmSignLutScratchBytes']!(n));
+    const scratch = arena.alloc(scratchBytes * threads);
+    // rows when every thread gets a group of eight (no table is built twice), else columns
+    const byRows = Math.ceil(m / LUT_ROWS) >= threads;
+    const flags = (transA ? LUT_TRANS_A : 0) | (accumulate ? ACCUMULATE : 0) | (byRows ? SPLIT_ROWS : 0);
+    pool.parallel('gemmSignLut', [pa, ps, pc, m, n, k, flags, scratch, scratchBytes], byRows ? m : n, byRows ? LUT_ROWS : 1, threads);
+    arena.copyOut(pc, c, m * n);
   };
 }
 

@@ -3,6 +3,7 @@
 export { xnorGemm } from './xnor-gemm';
 export { pixelSignGemm } from './pixel-sign-gemm';
 export { gemm, gemmScratchBytes } from './gemm';
+export { gemmSignLut, gemmSignLutScratchBytes } from './gemm-sign-lut';
 export { packRows, packCols } from './pack';
 export { sign, clamp, passInside, stochasticSign } from './elementwise';
 export { batchNormTrain, batchNormEval, batchNormBackward } from './batch-norm';

@@ -6,7 +6,7 @@ import type { WasmRuntime } from './wasm-runtime.js';
  *  split its 2048 × 2048 layers (131k words) and took 130 µs on 2 threads vs 101 µs on 1 (2-core
  *  EPYC, load 5-6); at 2^18 it runs them on one thread and 2 threads cost nothing. Training's
  *  products (batch 100: millions of words) split as before. */
-const MIN_PARALLEL_WORDS = 1 << 18;
+const MIN_PARALLEL_WORDS = 1 << 15;
 
 /** Binary GEMM (Kernels.xnorGemm) in wasm SIMD (assembly/xnor-gemm.ts), columns of C split
  *  across threads. Operands are copied into wasm memory unless resident (allocResident): at

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { packSignNibbles } from './reference/pixel-sign-nibbles.js';
 import { describe, test } from 'node:test';
 import type { KernelName, Kernels } from './kernels.js';
 import { referenceKernels as ref } from './reference/index.js';
@@ -289,6 +290,17 @@ const checks: Record<KernelName, Check> = {
       k.pixelSignGemm!(x, s, got, m, n, depth);
       ref.pixelSignGemm!(x, s, want, m, n, depth);
       same(got, want, `pixelSignGemm seed ${seed} m=${m} n=${n} k=${depth}${full ? ' (255 × −1)' : ''}`);
+    }
+  },
+  pixelSignGemmNibbles(k) {
+    for (const [i, [m, n, depth]] of PIXEL_SHAPES.entries()) {
+      const seed = 2000 + i, rng = random(seed), full = i % 3 === 2;
+      const x = Uint8Array.from({ length: m * depth }, () => (full ? 255 : rng() < 0.3 ? 0 : Math.floor(rng() * 256)));
+      const s = full ? packedRows(() => 1 - 2 ** -33, n, depth) : packedRows(rng, n, depth);
+      const got = new Int32Array(m * n).fill(7), want = new Int32Array(m * n);
+      k.pixelSignGemmNibbles!(x, packSignNibbles(s, n, depth), got, m, n, depth);
+      ref.pixelSignGemm!(x, s, want, m, n, depth); // the packed-row kernel is the oracle
+      same(got, want, `pixelSignGemmNibbles seed ${seed} m=${m} n=${n} k=${depth}${full ? ' (255 × −1)' : ''}`);
     }
   },
 };

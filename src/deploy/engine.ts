@@ -1,5 +1,6 @@
 import { kernels } from '../backends/registry.js';
 import { pixelSignGemm as referencePixelSignGemm } from '../backends/reference/pixel-sign-gemm.js';
+import { packSignNibbles, signNibbleWords } from '../backends/reference/pixel-sign-nibbles.js';
 import type { Kernels, ResidentArray, ResidentKind } from '../backends/kernels.js';
 import { DeployError } from './deploy-error.js';
 import { bnValue } from './fold-threshold.js';
@@ -24,8 +25,9 @@ const INTEGER_MAX_K = Math.floor((2 ** 31 - 1) / 255);
  *  exact integer arithmetic and give the same scores bit for bit; they differ in speed only.
  *  - 'bitPlanes': the paper's method (QNN-SPEC §5.1): 8 bit-planes of the pixels, one XNOR
  *    product each, shifted and added.
- *  - 'integer': one product of the bytes with the packed weights (Kernels.pixelSignGemm; the
- *    reference version where the backend lacks it).
+ *  - 'integer': one product of the bytes with the ±1 weights (Kernels.pixelSignGemmNibbles on
+ *    weights re-laid once for table lookups, else pixelSignGemm on the packed rows; the
+ *    reference version where the backend has neither).
  *  - 'auto' (default): 'integer' where the backend has the kernel (from INTEGER_MIN_BATCH
  *    images), else 'bitPlanes'. */
 export type FirstLayerRoute = 'auto' | 'bitPlanes' | 'integer';
@@ -48,6 +50,9 @@ interface Step {
   q: number;
   outBits: number;
   weights: Uint32Array;
+  /** A pixel layer's weights in the nibble layout (packSignNibbles) for the backend's
+   *  pixelSignGemmNibbles, made once here; null where the backend lacks that kernel. */
+  nibbles: Uint32Array | null;
   /** Σ over each weight row's ±1 values (first layer: links the integer pixel product to T). */
   rowSums: Int32Array | null;
   /** Bsum per unit (levels.ts), for the scores. */
@@ -127,7 +132,8 @@ export class PackedEngine {
       const { layer, k, n, p, q } = step, nq = n * q, outWords = wordsFor(n);
       const pixelProduct = layer.input === 'pixels8' && this.integerFirstLayer(kern, count, k);
       if (pixelProduct) {
-        (kern.pixelSignGemm ?? referencePixelSignGemm)(pixels, step.weights, this.dots, count, nq, k);
+        if (step.nibbles && kern.pixelSignGemmNibbles) kern.pixelSignGemmNibbles(pixels, step.nibbles, this.dots, count, nq, k);
+        else (kern.pixelSignGemm ?? referencePixelSignGemm)(pixels, step.weights, this.dots, count, nq, k);
       } else if (layer.input === 'pixels8') {
         packPlanes(pixels, count, k, this.planes);
         kern.xnorGemm(this.planes, step.weights, this.dots, count * PLANES, nq, k);
@@ -177,8 +183,12 @@ export class PackedEngine {
       }
       if (outBits === 1) for (let j = 0; j < n; j++) flipWords[j >>> 5]! |= flip[j]! << (j & 31);
     }
+    let nibbles: Uint32Array | null = null;
+    if (layer.input === 'pixels8' && this.firstLayer !== 'bitPlanes' && this.kernels.pixelSignGemmNibbles) {
+      nibbles = packSignNibbles(layer.weights, n * q, k, this.alloc('u32', signNibbleWords(n * q, k)));
+    }
     return {
-      layer, k, n, p: layer.input === 'pixels8' ? PLANES : layer.inputLevels.bits, q, outBits, weights,
+      layer, k, n, p: layer.input === 'pixels8' ? PLANES : layer.inputLevels.bits, q, outBits, weights, nibbles,
       rowSums: layer.input === 'pixels8' ? rowSums(layer.weights, n * q, k) : null, sums: planeSums(layer.weights, n, q, k), lim, flip, flipWords, acc: new Int32Array(outBits),
     };
   }

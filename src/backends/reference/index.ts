@@ -10,6 +10,7 @@ import { squaredHinge, softmaxCrossEntropy } from './losses.js';
 import { packCols, packRows } from './pack.js';
 import { packLogPlanes } from './pack-log-planes.js';
 import { pixelSignGemm } from './pixel-sign-gemm.js';
+import { pixelSignGemmNibbles } from './pixel-sign-nibbles.js';
 import { xnorGemm } from './xnor-gemm.js';
 
 /** The reference backend: plain TypeScript, obviously right, the oracle of every other backend. */
@@ -19,5 +20,5 @@ export const referenceKernels: Kernels = {
   sign, stochasticSign, clamp, passInside, broadcastBinary, affine, reduceSum, dropout,
   batchNormTrain, batchNormEval, batchNormBackward,
   softmaxCrossEntropy, squaredHinge, adamStep,
-  packLogPlanes, bitSerialLogGemm, pixelSignGemm,
+  packLogPlanes, bitSerialLogGemm, pixelSignGemm, pixelSignGemmNibbles,
 };

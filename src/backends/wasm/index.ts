@@ -10,7 +10,7 @@ import type { Platform } from './platform.js';
 import type { ResidentArrays } from './resident.js';
 import { createRuntime } from './wasm-runtime.js';
 import { makeXnorGemm } from './xnor-gemm.js';
-import { makePixelSignGemm } from './pixel-sign-gemm.js';
+import { makePixelSignGemm, makePixelSignGemmNibbles } from './pixel-sign-gemm.js';
 
 /** The wasm backend's kernels, plus its thread setting. */
 export interface WasmKernels extends Kernels {
@@ -61,6 +61,7 @@ async function create(platform?: Platform): Promise<WasmKernels> {
     packLogPlanes: makePackLogPlanes(rt),
     bitSerialLogGemm: makeBitSerialLogGemm(rt),
     pixelSignGemm: makePixelSignGemm(rt),
+    pixelSignGemmNibbles: makePixelSignGemmNibbles(rt),
     // resident arrays only over shared memory (resident.ts says why)
     ...(rt.resident ? residentMembers(rt.resident) : {}),
     setThreads: (n) => rt.pool.resize(n),

@@ -2,6 +2,7 @@
 // (shared between worker threads) and managed from JS, so nothing here allocates.
 export { xnorGemm } from './xnor-gemm';
 export { pixelSignGemm } from './pixel-sign-gemm';
+export { pixelSignGemmNibbles, pixelSignNibblesScratchBytes } from './pixel-sign-nibbles';
 export { gemm, gemmScratchBytes } from './gemm';
 export { gemmSignLut, gemmSignLutScratchBytes } from './gemm-sign-lut';
 export { packRows, packCols } from './pack';

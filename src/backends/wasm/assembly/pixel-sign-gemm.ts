@@ -56,7 +56,7 @@ export function pixelSignGemm(x: usize, s: usize, c: usize, m: i32, n: i32, k: i
 }
 
 // Σ_p x[p] over one row of k bytes.
-function rowSum(row: usize, k: i32): i32 {
+export function rowSum(row: usize, k: i32): i32 {
   const vecs = k >>> 4;
   let total = 0;
   for (let v0 = 0; v0 < vecs; v0 += FLUSH_EVERY) {

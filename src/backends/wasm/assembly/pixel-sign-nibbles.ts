@@ -1,0 +1,106 @@
+// Unsigned bytes × ±1 weights by 16-entry table lookups, WebAssembly SIMD, exact:
+//   C[i,j] = Σ_p x[i,p] − 2·N[i,j],   N[i,j] = Σ_{p: weight −1} x[i,p]
+// for the columns j0 <= j < j1 (a thread's share, multiples of 16). The weights come in the nibble
+// layout (kernels.ts, packSignNibbles): for each block of 16 columns and each group of 4
+// consecutive p, 16 bytes, byte l holding the 4 weight bits of column 16·block + l.
+//
+// Each pixel x = 16h + l splits into nibbles. For one image and one group of 4 p, the sums of the
+// l's over every subset of the 4 are at most 60: a 16-byte table, and so for the h's. One
+// i8x16.swizzle looks up the subsets of all 16 columns at once, so an index load, two table
+// loads, two swizzles and two adds do 64 multiply-adds; N = 16·Σ(h lookups) + Σ(l lookups).
+
+import { rowSum } from './pixel-sign-gemm';
+
+// u8 lanes take 4 lookups (4 × 60 = 240); u16 lanes 1,024 groups (61,440) before widening.
+const U8_GROUPS = 4;
+const U16_GROUPS = 1024;
+
+/** Scratch bytes one thread needs for rows of k bytes: the two tables of every group, and
+ *  16 columns × 2 int32 sums. */
+export function pixelSignNibblesScratchBytes(k: i32): i32 { return paddedGroups(k) * 32 + 128; }
+
+// Groups of 4 p, rounded up to whole u8 rounds; padding groups hold index 0 (the empty subset).
+// @ts-ignore: decorator
+@inline function paddedGroups(k: i32): i32 { return ((((k + 3) >>> 2) + U8_GROUPS - 1) / U8_GROUPS) * U8_GROUPS; }
+
+export function pixelSignGemmNibbles(x: usize, t: usize, c: usize, m: i32, n: i32, k: i32,
+  scratch: usize, scratchBytes: i32, j0: i32, j1: i32, thread: i32): void {
+  const groups = paddedGroups(k);
+  const tables = scratch + <usize>thread * scratchBytes;
+  const wide = tables + (<usize>groups << 5);
+  for (let i = 0; i < m; i++) {
+    const xi = x + <usize>i * k;
+    buildTables(xi, k, tables, groups);
+    const total = rowSum(xi, k);
+    for (let jb = j0 >>> 4; jb < (j1 + 15) >>> 4; jb++) {
+      block(t + (<usize>jb * groups << 4), tables, groups, wide);
+      const jEnd = min(j1, (jb + 1) << 4), out = c + ((<usize>i * n) << 2);
+      for (let j = max(j0, jb << 4); j < jEnd; j++) {
+        const l = j & 15, neg = (load<i32>(wide + (<usize>l << 2), 64) << 4) + load<i32>(wide + (<usize>l << 2));
+        // |result| <= 255·k fits int32; 2·neg may wrap for huge k, and the wrapped arithmetic
+        // still lands on the exact result
+        store<i32>(out + (<usize>j << 2), total - 2 * neg);
+      }
+    }
+  }
+}
+
+// One block of 16 columns over every group: the l sums to wide[0..15], the h sums to wide[16..31].
+// @ts-ignore: decorator
+@inline function block(idx: usize, tables: usize, groups: i32, wide: usize): void {
+  memory.fill(wide, 0, 128);
+  for (let g0 = 0; g0 < groups; g0 += U16_GROUPS) {
+    const gEnd = min(g0 + U16_GROUPS, groups);
+    let la = i16x8.splat(0), lb = la, ha = la, hb = la;
+    for (let g = g0; g < gEnd; g += U8_GROUPS) {
+      const ix = idx + (<usize>g << 4), tb = tables + (<usize>g << 5);
+      const i0 = v128.load(ix), i1 = v128.load(ix, 16), i2 = v128.load(ix, 32), i3 = v128.load(ix, 48);
+      const l = i8x16.add(
+        i8x16.add(i8x16.swizzle(v128.load(tb), i0), i8x16.swizzle(v128.load(tb, 32), i1)),
+        i8x16.add(i8x16.swizzle(v128.load(tb, 64), i2), i8x16.swizzle(v128.load(tb, 96), i3)));
+      const h = i8x16.add(
+        i8x16.add(i8x16.swizzle(v128.load(tb, 16), i0), i8x16.swizzle(v128.load(tb, 48), i1)),
+        i8x16.add(i8x16.swizzle(v128.load(tb, 80), i2), i8x16.swizzle(v128.load(tb, 112), i3)));
+      la = i16x8.add(la, i16x8.extend_low_i8x16_u(l)); lb = i16x8.add(lb, i16x8.extend_high_i8x16_u(l));
+      ha = i16x8.add(ha, i16x8.extend_low_i8x16_u(h)); hb = i16x8.add(hb, i16x8.extend_high_i8x16_u(h));
+    }
+    widen(wide, la); widen(wide + 32, lb); widen(wide + 64, ha); widen(wide + 96, hb);
+  }
+}
+
+// Add 8 u16 lanes to 8 int32 sums at p.
+// @ts-ignore: decorator
+@inline function widen(p: usize, v: v128): void {
+  v128.store(p, i32x4.add(v128.load(p), i32x4.extend_low_i16x8_u(v)));
+  v128.store(p, i32x4.add(v128.load(p, 16), i32x4.extend_high_i16x8_u(v)), 16);
+}
+
+// For each group of 4 pixels (0 past k): table lo[e] = Σ of the low nibbles of the pixels whose
+// bit is set in e, then table hi[e] likewise, 32 bytes per group.
+function buildTables(xi: usize, k: i32, tables: usize, groups: i32): void {
+  // byte lane e of bit_t is 0xff when bit t of e is set
+  const bit0 = i8x16(0, -1, 0, -1, 0, -1, 0, -1, 0, -1, 0, -1, 0, -1, 0, -1);
+  const bit1 = i8x16(0, 0, -1, -1, 0, 0, -1, -1, 0, 0, -1, -1, 0, 0, -1, -1);
+  const bit2 = i8x16(0, 0, 0, 0, -1, -1, -1, -1, 0, 0, 0, 0, -1, -1, -1, -1);
+  const bit3 = i8x16(0, 0, 0, 0, 0, 0, 0, 0, -1, -1, -1, -1, -1, -1, -1, -1);
+  const nibble = i8x16.splat(15);
+  const full = k >>> 2;
+  for (let g = 0; g < groups; g++) {
+    let word: u32 = 0;
+    if (g < full) word = load<u32>(xi + (<usize>g << 2));
+    else for (let q = 0; q < 4; q++) if ((g << 2) + q < k) word |= <u32>load<u8>(xi + (<usize>(g << 2) + q)) << (q << 3);
+    const v = i32x4.splat(word);
+    const lo = v128.and(v, nibble), hi = v128.and(i16x8.shr_u(v, 4), nibble);
+    const dst = tables + (<usize>g << 5);
+    v128.store(dst, subsetSums(lo, bit0, bit1, bit2, bit3));
+    v128.store(dst, subsetSums(hi, bit0, bit1, bit2, bit3), 16);
+  }
+}
+
+// Lane e: Σ_t (bit t of e) · byte t of v.
+// @ts-ignore: decorator
+@inline function subsetSums(v: v128, bit0: v128, bit1: v128, bit2: v128, bit3: v128): v128 {
+  return i8x16.add(
+    i8x16.add(v128.and(bit0, i8x16.swizzle(v, i8x16.splat(0))), v128.and(bit1, i8x16.swizzle(v, i8x16.splat(1)))),
+    i8x16.add(v128.and(bit2, i8x16.swizzle(v, i8x16.splat(2))), v128.and(bit3, i8x16.swizzle(v, i8x16.splat(3)))));
+}

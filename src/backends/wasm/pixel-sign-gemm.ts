@@ -2,8 +2,8 @@ import type { Kernels } from '../kernels.js';
 import { signNibbleWords } from '../reference/pixel-sign-nibbles.js';
 import type { WasmRuntime } from './wasm-runtime.js';
 
-/** Below this many 16-byte vector × column steps (~100 µs on one core) a product is not worth
- *  waking a thread (xnor-gemm.ts says why; a batch-1 784 → 2048 layer is 100k steps). */
+/** Below this many 16-byte vector × column steps (~10 µs on one core) a product stays on the
+ *  calling thread (xnor-gemm.ts says why; a batch-1 784 → 2048 layer is 100k steps). */
 const MIN_PARALLEL_VECTORS = 1 << 15;
 
 /** pixelSignGemm (Kernels) in wasm SIMD (assembly/pixel-sign-gemm.ts): the weights stay packed

@@ -1,11 +1,11 @@
 import type { Kernels } from '../kernels.js';
 import type { WasmRuntime } from './wasm-runtime.js';
 
-/** Below this many word-XORs (~40 µs on one core) a product is not worth waking a thread: a
- *  futex wake-up costs 5-50 µs, more on a loaded machine. At 2^16 a batch-1 784-2048x3-10 forward
- *  split its 2048 × 2048 layers (131k words) and took 130 µs on 2 threads vs 101 µs on 1 (2-core
- *  EPYC, load 5-6); at 2^18 it runs them on one thread and 2 threads cost nothing. Training's
- *  products (batch 100: millions of words) split as before. */
+/** Below this many word-XORs (~5 µs on one core) a product stays on the calling thread. Workers
+ *  spin a while before they sleep (worker-loop.ts), so a job posted right after another reaches
+ *  a waiting worker in about a microsecond: a batch-1 784-2048x3-10 forward splits its 2048 × 2048
+ *  layers (131k words) and takes 57 µs on 2 threads vs 101 µs on 1 (2-core EPYC). A worker that
+ *  has gone to sleep costs a futex wake-up (5-50 µs) on the first product after a pause. */
 const MIN_PARALLEL_WORDS = 1 << 15;
 
 /** Binary GEMM (Kernels.xnorGemm) in wasm SIMD (assembly/xnor-gemm.ts), columns of C split

@@ -38,7 +38,7 @@ export function gemmSignLut(a: usize, s: usize, c: usize, m: i32, n: i32, k: i32
   for (let ig = i0; ig < i1; ig += ROWS) {
     const rows = min(ROWS, i1 - ig);
     if (accumulate) loadAcc(c, acc, ig, rows, n, j0, j1);
-    else memory.fill(acc, 0, <usize>(j1 - j0) * ENTRY_BYTES);
+    else if (k == 0) memory.fill(acc, 0, <usize>(j1 - j0) * ENTRY_BYTES); // no block writes the sums
     for (let kb = 0; kb < k; kb += CHUNKS * 8) {
       const chunks = min(CHUNKS, (k - kb + 7) >>> 3);
       for (let q = 0; q < chunks; q++) {
@@ -47,7 +47,8 @@ export function gemmSignLut(a: usize, s: usize, c: usize, m: i32, n: i32, k: i32
         buildTable(a, t + 16, m, k, ig + 4, rows - 4, kb + q * 8, transA);
       }
       const bits = s + <usize>(kb >>> 3);
-      for (let j = j0; j < j1; j++) lookup(tables, bits + <usize>j * rowBytes, acc + <usize>(j - j0) * ENTRY_BYTES, chunks);
+      const fresh = kb == 0 && !accumulate; // the first block starts the sums: nothing to read
+      for (let j = j0; j < j1; j++) lookup(tables, bits + <usize>j * rowBytes, acc + <usize>(j - j0) * ENTRY_BYTES, chunks, fresh);
     }
     storeAcc(c, acc, ig, rows, n, j0, j1);
   }
@@ -103,8 +104,9 @@ function buildTable(a: usize, t: usize, m: i32, k: i32, ig: i32, rows: i32, p0: 
 // Eight bytes are read at once while eight remain. The order is fixed, so results stay
 // deterministic.
 // @ts-ignore: decorator
-@inline function lookup(tables: usize, bits: usize, acc: usize, chunks: i32): void {
-  let x = v128.load(acc), y = v128.load(acc, 16);
+@inline function lookup(tables: usize, bits: usize, acc: usize, chunks: i32, fresh: bool): void {
+  let x = f32x4.splat(0), y = x;
+  if (!fresh) { x = v128.load(acc); y = v128.load(acc, 16); }
   let q = 0;
   for (; q + 8 <= chunks; q += 8) {
     const w = load<u64>(bits + q), t = tables + <usize>q * TABLE_BYTES;
@@ -141,9 +143,31 @@ function loadAcc(c: usize, acc: usize, ig: i32, rows: i32, n: i32, j0: i32, j1: 
   }
 }
 
+// The accumulator back to C: four columns at a time as two 4 × 4 transposes (rows 0-3, 4-7),
+// the rest lane by lane.
 function storeAcc(c: usize, acc: usize, ig: i32, rows: i32, n: i32, j0: i32, j1: i32): void {
+  let j = j0;
+  if (rows == ROWS) {
+    const ldc = <usize>n << 2;
+    for (; j + 4 <= j1; j += 4) {
+      const e = acc + <usize>(j - j0) * ENTRY_BYTES, out = c + ((<usize>ig * n + j) << 2);
+      transpose4(v128.load(e), v128.load(e, 32), v128.load(e, 64), v128.load(e, 96), out, ldc);
+      transpose4(v128.load(e, 16), v128.load(e, 48), v128.load(e, 80), v128.load(e, 112), out + 4 * ldc, ldc);
+    }
+  }
   for (let r = 0; r < rows; r++) {
     const row = c + (<usize>(ig + r) * n << 2);
-    for (let j = j0; j < j1; j++) store<f32>(row + (<usize>j << 2), load<f32>(acc + <usize>(j - j0) * ENTRY_BYTES + (<usize>r << 2)));
+    for (let jj = j; jj < j1; jj++) store<f32>(row + (<usize>jj << 2), load<f32>(acc + <usize>(jj - j0) * ENTRY_BYTES + (<usize>r << 2)));
   }
+}
+
+// Columns a..d (each 4 rows) → rows 0..3 of 4 consecutive columns at out, out + ldc, ...
+// @ts-ignore: decorator
+@inline function transpose4(a: v128, b: v128, c: v128, d: v128, out: usize, ldc: usize): void {
+  const ab0 = i32x4.shuffle(a, b, 0, 4, 1, 5), ab1 = i32x4.shuffle(a, b, 2, 6, 3, 7);
+  const cd0 = i32x4.shuffle(c, d, 0, 4, 1, 5), cd1 = i32x4.shuffle(c, d, 2, 6, 3, 7);
+  v128.store(out, i64x2.shuffle(ab0, cd0, 0, 2));
+  v128.store(out + ldc, i64x2.shuffle(ab0, cd0, 1, 3));
+  v128.store(out + 2 * ldc, i64x2.shuffle(ab1, cd1, 0, 2));
+  v128.store(out + 3 * ldc, i64x2.shuffle(ab1, cd1, 1, 3));
 }

@@ -6,7 +6,9 @@ export function runInfo(): { commit: string; date: string; machine: string; node
   let commit = 'unknown';
   try {
     commit = execFileSync('git', ['rev-parse', '--short=12', 'HEAD'], { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
-    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
+    // result files do not make the code dirty: `npm run bench` rewrites them one benchmark after another
+    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no', '--', '.',
+      ':(exclude)bench/results', ':(exclude)experiments/results'], { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
     if (dirty) commit += '+dirty';
   } catch { /* not a git checkout */ }
   const cpu = os.cpus()[0]?.model.trim() ?? 'unknown cpu';

@@ -13,7 +13,7 @@ export { initDefaultBackend } from './backends/default-backend.js'; // also regi
 export { LowbitError } from './errors/lowbit-error.js';
 export { add, sub, mul, div } from './ops/arithmetic.js';
 export { matmul, matmulT } from './ops/matmul.js';
-export { binaryMatmulT } from './ops/binary-matmul.js';
+export { binaryMatmulSteT, binaryMatmulT, signWeightMatmulSteT } from './ops/binary-matmul.js';
 export { hardtanh } from './ops/hardtanh.js';
 export { signSte } from './ops/sign-ste.js';
 export { sum, mean } from './ops/reduce.js';

@@ -38,6 +38,9 @@ export class ThreadPool {
   async resize(n: number): Promise<void> {
     if (!Number.isInteger(n) || n < 1) throw new LowbitError(`wasm backend: setThreads(${n}): need a whole number >= 1`);
     if (!this.platform.canBlock) n = 1; // a browser main thread may not Atomics.wait: no workers
+    // a private memory (no SharedArrayBuffer: a page without cross-origin isolation) cannot be
+    // shared with a worker at all
+    if (typeof SharedArrayBuffer === 'undefined' || !(this.memory.buffer instanceof SharedArrayBuffer)) n = 1;
     n = Math.min(n, MAX_THREADS);
     while (this.workers.length > n - 1) this.stop(this.workers.length);
     while (this.workers.length < n - 1) {

@@ -1,7 +1,7 @@
 // The wasm backend in a real browser (headless Chromium through puppeteer-core): Web Workers on
 // one shared WebAssembly memory in a cross-origin-isolated page, the one-thread fallback on a
 // page's main thread, and the non-shared build where SharedArrayBuffer is missing. The checks
-// themselves (test/browser/checks.ts) compare the kernels with the reference ones.
+// themselves (browser/checks.ts) compare the kernels with the reference ones.
 // Needs Debian's chromium (.ci/run installs it); without it the test is skipped, except in CI.
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
@@ -16,7 +16,7 @@ import puppeteer from 'puppeteer-core';
 const root = fileURLToPath(new URL('../../', import.meta.url)); // dist/test/ → the repository
 const chromium = [process.env['LOWBIT_CHROMIUM'], '/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => p && existsSync(p));
 const TYPES: Record<string, string> = { '.js': 'text/javascript', '.wasm': 'application/wasm', '.html': 'text/html' };
-const PAGE = '<!doctype html><meta charset="utf-8"><script type="module" src="/dist/test/browser/page.js"></script>';
+const PAGE = '<!doctype html><meta charset="utf-8"><script type="module" src="/dist/browser/page.js"></script>';
 
 /** Static files of the repository on 127.0.0.1 (dist/ and build/ only), with the headers that
  *  make a page cross-origin isolated when `isolated`. */

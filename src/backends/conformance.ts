@@ -292,6 +292,21 @@ const checks: Record<KernelName, Check> = {
       same(got, want, `pixelSignGemm seed ${seed} m=${m} n=${n} k=${depth}${full ? ' (255 × −1)' : ''}`);
     }
   },
+  thresholdPack(k) {
+    let seed = 2100;
+    for (const rows of [0, 1, 3, 100]) for (const n of [1, 31, 32, 33, 100, 2048]) for (const affine of [false, true]) {
+      const rng = random(++seed);
+      const int = (span: number) => Math.floor((rng() * 2 - 1) * span);
+      const c = Int32Array.from({ length: rows * n }, () => int(1000));
+      const base = affine ? Int32Array.from({ length: n }, () => int(100_000)) : null, scale = affine ? -2 : 1;
+      const lim = Int32Array.from({ length: n }, () => (rng() < 0.05 ? [-(2 ** 31), 2 ** 31 - 1][Math.floor(rng() * 2)]! : int(affine ? 100_000 : 1000)));
+      const flip = packedRows(rng, 1, n);
+      const got = new Uint32Array(rows * Math.ceil(n / 32)).fill(0xdeadbeef), want = new Uint32Array(got.length);
+      k.thresholdPack!(c, rows, n, base, scale, lim, flip, got);
+      ref.thresholdPack!(c, rows, n, base, scale, lim, flip, want);
+      same(got, want, `thresholdPack seed ${seed} rows=${rows} n=${n} affine=${affine}`);
+    }
+  },
   pixelSignGemmNibbles(k) {
     for (const [i, [m, n, depth]] of PIXEL_SHAPES.entries()) {
       const seed = 2000 + i, rng = random(seed), full = i % 3 === 2;

@@ -112,6 +112,11 @@ export interface Kernels {
    *  16 columns' 4-bit groups side by side, signNibbleWords(n, k) words), for 16-entry table
    *  lookups. Same result, exactly; same limits. */
   pixelSignGemmNibbles?(x: Uint8Array, t: Uint32Array, c: Int32Array, m: number, n: number, k: number): void;
+  /** The packed engine's binarization: for each of `rows` rows of n int32 products c,
+   *  v[j] = base ? base[j] + scale·c[j] : c[j] (int32 arithmetic), and bit j of the row's packed
+   *  output = (v[j] < lim[j]) XOR bit j of flip (ceil(n/32) words); tail bits 0. Exact. */
+  thresholdPack?(c: Int32Array, rows: number, n: number, base: Int32Array | null, scale: number,
+    lim: Int32Array, flip: Uint32Array, out: Uint32Array): void;
 
   // ---- resident arrays (optional) --------------------------------------------------------------
   // A backend that computes in its own memory (wasm) copies every argument in and every result
@@ -144,4 +149,4 @@ export type BinaryOp = 'add' | 'sub' | 'mul' | 'div';
 export type KernelName = Exclude<keyof Kernels, 'name' | 'allocResident' | 'freeResident'>;
 
 /** The kernels a backend may omit; ops use the reference version then. */
-export type OptionalKernelName = 'packLogPlanes' | 'bitSerialLogGemm' | 'pixelSignGemm' | 'pixelSignGemmNibbles';
+export type OptionalKernelName = 'packLogPlanes' | 'bitSerialLogGemm' | 'pixelSignGemm' | 'pixelSignGemmNibbles' | 'thresholdPack';

@@ -1,6 +1,7 @@
 import { kernels } from '../backends/registry.js';
 import { pixelSignGemm as referencePixelSignGemm } from '../backends/reference/pixel-sign-gemm.js';
 import { packSignNibbles, signNibbleWords } from '../backends/reference/pixel-sign-nibbles.js';
+import { thresholdPack as referenceThresholdPack } from '../backends/reference/threshold-pack.js';
 import type { Kernels, ResidentArray, ResidentKind } from '../backends/kernels.js';
 import { DeployError } from './deploy-error.js';
 import { bnValue } from './fold-threshold.js';
@@ -55,6 +56,8 @@ interface Step {
   nibbles: Uint32Array | null;
   /** Σ over each weight row's ±1 values (first layer: links the integer pixel product to T). */
   rowSums: Int32Array | null;
+  /** 255·rowSums, resident: T = base − 2·S for thresholdPack on a 1-bit pixel layer. */
+  base: Int32Array | null;
   /** Bsum per unit (levels.ts), for the scores. */
   sums: Float64Array;
   /** Threshold i of unit j (index j·per + i) holds when (v < lim) XOR its flip: direction 0
@@ -140,6 +143,13 @@ export class PackedEngine {
       } else {
         kern.xnorGemm(input, step.weights, this.dots, count * p, nq, k);
       }
+      if (layer.kind === 'threshold' && step.outBits === 1 && q === 1 && (pixelProduct || p === 1)) {
+        // the common BNN layer: T is the product (or 255·Σw − 2·S from pixels), thresholded and packed in one kernel
+        (kern.thresholdPack ?? referenceThresholdPack)(this.dots, count, n, pixelProduct ? step.base : null, pixelProduct ? -2 : 1,
+          step.lim, step.flipWords, output);
+        [input, output] = [output, input];
+        continue;
+      }
       // one product per plane pair: combine each image's into T (in `row`); else T is the product
       const combined = pixelProduct || p > 1 || q > 1, v = combined ? row : this.dots;
       for (let r = 0; r < count; r++) {
@@ -174,7 +184,8 @@ export class PackedEngine {
     const weights = this.alloc('u32', layer.weights.length);
     weights.set(layer.weights);
     const outBits = next?.inputLevels.bits ?? 1, per = thresholdsPerUnit(outBits);
-    const lim = new Int32Array(n * per), flip = new Uint8Array(n * per), flipWords = new Uint32Array(wordsFor(n));
+    // lim and flipWords resident: thresholdPack reads them in place
+    const lim = this.alloc('i32', n * per), flip = new Uint8Array(n * per), flipWords = this.alloc('u32', wordsFor(n));
     if (layer.kind === 'threshold') {
       for (let i = 0; i < n * per; i++) {
         const t = layer.thresholds[i]!;
@@ -187,9 +198,12 @@ export class PackedEngine {
     if (layer.input === 'pixels8' && this.firstLayer !== 'bitPlanes' && this.kernels.pixelSignGemmNibbles) {
       nibbles = packSignNibbles(layer.weights, n * q, k, this.alloc('u32', signNibbleWords(n * q, k)));
     }
+    const sumsOfRows = layer.input === 'pixels8' ? rowSums(layer.weights, n * q, k) : null;
+    let base: Int32Array | null = null;
+    if (sumsOfRows && q === 1) { base = this.alloc('i32', n); for (let j = 0; j < n; j++) base[j] = 255 * sumsOfRows[j]!; }
     return {
       layer, k, n, p: layer.input === 'pixels8' ? PLANES : layer.inputLevels.bits, q, outBits, weights, nibbles,
-      rowSums: layer.input === 'pixels8' ? rowSums(layer.weights, n * q, k) : null, sums: planeSums(layer.weights, n, q, k), lim, flip, flipWords, acc: new Int32Array(outBits),
+      rowSums: sumsOfRows, base, sums: planeSums(layer.weights, n, q, k), lim, flip, flipWords, acc: new Int32Array(outBits),
     };
   }
 

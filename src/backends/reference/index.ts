@@ -11,6 +11,7 @@ import { packCols, packRows } from './pack.js';
 import { packLogPlanes } from './pack-log-planes.js';
 import { pixelSignGemm } from './pixel-sign-gemm.js';
 import { pixelSignGemmNibbles } from './pixel-sign-nibbles.js';
+import { thresholdPack } from './threshold-pack.js';
 import { xnorGemm } from './xnor-gemm.js';
 
 /** The reference backend: plain TypeScript, obviously right, the oracle of every other backend. */
@@ -20,5 +21,5 @@ export const referenceKernels: Kernels = {
   sign, stochasticSign, clamp, passInside, broadcastBinary, affine, reduceSum, dropout,
   batchNormTrain, batchNormEval, batchNormBackward,
   softmaxCrossEntropy, squaredHinge, adamStep,
-  packLogPlanes, bitSerialLogGemm, pixelSignGemm, pixelSignGemmNibbles,
+  packLogPlanes, bitSerialLogGemm, pixelSignGemm, pixelSignGemmNibbles, thresholdPack,
 };

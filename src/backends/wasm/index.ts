@@ -9,6 +9,7 @@ import { makePackCols, makePackRows } from './pack.js';
 import type { Platform } from './platform.js';
 import type { ResidentArrays } from './resident.js';
 import { createRuntime } from './wasm-runtime.js';
+import { makeThresholdPack } from './threshold-pack.js';
 import { makeXnorGemm } from './xnor-gemm.js';
 import { makePixelSignGemm, makePixelSignGemmNibbles } from './pixel-sign-gemm.js';
 
@@ -62,6 +63,7 @@ async function create(platform?: Platform): Promise<WasmKernels> {
     bitSerialLogGemm: makeBitSerialLogGemm(rt),
     pixelSignGemm: makePixelSignGemm(rt),
     pixelSignGemmNibbles: makePixelSignGemmNibbles(rt),
+    thresholdPack: makeThresholdPack(rt),
     // resident arrays only over shared memory (resident.ts says why)
     ...(rt.resident ? residentMembers(rt.resident) : {}),
     setThreads: (n) => rt.pool.resize(n),

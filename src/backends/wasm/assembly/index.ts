@@ -3,6 +3,7 @@
 export { xnorGemm } from './xnor-gemm';
 export { pixelSignGemm } from './pixel-sign-gemm';
 export { pixelSignGemmNibbles, pixelSignNibblesScratchBytes } from './pixel-sign-nibbles';
+export { thresholdPack } from './threshold-pack';
 export { gemm, gemmScratchBytes } from './gemm';
 export { gemmSignLut, gemmSignLutScratchBytes } from './gemm-sign-lut';
 export { packRows, packCols } from './pack';

@@ -1,9 +1,9 @@
 // Runs inside a browser (a Worker, or a page's main thread): the wasm backend against the
 // reference kernels on seeded inputs, exactly for the integer kernels. Reports, never throws.
-import { referenceKernels as ref } from '../../src/backends/reference/index.js';
-import { packSignNibbles } from '../../src/backends/reference/pixel-sign-nibbles.js';
-import { loadWasmKernels } from '../../src/backends/wasm/index.js';
-import { Random } from '../../src/tensor/random.js';
+import { referenceKernels as ref } from '../src/backends/reference/index.js';
+import { packSignNibbles } from '../src/backends/reference/pixel-sign-nibbles.js';
+import { loadWasmKernels } from '../src/backends/wasm/index.js';
+import { Random } from '../src/tensor/random.js';
 
 export interface BrowserReport {
   shared: boolean;

@@ -22,51 +22,8 @@ export function xnorGemm(a: usize, b: usize, c: usize, m: i32, n: i32, k: i32, j
   }
 }
 
-// 2 rows of A × 4 rows of B per pass over k: each loaded v128 of B serves two rows of A and each
-// v128 of A four rows of B, so loads are 6 per 8 XOR+popcounts. Missing columns (j+q >= je) reuse
-// a valid row and are simply not stored.
-// @ts-ignore: decorator
-@inline function micro2x4(a0: usize, b: usize, c: usize, i: i32, j: i32, je: i32, n: i32, k: i32, words: i32): void {
-  const rowBytes = <usize>words << 2;
-  const a1 = a0 + rowBytes;
-  const b0 = b + <usize>j * rowBytes;
-  const b1 = j + 1 < je ? b0 + rowBytes : b0;
-  const b2 = j + 2 < je ? b1 + rowBytes : b1;
-  const b3 = j + 3 < je ? b2 + rowBytes : b2;
-  const vecs = words >>> 2;
-  let t00 = 0, t01 = 0, t02 = 0, t03 = 0, t10 = 0, t11 = 0, t12 = 0, t13 = 0;
-  for (let w0 = 0; w0 < vecs; w0 += FLUSH_EVERY) {
-    const wEnd = min(w0 + FLUSH_EVERY, vecs);
-    let s00 = i8x16.splat(0), s01 = s00, s02 = s00, s03 = s00, s10 = s00, s11 = s00, s12 = s00, s13 = s00;
-    for (let w = w0; w < wEnd; w++) {
-      const o = <usize>w << 4;
-      const x0 = v128.load(a0 + o), x1 = v128.load(a1 + o);
-      const y0 = v128.load(b0 + o), y1 = v128.load(b1 + o), y2 = v128.load(b2 + o), y3 = v128.load(b3 + o);
-      s00 = i8x16.add(s00, i8x16.popcnt(v128.xor(x0, y0)));
-      s01 = i8x16.add(s01, i8x16.popcnt(v128.xor(x0, y1)));
-      s02 = i8x16.add(s02, i8x16.popcnt(v128.xor(x0, y2)));
-      s03 = i8x16.add(s03, i8x16.popcnt(v128.xor(x0, y3)));
-      s10 = i8x16.add(s10, i8x16.popcnt(v128.xor(x1, y0)));
-      s11 = i8x16.add(s11, i8x16.popcnt(v128.xor(x1, y1)));
-      s12 = i8x16.add(s12, i8x16.popcnt(v128.xor(x1, y2)));
-      s13 = i8x16.add(s13, i8x16.popcnt(v128.xor(x1, y3)));
-    }
-    t00 += byteSum(s00); t01 += byteSum(s01); t02 += byteSum(s02); t03 += byteSum(s03);
-    t10 += byteSum(s10); t11 += byteSum(s11); t12 += byteSum(s12); t13 += byteSum(s13);
-  }
-  // the last words % 4 words: scalar popcount (x86 POPCNT under V8)
-  for (let w = vecs << 2; w < words; w++) {
-    const o = <usize>w << 2;
-    const x0 = load<u32>(a0 + o), x1 = load<u32>(a1 + o);
-    const y0 = load<u32>(b0 + o), y1 = load<u32>(b1 + o), y2 = load<u32>(b2 + o), y3 = load<u32>(b3 + o);
-    t00 += popcnt(x0 ^ y0); t01 += popcnt(x0 ^ y1); t02 += popcnt(x0 ^ y2); t03 += popcnt(x0 ^ y3);
-    t10 += popcnt(x1 ^ y0); t11 += popcnt(x1 ^ y1); t12 += popcnt(x1 ^ y2); t13 += popcnt(x1 ^ y3);
-  }
-  store4(c + ((<usize>i * n + j) << 2), je - j, k, t00, t01, t02, t03);
-  store4(c + ((<usize>(i + 1) * n + j) << 2), je - j, k, t10, t11, t12, t13);
-}
-
-// The odd last row of A (and the whole of a batch-1 product): 1 × 4.
+// The odd last row of A (and the whole of a batch-1 product): 1 × 4, all SIMD (one row waits on
+// B streaming in, and a scalar half measured no faster here).
 // @ts-ignore: decorator
 @inline function micro1x4(a0: usize, b: usize, c: usize, i: i32, j: i32, je: i32, n: i32, k: i32, words: i32): void {
   const rowBytes = <usize>words << 2;
@@ -111,4 +68,57 @@ export function xnorGemm(a: usize, b: usize, c: usize, m: i32, n: i32, k: i32, j
   if (count > 1) store<i32>(p, k - 2 * d1, 4);
   if (count > 2) store<i32>(p, k - 2 * d2, 8);
   if (count > 3) store<i32>(p, k - 2 * d3, 12);
+}
+
+// 2 rows of A × 4 rows of B per pass over k, 8 words (256 bits) a step: the first 4 words as one
+// v128 (XOR, i8x16.popcnt, add into i8 lanes), the other 4 as two u64 per row through scalar
+// XOR + popcnt into i64 sums. V8 lowers i8x16.popcnt to six vector ops, so the vector units are
+// the bottleneck of an all-SIMD loop; the scalar half runs beside it on the integer units (x86
+// POPCNT), with its own registers: +10-20% over all-SIMD on a Zen 5 EPYC. Each loaded v128 of B
+// serves two rows of A and each of A four rows of B. Missing columns (j+q >= je) reuse a valid
+// row and are simply not stored.
+// @ts-ignore: decorator
+@inline function micro2x4(a0: usize, b: usize, c: usize, i: i32, j: i32, je: i32, n: i32, k: i32, words: i32): void {
+  const rowBytes = <usize>words << 2;
+  const a1 = a0 + rowBytes;
+  const b0 = b + <usize>j * rowBytes;
+  const b1 = j + 1 < je ? b0 + rowBytes : b0;
+  const b2 = j + 2 < je ? b1 + rowBytes : b1;
+  const b3 = j + 3 < je ? b2 + rowBytes : b2;
+  const units = words >>> 3;
+  let t00: i64 = 0, t01: i64 = 0, t02: i64 = 0, t03: i64 = 0, t10: i64 = 0, t11: i64 = 0, t12: i64 = 0, t13: i64 = 0;
+  for (let u0 = 0; u0 < units; u0 += FLUSH_EVERY) {
+    const uEnd = min(u0 + FLUSH_EVERY, units);
+    let s00 = i8x16.splat(0), s01 = s00, s02 = s00, s03 = s00, s10 = s00, s11 = s00, s12 = s00, s13 = s00;
+    for (let u = u0; u < uEnd; u++) {
+      const o = <usize>u << 5;
+      const x0 = v128.load(a0 + o), x1 = v128.load(a1 + o);
+      const y0 = v128.load(b0 + o), y1 = v128.load(b1 + o), y2 = v128.load(b2 + o), y3 = v128.load(b3 + o);
+      const p0 = load<u64>(a0 + o, 16), p1 = load<u64>(a1 + o, 16), r0 = load<u64>(a0 + o, 24), r1 = load<u64>(a1 + o, 24);
+      let q = load<u64>(b0 + o, 16), e = load<u64>(b0 + o, 24);
+      s00 = i8x16.add(s00, i8x16.popcnt(v128.xor(x0, y0))); t00 += popcnt(p0 ^ q) + popcnt(r0 ^ e);
+      s10 = i8x16.add(s10, i8x16.popcnt(v128.xor(x1, y0))); t10 += popcnt(p1 ^ q) + popcnt(r1 ^ e);
+      q = load<u64>(b1 + o, 16); e = load<u64>(b1 + o, 24);
+      s01 = i8x16.add(s01, i8x16.popcnt(v128.xor(x0, y1))); t01 += popcnt(p0 ^ q) + popcnt(r0 ^ e);
+      s11 = i8x16.add(s11, i8x16.popcnt(v128.xor(x1, y1))); t11 += popcnt(p1 ^ q) + popcnt(r1 ^ e);
+      q = load<u64>(b2 + o, 16); e = load<u64>(b2 + o, 24);
+      s02 = i8x16.add(s02, i8x16.popcnt(v128.xor(x0, y2))); t02 += popcnt(p0 ^ q) + popcnt(r0 ^ e);
+      s12 = i8x16.add(s12, i8x16.popcnt(v128.xor(x1, y2))); t12 += popcnt(p1 ^ q) + popcnt(r1 ^ e);
+      q = load<u64>(b3 + o, 16); e = load<u64>(b3 + o, 24);
+      s03 = i8x16.add(s03, i8x16.popcnt(v128.xor(x0, y3))); t03 += popcnt(p0 ^ q) + popcnt(r0 ^ e);
+      s13 = i8x16.add(s13, i8x16.popcnt(v128.xor(x1, y3))); t13 += popcnt(p1 ^ q) + popcnt(r1 ^ e);
+    }
+    t00 += byteSum(s00); t01 += byteSum(s01); t02 += byteSum(s02); t03 += byteSum(s03);
+    t10 += byteSum(s10); t11 += byteSum(s11); t12 += byteSum(s12); t13 += byteSum(s13);
+  }
+  for (let w = units << 3; w < words; w++) {
+    const o = <usize>w << 2;
+    const x0 = load<u32>(a0 + o), x1 = load<u32>(a1 + o);
+    let y = load<u32>(b0 + o); t00 += popcnt(x0 ^ y); t10 += popcnt(x1 ^ y);
+    y = load<u32>(b1 + o); t01 += popcnt(x0 ^ y); t11 += popcnt(x1 ^ y);
+    y = load<u32>(b2 + o); t02 += popcnt(x0 ^ y); t12 += popcnt(x1 ^ y);
+    y = load<u32>(b3 + o); t03 += popcnt(x0 ^ y); t13 += popcnt(x1 ^ y);
+  }
+  store4(c + ((<usize>i * n + j) << 2), je - j, k, <i32>t00, <i32>t01, <i32>t02, <i32>t03);
+  store4(c + ((<usize>(i + 1) * n + j) << 2), je - j, k, <i32>t10, <i32>t11, <i32>t12, <i32>t13);
 }

@@ -122,11 +122,12 @@ for (const cfg of CONFIGS) {
 const setup = `W1/A1 784-Wx${DEPTH}-10 MLP (mnistMlp, vanilla BN, seed 1), batch ${BATCH}, the first ${TRAIN_IMAGES} MNIST training images in order, `
   + 'squared hinge, Adam lr 0.003; one process, models taking turns in rounds (a warm-up round untimed); median seconds per step '
   + '(forward + backward + Adam step). secondsPerEpochOf20000 is that median times 200 steps (evaluation excluded).';
-const measured = 'float: the binary layers\' dX and dW from float dY through gemmSignB (wasm SIMD float GEMM, B expanded from sign bits). '
+const measured = 'float: the binary layers\' dX and dW from float dY through gemmSignB (wasm SIMD: for 8 rows and each 8 signs the 256 '
+  + 'signed sums are tabled, and each column adds the entry its byte of sign bits picks). '
   + 'log6-wasm: dY log-quantized to 6 bits (gradQuantLog: sign + 31 exponent codes, one scale per layer), packed with packLogPlanes '
   + 'and multiplied with bitSerialLogGemm, both the wasm SIMD kernels. log6-typescript: the same with the plain TypeScript '
-  + 'reference kernels (the earlier comparison). Both backends run the rest of the step identically (gradient quantization and '
-  + 'the transpose for dW are TypeScript in the op).';
+  + 'reference kernels (the earlier comparison). Both backends run the rest of the step identically (gradient quantization is '
+  + 'TypeScript in the op).';
 await mkdir('bench/results', { recursive: true });
 await writeFile('bench/results/training-gradients.json', JSON.stringify({ ...info, setup, measured, rows }, null, 2) + '\n');
 const f = (x: number | null | undefined, d = 4) => (x == null ? '–' : x.toFixed(d));
@@ -134,7 +135,7 @@ type R = { secondsPerStep: number; kernelSecondsPerStep: Record<string, number |
 const notes = [
   '## Reading it', '',
   'The bit-serial kernel does (exponent planes a row uses) AND+popcounts of 128 bits per 128 reduction elements and output, '
-    + 'where the float GEMM does 32 f32x4 multiply-adds. Real gradients use about 10 of the 31 planes per row (counted above), '
+    + 'where the float path does 16 table lookups of two f32x4 adds each. Real gradients use about 10 of the 31 planes per row (counted above), '
     + 'and the kernel skips the rest per row, but i8x16.popcnt has no single x86 instruction under V8 (a nibble-table '
     + 'sequence of ~6 instructions), so ~10 popcount passes cost more than one float pass. Results are bit-identical '
     + 'to the reference kernels (and so to the float product of the quantized gradient, kernels.ts).',

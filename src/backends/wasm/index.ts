@@ -4,14 +4,16 @@ import { makeAdamStep } from './adam.js';
 import { makeBitSerialLogGemm, makePackLogPlanes } from './bit-serial-log-gemm.js';
 import { makeBatchNormBackward, makeBatchNormEval, makeBatchNormTrain } from './batch-norm.js';
 import { makeClamp, makePassInside, makeSign, makeStochasticSign } from './elementwise.js';
-import { makeGemm, makeGemmSignB } from './gemm.js';
+import { makeGemm } from './gemm.js';
+import { makeGemmSignB } from './gemm-sign-b.js';
 import { makePackCols, makePackRows } from './pack.js';
 import type { Platform } from './platform.js';
 import type { ResidentArrays } from './resident.js';
 import { createRuntime } from './wasm-runtime.js';
 import { makeThresholdPack } from './threshold-pack.js';
 import { makeXnorGemm } from './xnor-gemm.js';
-import { makePixelSignGemm, makePixelSignGemmNibbles } from './pixel-sign-gemm.js';
+import { makePixelSignGemm } from './pixel-sign-gemm.js';
+import { makePixelSignGemmNibbles } from './pixel-sign-nibbles.js';
 
 /** The wasm backend's kernels, plus its thread setting. */
 export interface WasmKernels extends Kernels {

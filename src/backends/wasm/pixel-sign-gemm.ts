@@ -1,10 +1,9 @@
 import type { Kernels } from '../kernels.js';
-import { signNibbleWords } from '../reference/pixel-sign-nibbles.js';
 import type { WasmRuntime } from './wasm-runtime.js';
 
 /** Below this many 16-byte vector × column steps (~10 µs on one core) a product stays on the
  *  calling thread (xnor-gemm.ts says why; a batch-1 784 → 2048 layer is 100k steps). */
-const MIN_PARALLEL_VECTORS = 1 << 15;
+export const MIN_PARALLEL_VECTORS = 1 << 15;
 
 /** pixelSignGemm (Kernels) in wasm SIMD (assembly/pixel-sign-gemm.ts): the weights stay packed
  *  and are expanded 16 bits at a time in registers; columns of C split across threads in quads.
@@ -18,23 +17,6 @@ export function makePixelSignGemm(rt: WasmRuntime): NonNullable<Kernels['pixelSi
     const px = arena.inputBytes(x, m * k), ps = arena.input(s, n * words), pc = arena.output(c, m * n);
     const work = m * n * Math.max(Math.ceil(k / 16), 1);
     pool.parallel('pixelSignGemm', [px, ps, pc, m, n, k], n, 4, work < MIN_PARALLEL_VECTORS ? 1 : Infinity);
-    arena.copyOut(pc, c, m * n);
-  };
-}
-
-/** pixelSignGemmNibbles (Kernels) in wasm SIMD (assembly/pixel-sign-nibbles.ts): 16-entry table
- *  lookups by i8x16.swizzle; columns of C split across threads in blocks of 16. */
-export function makePixelSignGemmNibbles(rt: WasmRuntime): NonNullable<Kernels['pixelSignGemmNibbles']> {
-  return (x, t, c, m, n, k) => {
-    if (m === 0 || n === 0) return;
-    const { arena, pool } = rt;
-    arena.reset();
-    const px = arena.inputBytes(x, m * k), pt = arena.input(t, signNibbleWords(n, k)), pc = arena.output(c, m * n);
-    const work = m * n * Math.max(Math.ceil(k / 16), 1);
-    const threads = work < MIN_PARALLEL_VECTORS ? 1 : pool.threads;
-    const scratchBytes = Number(rt.exports['pixelSignNibblesScratchBytes']!(k));
-    const scratch = arena.alloc(scratchBytes * threads);
-    pool.parallel('pixelSignGemmNibbles', [px, pt, pc, m, n, k, scratch, scratchBytes], n, 16, threads);
     arena.copyOut(pc, c, m * n);
   };
 }

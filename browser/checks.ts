@@ -7,6 +7,8 @@ import { Random } from '../src/tensor/random.js';
 
 export interface BrowserReport {
   shared: boolean;
+  /** The module the backend loaded (build/lowbit[-st][-relaxed].wasm). */
+  build: string;
   threads: number;
   /** One line per check that failed; empty when all agree. */
   failures: string[];
@@ -67,7 +69,7 @@ export async function runChecks(threads: number): Promise<BrowserReport> {
     ref.adamStep(want[0]!, want[1]!, want[2]!, want[3]!, 0.01, 0.9, 0.999, 1e-8, 5, 1);
     same(got[0]!, want[0]!, 'adamStep param');
   }
-  const report = { shared: wasm.shared, threads: wasm.threads, failures, checks };
+  const report = { shared: wasm.shared, build: wasm.build, threads: wasm.threads, failures, checks };
   wasm.close();
   return report;
 }

@@ -1,7 +1,8 @@
 // The wasm backend in a real browser (headless Chromium through puppeteer-core): Web Workers on
 // one shared WebAssembly memory in a cross-origin-isolated page, the one-thread fallback on a
 // page's main thread, and the non-shared build where SharedArrayBuffer is missing. The checks
-// themselves (browser/checks.ts) compare the kernels with the reference ones.
+// themselves (browser/checks.ts) compare the kernels with the reference ones. Chromium has
+// relaxed SIMD, so this checks the -relaxed builds; the Node suite checks the plain ones too.
 // Needs Debian's chromium (.ci/run installs it); without it the test is skipped, except in CI.
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
@@ -36,7 +37,7 @@ async function serve(isolated: boolean): Promise<{ server: Server; url: string }
   return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/` };
 }
 
-interface Report { shared: boolean; threads: number; failures: string[]; checks: number; error?: string }
+interface Report { shared: boolean; build: string; threads: number; failures: string[]; checks: number; error?: string }
 
 async function runPage(isolated: boolean): Promise<{ crossOriginIsolated: boolean; worker: Report; page: Report }> {
   const { server, url } = await serve(isolated);
@@ -67,6 +68,9 @@ test('browser: cross-origin isolated page — 2 threads in a Worker, 1 on the ma
   assert.ok(r.worker.checks >= 10, `ran ${r.worker.checks} checks`);
   assert.equal(r.worker.shared, true);
   assert.equal(r.worker.threads, 2, 'two threads in a Worker');
+  // Chromium has had relaxed SIMD since version 114: the relaxed builds are the ones checked here
+  assert.equal(r.worker.build, 'lowbit-relaxed.wasm');
+  assert.equal(r.page.build, 'lowbit-relaxed.wasm');
   assert.equal(r.page.error, undefined, r.page.error);
   assert.deepEqual(r.page.failures, []);
   assert.equal(r.page.shared, true);
@@ -82,6 +86,7 @@ test('browser: page without isolation — no SharedArrayBuffer, the one-thread b
     assert.deepEqual(where.failures, []);
     assert.ok(where.checks >= 10);
     assert.equal(where.shared, false);
+    assert.equal(where.build, 'lowbit-st-relaxed.wasm');
     assert.equal(where.threads, 1);
   }
 });

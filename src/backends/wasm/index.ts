@@ -24,6 +24,9 @@ export interface WasmKernels extends Kernels {
   readonly threads: number;
   /** false when shared memory is unavailable: one thread only. */
   readonly shared: boolean;
+  /** The module in use: build/lowbit[-st][-relaxed].wasm (-st: no shared memory; -relaxed: the
+   *  engine has relaxed SIMD). */
+  readonly build: string;
   /** Stop the worker threads (they never hold the process open anyway). */
   close(): void;
 }
@@ -71,6 +74,7 @@ async function create(platform?: Platform): Promise<WasmKernels> {
     setThreads: (n) => rt.pool.resize(n),
     get threads() { return rt.pool.threads; },
     shared: rt.shared,
+    build: rt.build,
     close: () => rt.pool.close(),
   };
 }

@@ -29,4 +29,10 @@ export const nodePlatform: Platform = {
     }
     return Math.min(availableParallelism(), MAX_DEFAULT_THREADS);
   },
+  relaxedSimd() {
+    const env = process.env['LOWBIT_RELAXED_SIMD'];
+    if (env === undefined || env === '' || env === '1') return true;
+    if (env === '0') return false;
+    throw new LowbitError(`LOWBIT_RELAXED_SIMD='${env}': set 0 (the plain SIMD build) or 1 (relaxed where the engine has it), or unset it`);
+  },
 };

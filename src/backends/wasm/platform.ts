@@ -9,6 +9,9 @@ export interface Platform {
   defaultThreads(): number;
   /** Whether this thread may block in Atomics.wait (not a browser's main thread). */
   readonly canBlock: boolean;
+  /** false turns the relaxed-SIMD build off even where the engine has relaxed SIMD (absent:
+   *  use it where it compiles). */
+  relaxedSimd?(): boolean;
 }
 
 export interface WorkerInit {

@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { runConformance } from '../conformance.js';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { loadWasmKernels } from './index.js';
+import { hasRelaxedSimd } from './wasm-runtime.js';
 
 const wasm = await loadWasmKernels();
 after(() => wasm.close());
@@ -53,4 +56,23 @@ test('wasm: adamStep, passInside, packRows, packCols split across 2 threads equa
   wasm.packCols(x, pc, rows, k); ref.packCols(x, pcWant, rows, k);
   assert.deepEqual(pr, prWant, 'packRows seed 11');
   assert.deepEqual(pc, pcWant, 'packCols seed 11');
+});
+
+test('wasm: the relaxed-SIMD build is loaded exactly where the engine compiles relaxed SIMD', () => {
+  const off = process.env['LOWBIT_RELAXED_SIMD'] === '0';
+  assert.equal(wasm.build, hasRelaxedSimd() && !off ? 'lowbit-relaxed.wasm' : 'lowbit.wasm');
+});
+
+// The suite above runs the build this engine picks; this runs it again in a child process with
+// the other one (relaxed SIMD switched on by the V8 flag, or off by LOWBIT_RELAXED_SIMD=0), so
+// both builds pass the conformance checks whichever Node runs the tests.
+test('wasm: the other build (relaxed SIMD on / off) passes the same suite', { timeout: 300_000, skip: process.env['LOWBIT_WASM_CHILD'] === '1' && 'in the child run' }, () => {
+  const relaxedHere = hasRelaxedSimd();
+  const file = fileURLToPath(new URL('./wasm.test.js', import.meta.url));
+  const env: NodeJS.ProcessEnv = { ...process.env, LOWBIT_RELAXED_SIMD: relaxedHere ? '0' : '1', LOWBIT_WASM_CHILD: '1' };
+  delete env['NODE_TEST_CONTEXT']; // else the child's runner reports to this one instead of printing
+  const r = spawnSync(process.execPath, [...(relaxedHere ? [] : ['--experimental-wasm-relaxed-simd']), '--test', file], { encoding: 'utf8', env });
+  assert.equal(r.status, 0, `child suite failed:\n${r.stdout.slice(-3000)}\n${r.stderr.slice(-2000)}`);
+  assert.match(r.stdout, /# fail 0/);
+  assert.match(r.stdout, /# pass [1-9]/);
 });

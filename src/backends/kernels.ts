@@ -114,7 +114,7 @@ export interface Kernels {
   pixelSignGemmNibbles?(x: Uint8Array, t: Uint32Array, c: Int32Array, m: number, n: number, k: number): void;
   /** The packed engine's binarization: for each of `rows` rows of n int32 products c,
    *  v[j] = base ? base[j] + scale·c[j] : c[j] (int32 arithmetic), and bit j of the row's packed
-   *  output = (v[j] < lim[j]) XOR bit j of flip (ceil(n/32) words); tail bits 0. Exact. */
+   *  output = (v[j] < lim[j]) XOR bit j of flip (ceil(n/32) words, bits past n 0); tail bits 0. Exact. */
   thresholdPack?(c: Int32Array, rows: number, n: number, base: Int32Array | null, scale: number,
     lim: Int32Array, flip: Uint32Array, out: Uint32Array): void;
 

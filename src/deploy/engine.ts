@@ -157,7 +157,7 @@ export class PackedEngine {
         else if (combined) combineRow(this.dots, r * p * nq, p, n, q, row);
         const at = combined ? 0 : r * n;
         if (layer.kind === 'scores') this.score(layer, step, v, at, scores, r * n);
-        else if (step.outBits === 1) packRow(v, at, n, step.lim, step.flipWords, output, r * outWords);
+        else if (step.outBits === 1) referenceThresholdPack(v.subarray(at, at + n), 1, n, null, 1, step.lim, step.flipWords, output.subarray(r * outWords, (r + 1) * outWords));
         else packCodes(v, at, n, step, output, r * step.outBits * outWords, outWords);
       }
       [input, output] = [output, input];
@@ -289,23 +289,5 @@ function packCodes2(v: Int32Array, at: number, n: number, lim: Int32Array, flip:
       p0 |= (code & 1) << bit; p1 |= (code >>> 1) << bit;
     }
     out[outAt + w] = p0; out[outAt + words + w] = p1;
-  }
-}
-
-/** One threshold per unit → one packed row of ±1 bits (bit 1 = −1), the next layer's input: 32
- *  comparisons make a word in a register, and the direction-0 units flip with one XOR per word. */
-function packRow(v: Int32Array, at: number, n: number, lim: Int32Array, flip: Uint32Array, out: Uint32Array, outAt: number): void {
-  const full = n >>> 5;
-  for (let w = 0; w < full; w++) {
-    const j0 = w << 5, base = at + j0;
-    let bits = 0;
-    for (let b = 0; b < 32; b++) bits |= (+(v[base + b]! < lim[j0 + b]!)) << b;
-    out[outAt + w] = bits ^ flip[w]!;
-  }
-  if (n & 31) {
-    const j0 = full << 5;
-    let bits = 0;
-    for (let j = j0; j < n; j++) bits |= (+(v[at + j]! < lim[j]!)) << (j - j0);
-    out[outAt + full] = bits ^ flip[full]!; // flip has no bits past n: tail bits stay 0
   }
 }

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { packSignNibbles } from './reference/pixel-sign-nibbles.js';
+import { packSlices } from './reference/xnor-gemm-sliced.js';
 import { describe, test } from 'node:test';
 import type { KernelName, Kernels } from './kernels.js';
 import { referenceKernels as ref } from './reference/index.js';
@@ -105,6 +106,9 @@ const XNOR_SHAPES: [number, number, number][] = [
 /** [m, n, k] for bytes × ±1: k around 16-byte vectors and words, MNIST's 784, a k past the
  *  2048 bytes an int16 lane may sum before it is flushed, odd row and column counts around the
  *  micro-kernels' 4 × 2 and 1 × 4 tiles, empties, and sizes big enough to use threads. */
+const SLICED_SHAPES: [number, number, number][] = [
+  [2, 127, 100], [3, 128, 7], [4, 129, 8], [5, 255, 9], [6, 256, 15], [9, 300, 17], [1, 2048, 2048], [40, 130, 2049], [13, 384, 4100],
+];
 const PIXEL_SHAPES: [number, number, number][] = [
   ...[1, 15, 16, 17, 31, 33, 784, 1000].flatMap((k): [number, number, number][] => [[1, 1, k], [3, 5, k], [9, 7, k]]),
   [0, 5, 784], [5, 0, 784], [4, 3, 0], [2, 9, 4099], [5, 6, 4099], [6, 3, 2064], [1, 2048, 784], [100, 300, 784], [37, 130, 1000],
@@ -119,6 +123,18 @@ const checks: Record<KernelName, Check> = {
       k.xnorGemm(a, b, got, m, n, depth);
       ref.xnorGemm(a, b, want, m, n, depth);
       same(got, want, `xnorGemm seed ${seed} m=${m} n=${n} k=${depth}`);
+    }
+  },
+  xnorGemmSliced(k) {
+    // rows of A mostly 1, mostly 0 or even, so both counting modes (ones or zeros listed) and
+    // every remainder of the 8-row blocks occur; n around the 128-column slices
+    for (const [i, [m, n, depth]] of [...XNOR_SHAPES, ...SLICED_SHAPES].entries()) {
+      const seed = 3000 + i, rng = random(seed), density = [0.5, 0.9, 0.1, 1, 0][i % 5]!;
+      const a = rowsOfDensity(rng, density, m, depth), b = packedRows(rng, n, depth);
+      const got = new Int32Array(m * n).fill(7), want = new Int32Array(m * n);
+      k.xnorGemmSliced!(a, packSlices(b, n, depth), got, m, n, depth);
+      ref.xnorGemm(a, b, want, m, n, depth); // the packed-row kernel is the oracle
+      same(got, want, `xnorGemmSliced seed ${seed} m=${m} n=${n} k=${depth} density ${density}`);
     }
   },
   gemm(k) {
@@ -410,6 +426,13 @@ function uniform(rng: () => number, length: number): Float32Array {
 }
 
 /** Random packed ±1 rows with the tail bits 0, as the layout requires. */
+/** Packed rows whose bits are 1 with probability `density`, each drawn on its own. */
+function rowsOfDensity(rng: () => number, density: number, rows: number, k: number): Uint32Array {
+  const words = Math.ceil(k / 32), out = new Uint32Array(rows * words);
+  for (let r = 0; r < rows; r++) for (let p = 0; p < k; p++) if (rng() < density) out[r * words + (p >>> 5)]! |= 1 << (p & 31);
+  return out;
+}
+
 function packedRows(rng: () => number, rows: number, k: number): Uint32Array {
   const words = Math.ceil(k / 32), out = new Uint32Array(rows * words);
   for (let r = 0; r < rows; r++) for (let w = 0; w < words; w++) {

@@ -108,6 +108,10 @@ export interface Kernels {
    *  8 bit-plane XNOR products where it is faster (batches of several images); a backend
    *  without it leaves the engine on the bit-plane route. */
   pixelSignGemm?(x: Uint8Array, s: Uint32Array, c: Int32Array, m: number, n: number, k: number): void;
+  /** xnorGemm with b re-laid once by packSlices (reference/xnor-gemm-sliced.ts: 128 rows'
+   *  bits transposed, slicedWords(n, k) words), for counting 128 columns at once bit-sliced.
+   *  Same result, exactly. The packed engine's hidden layers use it where the backend has it. */
+  xnorGemmSliced?(a: Uint32Array, t: Uint32Array, c: Int32Array, m: number, n: number, k: number): void;
   /** pixelSignGemm with the weights re-laid once by packSignNibbles (reference/pixel-sign-nibbles.ts:
    *  16 columns' 4-bit groups side by side, signNibbleWords(n, k) words), for 16-entry table
    *  lookups. Same result, exactly; same limits. */
@@ -149,4 +153,4 @@ export type BinaryOp = 'add' | 'sub' | 'mul' | 'div';
 export type KernelName = Exclude<keyof Kernels, 'name' | 'allocResident' | 'freeResident'>;
 
 /** The kernels a backend may omit; ops use the reference version then. */
-export type OptionalKernelName = 'packLogPlanes' | 'bitSerialLogGemm' | 'pixelSignGemm' | 'pixelSignGemmNibbles' | 'thresholdPack';
+export type OptionalKernelName = 'packLogPlanes' | 'bitSerialLogGemm' | 'pixelSignGemm' | 'pixelSignGemmNibbles' | 'xnorGemmSliced' | 'thresholdPack';

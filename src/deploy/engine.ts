@@ -1,6 +1,7 @@
 import { kernels } from '../backends/registry.js';
 import { pixelSignGemm as referencePixelSignGemm } from '../backends/reference/pixel-sign-gemm.js';
 import { packSignNibbles, signNibbleWords } from '../backends/reference/pixel-sign-nibbles.js';
+import { packSlices, slicedWords } from '../backends/reference/xnor-gemm-sliced.js';
 import { thresholdPack as referenceThresholdPack } from '../backends/reference/threshold-pack.js';
 import type { Kernels, ResidentArray, ResidentKind } from '../backends/kernels.js';
 import { DeployError } from './deploy-error.js';
@@ -19,6 +20,10 @@ const CHUNK = 256;
  *  3.6 vs 8.6 ms at 100: the integer route wins from one image on, so there is no crossover left
  *  on wasm; a backend without the kernel stays on bit-planes. */
 const INTEGER_MIN_BATCH = 1;
+/** Hidden layers at least this wide (output units × weight planes) run on xnorGemmSliced where the
+ *  backend has it: it counts 128 columns at a time, so a narrow layer (the 10 scores) would pay
+ *  for 128. */
+const SLICED_MIN_COLUMNS = 128;
 /** pixelSignGemm is exact in int32 while 255·k < 2^31 (kernels.ts). */
 const INTEGER_MAX_K = Math.floor((2 ** 31 - 1) / 255);
 
@@ -54,6 +59,9 @@ interface Step {
   /** A pixel layer's weights in the nibble layout (packSignNibbles) for the backend's
    *  pixelSignGemmNibbles, made once here; null where the backend lacks that kernel. */
   nibbles: Uint32Array | null;
+  /** A packed-input layer's weights in the sliced layout (packSlices) for the backend's
+   *  xnorGemmSliced, made once here; null where the backend lacks it or the layer is narrow. */
+  sliced: Uint32Array | null;
   /** Σ over each weight row's ±1 values (first layer: links the integer pixel product to T). */
   rowSums: Int32Array | null;
   /** 255·rowSums, resident: T = base − 2·S for thresholdPack on a 1-bit pixel layer. */
@@ -140,6 +148,8 @@ export class PackedEngine {
       } else if (layer.input === 'pixels8') {
         packPlanes(pixels, count, k, this.planes);
         kern.xnorGemm(this.planes, step.weights, this.dots, count * PLANES, nq, k);
+      } else if (step.sliced && kern.xnorGemmSliced) {
+        kern.xnorGemmSliced(input, step.sliced, this.dots, count * p, nq, k);
       } else {
         kern.xnorGemm(input, step.weights, this.dots, count * p, nq, k);
       }
@@ -198,11 +208,15 @@ export class PackedEngine {
     if (layer.input === 'pixels8' && this.firstLayer !== 'bitPlanes' && this.kernels.pixelSignGemmNibbles) {
       nibbles = packSignNibbles(layer.weights, n * q, k, this.alloc('u32', signNibbleWords(n * q, k)));
     }
+    let sliced: Uint32Array | null = null;
+    if (layer.input !== 'pixels8' && n * q >= SLICED_MIN_COLUMNS && this.kernels.xnorGemmSliced) {
+      sliced = packSlices(layer.weights, n * q, k, this.alloc('u32', slicedWords(n * q, k)));
+    }
     const sumsOfRows = layer.input === 'pixels8' ? rowSums(layer.weights, n * q, k) : null;
     let base: Int32Array | null = null;
     if (sumsOfRows && q === 1) { base = this.alloc('i32', n); for (let j = 0; j < n; j++) base[j] = 255 * sumsOfRows[j]!; }
     return {
-      layer, k, n, p: layer.input === 'pixels8' ? PLANES : layer.inputLevels.bits, q, outBits, weights, nibbles,
+      layer, k, n, p: layer.input === 'pixels8' ? PLANES : layer.inputLevels.bits, q, outBits, weights, nibbles, sliced,
       rowSums: sumsOfRows, base, sums: planeSums(layer.weights, n, q, k), lim, flip, flipWords, acc: new Int32Array(outBits),
     };
   }

@@ -13,6 +13,7 @@ import { pixelSignGemm } from './pixel-sign-gemm.js';
 import { pixelSignGemmNibbles } from './pixel-sign-nibbles.js';
 import { thresholdPack } from './threshold-pack.js';
 import { xnorGemm } from './xnor-gemm.js';
+import { xnorGemmSliced } from './xnor-gemm-sliced.js';
 
 /** The reference backend: plain TypeScript, obviously right, the oracle of every other backend. */
 export const referenceKernels: Kernels = {
@@ -21,5 +22,5 @@ export const referenceKernels: Kernels = {
   sign, stochasticSign, clamp, passInside, broadcastBinary, affine, reduceSum, dropout,
   batchNormTrain, batchNormEval, batchNormBackward,
   softmaxCrossEntropy, squaredHinge, adamStep,
-  packLogPlanes, bitSerialLogGemm, pixelSignGemm, pixelSignGemmNibbles, thresholdPack,
+  packLogPlanes, bitSerialLogGemm, pixelSignGemm, pixelSignGemmNibbles, xnorGemmSliced, thresholdPack,
 };

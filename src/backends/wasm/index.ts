@@ -14,6 +14,7 @@ import { makeThresholdPack } from './threshold-pack.js';
 import { makeXnorGemm } from './xnor-gemm.js';
 import { makePixelSignGemm } from './pixel-sign-gemm.js';
 import { makePixelSignGemmNibbles } from './pixel-sign-nibbles.js';
+import { makeXnorGemmSliced } from './xnor-gemm-sliced.js';
 
 /** The wasm backend's kernels, plus its thread setting. */
 export interface WasmKernels extends Kernels {
@@ -68,6 +69,7 @@ async function create(platform?: Platform): Promise<WasmKernels> {
     bitSerialLogGemm: makeBitSerialLogGemm(rt),
     pixelSignGemm: makePixelSignGemm(rt),
     pixelSignGemmNibbles: makePixelSignGemmNibbles(rt),
+    xnorGemmSliced: makeXnorGemmSliced(rt),
     thresholdPack: makeThresholdPack(rt),
     // resident arrays only over shared memory (resident.ts says why)
     ...(rt.resident ? residentMembers(rt.resident) : {}),

@@ -1,6 +1,7 @@
 // The one wasm module of the wasm backend: every kernel exported from here. Memory is imported
 // (shared between worker threads) and managed from JS, so nothing here allocates.
 export { xnorGemm } from './xnor-gemm';
+export { xnorGemmSliced, xnorSlicedScratchBytes } from './xnor-gemm-sliced';
 export { pixelSignGemm } from './pixel-sign-gemm';
 export { pixelSignGemmNibbles, pixelSignNibblesScratchBytes } from './pixel-sign-nibbles';
 export { thresholdPack } from './threshold-pack';

@@ -1,0 +1,23 @@
+import type { Kernels } from '../kernels.js';
+import { SLICE, slicedWords } from '../reference/xnor-gemm-sliced.js';
+import type { WasmRuntime } from './wasm-runtime.js';
+
+/** Below this many row-slices (an image's rows against 128 columns, ~1 µs each on one core)
+ *  a product stays on the calling thread. */
+const MIN_PARALLEL_SLICES = 8;
+
+/** xnorGemmSliced (Kernels) in wasm SIMD (assembly/xnor-gemm-sliced.ts): bit-sliced counting of
+ *  the rows A selects; columns of C split across threads in whole slices of 128. */
+export function makeXnorGemmSliced(rt: WasmRuntime): NonNullable<Kernels['xnorGemmSliced']> {
+  return (a, t, c, m, n, k) => {
+    if (m === 0 || n === 0) return;
+    const { arena, pool } = rt;
+    arena.reset();
+    const pa = arena.input(a, m * Math.ceil(k / 32)), pt = arena.input(t, slicedWords(n, k)), pc = arena.output(c, m * n);
+    const slices = Math.ceil(n / SLICE), threads = m * slices < MIN_PARALLEL_SLICES ? 1 : pool.threads;
+    const scratchBytes = Number(rt.exports['xnorSlicedScratchBytes']!(k));
+    const scratch = arena.alloc(scratchBytes * threads);
+    pool.parallel('xnorGemmSliced', [pa, pt, pc, m, n, k, scratch, scratchBytes], n, SLICE, threads);
+    arena.copyOut(pc, c, m * n);
+  };
+}

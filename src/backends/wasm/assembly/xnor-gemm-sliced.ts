@@ -14,19 +14,19 @@
 
 /** Columns per slice: one v128 of bits. */
 const SLICE: i32 = 128;
-/** Counter planes: 3 kept in registers while counting (weights 1, 2, 4), the rest in memory; 31
- *  count up to 2^31 − 1 rows. */
-const PLANES: i32 = 31;
+/** Counter planes: 3 per level of counting (weights 8^L, 2·8^L, 4·8^L); 11 levels count up to
+ *  8^11 > 2^31 rows. */
+const PLANES: i32 = 33;
 
-/** Scratch bytes one thread needs for rows of k bits: the row list of one image (4 bytes a row)
- *  and the counter planes (16-byte aligned). */
-export function xnorSlicedScratchBytes(k: i32): i32 { return (k << 2) + PLANES * 16 + 16; }
+/** Scratch bytes one thread needs for rows of k bits: the row list of one image (4 bytes a row),
+ *  the counter planes and the carries passed from one level to the next (16-byte aligned). */
+export function xnorSlicedScratchBytes(k: i32): i32 { return (k << 2) + PLANES * 16 + ((k >>> 3) + 8) * 16 + 16; }
 
 export function xnorGemmSliced(a: usize, t: usize, c: usize, m: i32, n: i32, k: i32,
   scratch: usize, scratchBytes: i32, j0: i32, j1: i32, thread: i32): void {
   const words = (k + 31) >>> 5;
   const list = scratch + <usize>thread * scratchBytes;
-  const planes = (list + (<usize>k << 2) + 15) & ~(<usize>15);
+  const planes = (list + (<usize>k << 2) + 15) & ~(<usize>15), carries = planes + PLANES * 16;
   const sliceBytes = (<usize>SLICE << 2) + (<usize>k << 4);
   for (let i = 0; i < m; i++) {
     const ai = a + ((<usize>i * words) << 2);
@@ -37,7 +37,7 @@ export function xnorGemmSliced(a: usize, t: usize, c: usize, m: i32, n: i32, k: 
     const len = listRows(ai, words, k, zeros, list);
     for (let s = j0 / SLICE; s * SLICE < j1; s++) {
       const slice = t + <usize>s * sliceBytes;
-      const used = count(slice + (<usize>SLICE << 2), list, len, planes);
+      const used = count(slice + (<usize>SLICE << 2), list, len, planes, carries);
       const jStart = s * SLICE, jEnd = min(j1, jStart + SLICE);
       storeCounts(planes, used, slice, c + ((<usize>i * n + jStart) << 2), jEnd - jStart, k, ones, zeros);
     }
@@ -64,57 +64,87 @@ function listRows(ai: usize, words: i32, k: i32, zeros: bool, list: usize): i32 
 }
 
 // Add the listed rows of one slice into the counter planes (planes[b] = bit b of the 128 counts);
-// returns how many planes hold the counts. 8 rows at a time: carry-save adders on pairs (the sum
-// x ^ y goes into a level, the carry (x & y) | (level & (x ^ y)) one level up) keep weights 1, 2
-// and 4 in registers; each block's one weight-8 carry then ripples through the memory planes in a
-// fixed number of steps. Measured against blocks of 2 to 32 rows and a ripple that stops at the
-// first zero carry (a data-dependent branch, mispredicted often): this was the fastest.
-function count(rows: usize, list: usize, len: i32, planes: usize): i32 {
-  const high = 32 - clz(<u32>(len >>> 3)); // memory planes a count <= len can reach
-  for (let b = 3; b < 3 + high; b++) v128.store(planes + (<usize>b << 4), i8x16.splat(0));
+// returns how many planes hold the counts. Level 0 adds the rows 8 at a time with a tree of
+// carry-save adders on pairs (the sum x ^ y goes into a level register, the carry
+// (x & y) | (reg & (x ^ y)) one up) into ones, twos and fours (weights 1, 2, 4), and stores each
+// block's weight-8 carry; level 1 counts those carries the same way (weights 8, 16, 32), and so
+// on until none is left: about 1.14 vector adds per row in all. Measured against blocks of 2 to
+// 32 rows with the carries rippled through memory planes at once, this is the fastest.
+function count(rows: usize, list: usize, len: i32, planes: usize, carries: usize): i32 {
+  let level = 0;
+  // level 0 reads the slice rows through the list, writing its carries to `carries`
+  let n = level0(rows, list, len, planes, carries);
+  // the next levels read `carries` and write theirs over what they have read (never ahead of it)
+  while (n > 0) {
+    level++;
+    n = levelUp(carries, n, planes + (<usize>(level * 3) << 4));
+  }
+  return (level + 1) * 3;
+}
+
+// The carry of adding x and y into a level register (whose new value is reg ^ x ^ y).
+// @ts-ignore: decorator
+@inline function csa(x: v128, y: v128, reg: v128): v128 { return v128.or(v128.and(x, y), v128.and(reg, v128.xor(x, y))); }
+
+function level0(rows: usize, list: usize, len: i32, planes: usize, out: usize): i32 {
   let ones = i8x16.splat(0), twos = ones, fours = ones;
-  let r = 0;
+  let written = 0, r = 0;
   for (; r + 8 <= len; r += 8) {
     const at = list + (<usize>r << 2);
     let d0 = v128.load(rows + load<u32>(at)), d1 = v128.load(rows + load<u32>(at, 4));
-    let s = v128.xor(d0, d1); const c0 = v128.or(v128.and(d0, d1), v128.and(ones, s)); ones = v128.xor(ones, s);
+    const c0 = csa(d0, d1, ones); ones = v128.xor(ones, v128.xor(d0, d1));
     d0 = v128.load(rows + load<u32>(at, 8)); d1 = v128.load(rows + load<u32>(at, 12));
-    s = v128.xor(d0, d1); const c1 = v128.or(v128.and(d0, d1), v128.and(ones, s)); ones = v128.xor(ones, s);
-    s = v128.xor(c0, c1); const c2 = v128.or(v128.and(c0, c1), v128.and(twos, s)); twos = v128.xor(twos, s);
+    const c1 = csa(d0, d1, ones); ones = v128.xor(ones, v128.xor(d0, d1));
+    const c2 = csa(c0, c1, twos); twos = v128.xor(twos, v128.xor(c0, c1));
     d0 = v128.load(rows + load<u32>(at, 16)); d1 = v128.load(rows + load<u32>(at, 20));
-    s = v128.xor(d0, d1); const c3 = v128.or(v128.and(d0, d1), v128.and(ones, s)); ones = v128.xor(ones, s);
+    const c3 = csa(d0, d1, ones); ones = v128.xor(ones, v128.xor(d0, d1));
     d0 = v128.load(rows + load<u32>(at, 24)); d1 = v128.load(rows + load<u32>(at, 28));
-    s = v128.xor(d0, d1); const c4 = v128.or(v128.and(d0, d1), v128.and(ones, s)); ones = v128.xor(ones, s);
-    s = v128.xor(c3, c4); const c5 = v128.or(v128.and(c3, c4), v128.and(twos, s)); twos = v128.xor(twos, s);
-    s = v128.xor(c2, c5); let cy = v128.or(v128.and(c2, c5), v128.and(fours, s)); fours = v128.xor(fours, s);
-    let p = planes + 48;
-    for (let b = 0; b < high; b++, p += 16) {
-      const old = v128.load(p);
-      v128.store(p, v128.xor(old, cy));
-      cy = v128.and(old, cy);
-    }
+    const c4 = csa(d0, d1, ones); ones = v128.xor(ones, v128.xor(d0, d1));
+    const c5 = csa(c3, c4, twos); twos = v128.xor(twos, v128.xor(c3, c4));
+    v128.store(out + (<usize>written << 4), csa(c2, c5, fours)); written++; fours = v128.xor(fours, v128.xor(c2, c5));
   }
-  // the last < 8 rows one at a time (half adders up the levels)
+  // the last < 8 rows one at a time (half adders up the levels); a carry out of fours is one
+  // more input of the next level
   for (; r < len; r++) {
     let d = v128.load(rows + load<u32>(list + (<usize>r << 2)));
     let cy = v128.and(ones, d); ones = v128.xor(ones, d);
     d = v128.and(twos, cy); twos = v128.xor(twos, cy);
     cy = v128.and(fours, d); fours = v128.xor(fours, d);
-    ripple(planes + 48, cy);
+    v128.store(out + (<usize>written << 4), cy);
+    written += <i32>v128.any_true(cy);
   }
   v128.store(planes, ones); v128.store(planes, twos, 16); v128.store(planes, fours, 32);
-  return 3 + high;
+  return written;
 }
 
-// Add a 1-bit-per-counter vector into the memory planes from p on; stops once no carry is left.
-// @ts-ignore: decorator
-@inline function ripple(p: usize, v: v128): void {
-  while (v128.any_true(v)) {
-    const old = v128.load(p);
-    v128.store(p, v128.xor(old, v));
-    v = v128.and(old, v);
-    p += 16;
+// A level above 0: the same on n stored vectors at buf, its carries written back to buf[0..).
+function levelUp(buf: usize, len: i32, planes: usize): i32 {
+  let ones = i8x16.splat(0), twos = ones, fours = ones;
+  let written = 0, r = 0;
+  for (; r + 8 <= len; r += 8) {
+    const at = buf + (<usize>r << 4);
+    let d0 = v128.load(at), d1 = v128.load(at, 16);
+    const c0 = csa(d0, d1, ones); ones = v128.xor(ones, v128.xor(d0, d1));
+    d0 = v128.load(at, 32); d1 = v128.load(at, 48);
+    const c1 = csa(d0, d1, ones); ones = v128.xor(ones, v128.xor(d0, d1));
+    const c2 = csa(c0, c1, twos); twos = v128.xor(twos, v128.xor(c0, c1));
+    d0 = v128.load(at, 64); d1 = v128.load(at, 80);
+    const c3 = csa(d0, d1, ones); ones = v128.xor(ones, v128.xor(d0, d1));
+    d0 = v128.load(at, 96); d1 = v128.load(at, 112);
+    const c4 = csa(d0, d1, ones); ones = v128.xor(ones, v128.xor(d0, d1));
+    const c5 = csa(c3, c4, twos); twos = v128.xor(twos, v128.xor(c3, c4));
+    v128.store(buf + (<usize>written << 4), csa(c2, c5, fours)); written++; fours = v128.xor(fours, v128.xor(c2, c5));
   }
+  for (; r < len; r++) {
+    let d = v128.load(buf + (<usize>r << 4));
+    let cy = v128.and(ones, d); ones = v128.xor(ones, d);
+    d = v128.and(twos, cy); twos = v128.xor(twos, cy);
+    cy = v128.and(fours, d); fours = v128.xor(fours, d);
+    v128.store(buf + (<usize>written << 4), cy);
+    written += <i32>v128.any_true(cy);
+  }
+  v128.store(planes, ones); v128.store(planes, twos, 16); v128.store(planes, fours, 32);
+  return written;
 }
 
 // Un-slice the counts c_j (planes[b] bit j = bit b of c_j) of `cols` (1..128) columns and store

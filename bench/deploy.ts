@@ -93,10 +93,10 @@ export async function benchDeploy(): Promise<void> {
   };
   const notes = [
     'Random-init nets (mnistMlp seed 1, default BN), compiled and exported exactly as trained ones; speed does not depend on weight values.',
-    'lowbit: packed engine on raw uint8 pixels, firstLayer \'auto\' (first layer as one exact integer product of the pixel bytes with the ±1 weights by 16-entry table lookups, pixelSignGemmNibbles; the other layers XNOR-popcount, thresholds and packing in thresholdPack; no float product anywhere), weights and scratch resident in the backend, backend ' + k.name + (threaded ? ', setThreads(1|2)' : ' (no thread setting: 1 thread only)') + '.',
+    'lowbit: packed engine on raw uint8 pixels, firstLayer \'auto\' (first layer as one exact integer product of the pixel bytes with the ±1 weights by 16-entry table lookups, pixelSignGemmNibbles; the hidden layers\' XNOR-popcount products by bit-sliced counting, xnorGemmSliced, the last layer\'s by xnorGemm; thresholds and packing in thresholdPack; no float product anywhere), weights and scratch resident in the backend, backend ' + k.name + (threaded ? ', setThreads(1|2)' : ' (no thread setting: 1 thread only)') + '.',
     'bit-planes columns: the same engine with firstLayer \'bitPlanes\' (the paper\'s 8 bit-plane XNOR products, QNN-SPEC §5.1), measured in the same run.',
     'onnxruntime-node: float32 ONNX export (±1 weights as floats, BN folded to Mul+Add, sign as Less+Where), intraOpNumThreads = threads, graph optimisation all.',
-    'Times are medians of repeated runs after a warm-up; batch-1 latency per call, batch-100 throughput in images/s. The machine is shared with background training (see loadAverage1m, on ' + String(availableParallelism()) + ' cores): a second thread competes for a busy core, so the 2-thread rows say little about an idle machine.',
+    'Times are medians of repeated runs after a warm-up; batch-1 latency per call, batch-100 throughput in images/s. Nothing else of ours ran during the run; the machine is shared, so loadAverage1m (on ' + String(availableParallelism()) + ' cores) says how busy it was: a second thread that competes for a busy core makes the 2-thread rows say little about an idle machine.',
     'Peak RSS: a fresh Node child that loads one model and runs batch 100 five times (VmHWM from /proc/self/status); the Node baseline loads nothing.',
   ];
   writeFileSync(join(root, 'bench/results/deploy.json'), JSON.stringify({ machine, notes, rows, files }, null, 2) + '\n');

@@ -148,7 +148,8 @@ export class PackedEngine {
       } else if (layer.input === 'pixels8') {
         packPlanes(pixels, count, k, this.planes);
         kern.xnorGemm(this.planes, step.weights, this.dots, count * PLANES, nq, k);
-      } else if (step.sliced && kern.xnorGemmSliced) {
+      } else if (step.sliced && kern.xnorGemmSliced && kern.name !== 'reference') {
+        // (the reference twin reads one bit at a time: there the product on the rows is faster)
         kern.xnorGemmSliced(input, step.sliced, this.dots, count * p, nq, k);
       } else {
         kern.xnorGemm(input, step.weights, this.dots, count * p, nq, k);

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { packSignNibbles } from './reference/pixel-sign-nibbles.js';
 import { packSlices } from './reference/xnor-gemm-sliced.js';
+import { packThresholdSlices } from './reference/xnor-threshold-sliced.js';
 import { describe, test } from 'node:test';
 import type { KernelName, Kernels } from './kernels.js';
 import { referenceKernels as ref } from './reference/index.js';
@@ -135,6 +136,23 @@ const checks: Record<KernelName, Check> = {
       k.xnorGemmSliced!(a, packSlices(b, n, depth), got, m, n, depth);
       ref.xnorGemm(a, b, want, m, n, depth); // the packed-row kernel is the oracle
       same(got, want, `xnorGemmSliced seed ${seed} m=${m} n=${n} k=${depth} density ${density}`);
+    }
+  },
+  xnorThresholdSliced(k) {
+    for (const [i, [m, n, depth]] of [...XNOR_SHAPES, ...SLICED_SHAPES].entries()) {
+      const seed = 3500 + i, rng = random(seed), density = [0.5, 0.9, 0.1, 1, 0][i % 5]!;
+      const a = rowsOfDensity(rng, density, m, depth), b = packedRows(rng, n, depth), words = Math.ceil(n / 32);
+      // thresholds around the products' range [−k, k], and the extremes (never / always)
+      const lim = Int32Array.from({ length: n }, () => {
+        const r = rng();
+        return r < 0.05 ? 0x7fffffff : r < 0.1 ? -0x80000000 : Math.round((rng() * 2.2 - 1.1) * depth);
+      });
+      const flip = packedRows(rng, 1, n), t = packSlices(b, n, depth);
+      const got = new Uint32Array(m * words).fill(0xdeadbeef), want = new Uint32Array(m * words), c = new Int32Array(m * n);
+      k.xnorThresholdSliced!(a, t, packThresholdSlices(t, lim, n, depth), flip, got, m, n, depth);
+      ref.xnorGemm(a, b, c, m, n, depth); // the packed-row product and thresholdPack are the oracle
+      ref.thresholdPack!(c, m, n, null, 1, lim, flip, want);
+      same(got, want, `xnorThresholdSliced seed ${seed} m=${m} n=${n} k=${depth} density ${density}`);
     }
   },
   gemm(k) {

@@ -112,6 +112,11 @@ export interface Kernels {
    *  bits transposed, slicedWords(n, k) words), for counting 128 columns at once bit-sliced.
    *  Same result, exactly. The packed engine's hidden layers use it where the backend has it. */
   xnorGemmSliced?(a: Uint32Array, t: Uint32Array, c: Int32Array, m: number, n: number, k: number): void;
+  /** thresholdPack(C, m, n, null, 1, lim, flip, out) of C = xnorGemm(a, b): a hidden layer's packed
+   *  sign outputs without the int32 product, b re-laid by packSlices (t) and lim by
+   *  packThresholdSlices(t, lim, n, k) (th, reference/xnor-threshold-sliced.ts). Exact; k < 2^28. */
+  xnorThresholdSliced?(a: Uint32Array, t: Uint32Array, th: Uint32Array, flip: Uint32Array, out: Uint32Array,
+    m: number, n: number, k: number): void;
   /** pixelSignGemm with the weights re-laid once by packSignNibbles (reference/pixel-sign-nibbles.ts:
    *  16 columns' 4-bit groups side by side, signNibbleWords(n, k) words), for 16-entry table
    *  lookups. Same result, exactly; same limits. */
@@ -153,4 +158,4 @@ export type BinaryOp = 'add' | 'sub' | 'mul' | 'div';
 export type KernelName = Exclude<keyof Kernels, 'name' | 'allocResident' | 'freeResident'>;
 
 /** The kernels a backend may omit; ops use the reference version then. */
-export type OptionalKernelName = 'packLogPlanes' | 'bitSerialLogGemm' | 'pixelSignGemm' | 'pixelSignGemmNibbles' | 'xnorGemmSliced' | 'thresholdPack';
+export type OptionalKernelName = 'packLogPlanes' | 'bitSerialLogGemm' | 'pixelSignGemm' | 'pixelSignGemmNibbles' | 'xnorGemmSliced' | 'xnorThresholdSliced' | 'thresholdPack';

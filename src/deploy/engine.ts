@@ -2,6 +2,7 @@ import { kernels } from '../backends/registry.js';
 import { pixelSignGemm as referencePixelSignGemm } from '../backends/reference/pixel-sign-gemm.js';
 import { packSignNibbles, signNibbleWords } from '../backends/reference/pixel-sign-nibbles.js';
 import { packSlices, slicedWords } from '../backends/reference/xnor-gemm-sliced.js';
+import { packThresholdSlices, thresholdSliceWords } from '../backends/reference/xnor-threshold-sliced.js';
 import { thresholdPack as referenceThresholdPack } from '../backends/reference/threshold-pack.js';
 import type { Kernels, ResidentArray, ResidentKind } from '../backends/kernels.js';
 import { DeployError } from './deploy-error.js';
@@ -62,6 +63,9 @@ interface Step {
   /** A packed-input layer's weights in the sliced layout (packSlices) for the backend's
    *  xnorGemmSliced, made once here; null where the backend lacks it or the layer is narrow. */
   sliced: Uint32Array | null;
+  /** The thresholds bit-sliced (packThresholdSlices) for xnorThresholdSliced, where the layer
+   *  is sliced and a 1-bit-in, 1-bit-out threshold layer; else null. */
+  slicedLim: Uint32Array | null;
   /** Σ over each weight row's ±1 values (first layer: links the integer pixel product to T). */
   rowSums: Int32Array | null;
   /** 255·rowSums, resident: T = base − 2·S for thresholdPack on a 1-bit pixel layer. */
@@ -141,6 +145,12 @@ export class PackedEngine {
     let input = this.acts[0], output = this.acts[1];
     for (const step of this.steps) {
       const { layer, k, n, p, q } = step, nq = n * q, outWords = wordsFor(n);
+      if (step.slicedLim && kern.xnorThresholdSliced && kern.name !== 'reference') {
+        // a hidden BNN layer in one pass: the sign of its product compared bit-sliced, packed
+        kern.xnorThresholdSliced(input, step.sliced!, step.slicedLim, step.flipWords, output, count, n, k);
+        [input, output] = [output, input];
+        continue;
+      }
       const pixelProduct = layer.input === 'pixels8' && this.integerFirstLayer(kern, count, k);
       if (pixelProduct) {
         if (step.nibbles && kern.pixelSignGemmNibbles) kern.pixelSignGemmNibbles(pixels, step.nibbles, this.dots, count, nq, k);
@@ -209,15 +219,18 @@ export class PackedEngine {
     if (layer.input === 'pixels8' && this.firstLayer !== 'bitPlanes' && this.kernels.pixelSignGemmNibbles) {
       nibbles = packSignNibbles(layer.weights, n * q, k, this.alloc('u32', signNibbleWords(n * q, k)));
     }
-    let sliced: Uint32Array | null = null;
+    let sliced: Uint32Array | null = null, slicedLim: Uint32Array | null = null;
     if (layer.input !== 'pixels8' && n * q >= SLICED_MIN_COLUMNS && this.kernels.xnorGemmSliced) {
       sliced = packSlices(layer.weights, n * q, k, this.alloc('u32', slicedWords(n * q, k)));
+      if (layer.kind === 'threshold' && outBits === 1 && q === 1 && layer.inputLevels.bits === 1 && k < 2 ** 28 && this.kernels.xnorThresholdSliced) {
+        slicedLim = packThresholdSlices(sliced, lim, n, k, this.alloc('u32', thresholdSliceWords(n, k)));
+      }
     }
     const sumsOfRows = layer.input === 'pixels8' ? rowSums(layer.weights, n * q, k) : null;
     let base: Int32Array | null = null;
     if (sumsOfRows && q === 1) { base = this.alloc('i32', n); for (let j = 0; j < n; j++) base[j] = 255 * sumsOfRows[j]!; }
     return {
-      layer, k, n, p: layer.input === 'pixels8' ? PLANES : layer.inputLevels.bits, q, outBits, weights, nibbles, sliced,
+      layer, k, n, p: layer.input === 'pixels8' ? PLANES : layer.inputLevels.bits, q, outBits, weights, nibbles, sliced, slicedLim,
       rowSums: sumsOfRows, base, sums: planeSums(layer.weights, n, q, k), lim, flip, flipWords, acc: new Int32Array(outBits),
     };
   }

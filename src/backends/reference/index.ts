@@ -14,6 +14,7 @@ import { pixelSignGemmNibbles } from './pixel-sign-nibbles.js';
 import { thresholdPack } from './threshold-pack.js';
 import { xnorGemm } from './xnor-gemm.js';
 import { xnorGemmSliced } from './xnor-gemm-sliced.js';
+import { xnorThresholdSliced } from './xnor-threshold-sliced.js';
 
 /** The reference backend: plain TypeScript, obviously right, the oracle of every other backend. */
 export const referenceKernels: Kernels = {
@@ -22,5 +23,5 @@ export const referenceKernels: Kernels = {
   sign, stochasticSign, clamp, passInside, broadcastBinary, affine, reduceSum, dropout,
   batchNormTrain, batchNormEval, batchNormBackward,
   softmaxCrossEntropy, squaredHinge, adamStep,
-  packLogPlanes, bitSerialLogGemm, pixelSignGemm, pixelSignGemmNibbles, xnorGemmSliced, thresholdPack,
+  packLogPlanes, bitSerialLogGemm, pixelSignGemm, pixelSignGemmNibbles, xnorGemmSliced, xnorThresholdSliced, thresholdPack,
 };

@@ -15,6 +15,7 @@ import { makeXnorGemm } from './xnor-gemm.js';
 import { makePixelSignGemm } from './pixel-sign-gemm.js';
 import { makePixelSignGemmNibbles } from './pixel-sign-nibbles.js';
 import { makeXnorGemmSliced } from './xnor-gemm-sliced.js';
+import { makeXnorThresholdSliced } from './xnor-threshold-sliced.js';
 
 /** The wasm backend's kernels, plus its thread setting. */
 export interface WasmKernels extends Kernels {
@@ -70,6 +71,7 @@ async function create(platform?: Platform): Promise<WasmKernels> {
     pixelSignGemm: makePixelSignGemm(rt),
     pixelSignGemmNibbles: makePixelSignGemmNibbles(rt),
     xnorGemmSliced: makeXnorGemmSliced(rt),
+    xnorThresholdSliced: makeXnorThresholdSliced(rt),
     thresholdPack: makeThresholdPack(rt),
     // resident arrays only over shared memory (resident.ts says why)
     ...(rt.resident ? residentMembers(rt.resident) : {}),

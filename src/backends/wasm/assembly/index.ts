@@ -2,6 +2,7 @@
 // (shared between worker threads) and managed from JS, so nothing here allocates.
 export { xnorGemm } from './xnor-gemm';
 export { xnorGemmSliced, xnorSlicedScratchBytes } from './xnor-gemm-sliced';
+export { xnorThresholdSliced } from './xnor-threshold-sliced';
 export { pixelSignGemm } from './pixel-sign-gemm';
 export { pixelSignGemmNibbles, pixelSignNibblesScratchBytes } from './pixel-sign-nibbles';
 export { thresholdPack } from './threshold-pack';

@@ -13,10 +13,10 @@
 // skipped: 1.4x xnorGemm at (100, 2048, 2048) on one thread of a Zen 5 EPYC.
 
 /** Columns per slice: one v128 of bits. */
-const SLICE: i32 = 128;
+export const SLICE: i32 = 128;
 /** Counter planes: 3 per level of counting (weights 8^L, 2·8^L, 4·8^L); 11 levels count up to
  *  8^11 > 2^31 rows. */
-const PLANES: i32 = 33;
+export const PLANES: i32 = 33;
 
 /** Scratch bytes one thread needs for rows of k bits: the row list of one image (4 bytes a row),
  *  the counter planes and the carries passed from one level to the next (16-byte aligned). */
@@ -45,7 +45,7 @@ export function xnorGemmSliced(a: usize, t: usize, c: usize, m: i32, n: i32, k: 
 }
 
 // Byte offsets (p·16) of the rows to add: p where A_i's bit is 1, or 0 (p < k) when zeros.
-function listRows(ai: usize, words: i32, k: i32, zeros: bool, list: usize): i32 {
+export function listRows(ai: usize, words: i32, k: i32, zeros: bool, list: usize): i32 {
   let len = 0;
   for (let w = 0; w < words; w++) {
     let bits = load<u32>(ai + (<usize>w << 2));
@@ -70,7 +70,7 @@ function listRows(ai: usize, words: i32, k: i32, zeros: bool, list: usize): i32 
 // block's weight-8 carry; level 1 counts those carries the same way (weights 8, 16, 32), and so
 // on until none is left: about 1.14 vector adds per row in all. Measured against blocks of 2 to
 // 32 rows with the carries rippled through memory planes at once, this is the fastest.
-function count(rows: usize, list: usize, len: i32, planes: usize, carries: usize): i32 {
+export function count(rows: usize, list: usize, len: i32, planes: usize, carries: usize): i32 {
   let level = 0;
   // level 0 reads the slice rows through the list, writing its carries to `carries`
   let n = level0(rows, list, len, planes, carries);

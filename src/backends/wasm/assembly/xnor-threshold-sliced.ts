@@ -1,0 +1,67 @@
+// A hidden layer's product and sign in one pass, WebAssembly SIMD: out row i, bit j =
+// (C[i,j] < lim[j]) XOR flip bit j, C = k − 2·popcount(A_i XOR B_j), for the columns j0 <= j < j1
+// (multiples of 128). B comes as packSlices lays it, the thresholds as packThresholdSlices does
+// (reference/xnor-threshold-sliced.ts): D = lim + 2·pop(B_j) and E = 2·pop(B_j) − lim, W-bit two's
+// complement with the sign bit flipped, bit-sliced like the counts.
+//
+// The counts c_j come from xnor-gemm-sliced.ts's count, bit-sliced. With bias = k − 2|N1|:
+//   ones listed:  C = bias + 4c − 2·pop, so C < lim  ⟺  4c + bias < D;
+//   zeros listed: C = bias − 4c + 2·pop, so C < lim  ⟺  E < 4c − bias.
+// Both sides are compared bit-sliced, 128 columns at once: 4c ± bias by a ripple add of the
+// constant (5 ops a plane), then the borrow of a subtraction (4 ops a plane) is the comparison.
+// That replaces un-slicing the counts into int32 (about 8 ops per plane per 16 columns) and the
+// threshold pass over them; the result is already the packed output.
+
+import { count, listRows, PLANES, SLICE } from './xnor-gemm-sliced';
+
+export function xnorThresholdSliced(a: usize, t: usize, th: usize, flip: usize, out: usize, m: i32, n: i32, k: i32,
+  scratch: usize, scratchBytes: i32, j0: i32, j1: i32, thread: i32): void {
+  const words = (k + 31) >>> 5, outWords = (n + 31) >>> 5;
+  const list = scratch + <usize>thread * scratchBytes;
+  const planes = (list + (<usize>k << 2) + 15) & ~(<usize>15), carries = planes + PLANES * 16;
+  const sliceBytes = (<usize>SLICE << 2) + (<usize>k << 4);
+  const w = 33 - clz(<u32>(3 * k + 1)), planeBytes = <usize>w << 4; // W planes of D, then of E
+  for (let i = 0; i < m; i++) {
+    const ai = a + ((<usize>i * words) << 2);
+    let ones = 0;
+    for (let q = 0; q < words; q++) ones += popcnt(load<u32>(ai + (<usize>q << 2)));
+    const zeros = ones > k - ones;
+    const len = listRows(ai, words, k, zeros, list);
+    const bias = k - 2 * ones, beta = zeros ? -bias : bias;
+    const row = out + ((<usize>i * outWords) << 2);
+    for (let s = j0 / SLICE; s * SLICE < j1; s++) {
+      const slice = t + <usize>s * sliceBytes;
+      const used = count(slice + (<usize>SLICE << 2), list, len, planes, carries);
+      // D's planes, or E's (W planes further) where the zeros were listed
+      const limits = th + <usize>s * (planeBytes << 1) + (zeros ? planeBytes : 0);
+      let cy = i8x16.splat(0), less = cy;
+      for (let b = 0; b < w; b++) {
+        // plane b of z = 4c + beta (W-bit two's complement), sign bit flipped at the top
+        const c = b >= 2 && b - 2 < used ? v128.load(planes + (<usize>(b - 2) << 4)) : i8x16.splat(0);
+        const mask = i32x4.splat(-((beta >> min(b, 31)) & 1));
+        const half = v128.xor(c, mask);
+        let z = v128.xor(half, cy);
+        cy = v128.or(v128.and(c, mask), v128.and(cy, half));
+        if (b == w - 1) z = v128.not(z);
+        const d = v128.load(limits + (<usize>b << 4));
+        // borrow out of x − y is x < y: ones listed x = z, y = D; zeros listed x = E, y = z
+        const x = zeros ? d : z, y = zeros ? z : d;
+        less = v128.or(v128.andnot(y, x), v128.andnot(less, v128.xor(x, y)));
+      }
+      const jStart = s * SLICE, cols = min(j1, jStart + SLICE) - jStart;
+      const at = <usize>(jStart >>> 5) << 2;
+      if (cols == SLICE) {
+        v128.store(row + at, v128.xor(less, v128.load(flip + at)));
+      } else {
+        // the last, partial slice: whole words only up to n, bits past n 0 (flip's are)
+        for (let q = 0; q < (cols + 31) >>> 5; q++) {
+          const lane = q == 0 ? i32x4.extract_lane(less, 0) : q == 1 ? i32x4.extract_lane(less, 1)
+            : q == 2 ? i32x4.extract_lane(less, 2) : i32x4.extract_lane(less, 3);
+          const valid = cols - (q << 5), keep = valid >= 32 ? -1 : (1 << valid) - 1;
+          const o = at + (<usize>q << 2);
+          store<i32>(row + o, (lane & keep) ^ load<i32>(flip + o));
+        }
+      }
+    }
+  }
+}

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { loadWasmKernels } from '../src/backends/wasm/index.js';
 import type { WasmKernels } from '../src/backends/wasm/index.js';
+import { packSlices } from '../src/backends/reference/xnor-gemm-sliced.js';
 
 const SHAPES: [number, number, number][] = [[1024, 1024, 4096], [2048, 2048, 8192], [100, 2048, 2048], [1, 4096, 4096]];
 const THREADS = [1, 2];
@@ -19,7 +20,10 @@ const root = fileURLToPath(new URL('../../', import.meta.url));
 
 interface Row {
   m: number; n: number; k: number; threads: number;
-  wasmXnorGmacs: number; wasmResidentXnorGmacs: number | null; nativeXnorGmacs: number | null; nativeAvx2XnorGmacs: number | null;
+  wasmXnorGmacs: number; wasmResidentXnorGmacs: number | null;
+  /** xnorGemmSliced with B pre-laid by packSlices and resident (as the packed engine holds it). */
+  wasmSlicedGmacs: number | null;
+  nativeXnorGmacs: number | null; nativeAvx2XnorGmacs: number | null;
   wasmGemmGflops: number; binaryOverFloat: number;
 }
 
@@ -33,9 +37,10 @@ export async function benchKernels(): Promise<void> {
     const macs = m * n * k;
     const wasmXnorGmacs = macs / median(timeXnor(wasm, m, n, k, false)) / 1e9;
     const resident = wasm.allocResident ? macs / median(timeXnor(wasm, m, n, k, true)) / 1e9 : null;
+    const sliced = wasm.xnorGemmSliced ? macs / median(timeSliced(wasm, m, n, k)) / 1e9 : null;
     const nativeOf = (exe: string | null) => (exe ? macs / median(runNative(exe, m, n, k, threads)) / 1e9 : null);
     const wasmGemmGflops = (2 * macs) / median(timeGemm(wasm, m, n, k)) / 1e9;
-    const row: Row = { m, n, k, threads, wasmXnorGmacs, wasmResidentXnorGmacs: resident, nativeXnorGmacs: nativeOf(natives.native),
+    const row: Row = { m, n, k, threads, wasmXnorGmacs, wasmResidentXnorGmacs: resident, wasmSlicedGmacs: sliced, nativeXnorGmacs: nativeOf(natives.native),
       nativeAvx2XnorGmacs: nativeOf(natives.avx2), wasmGemmGflops, binaryOverFloat: wasmXnorGmacs / (wasmGemmGflops / 2) };
     rows.push(row);
     console.error(line(row));
@@ -53,6 +58,9 @@ export async function benchKernels(): Promise<void> {
     'binary/float = binary MAC/s ÷ float MAC/s, both wasm, same threads.',
     'wasm timings are whole Kernels calls: they include copying inputs into wasm memory and the result out; '
       + 'resident B: B allocated in wasm memory (Kernels.allocResident), as deployed weights can be, so only A and C are copied.',
+    'wasm sliced: xnorGemmSliced, the same product by bit-sliced counting (B transposed per 128 columns once by packSlices, '
+      + 'resident, as the packed engine holds its hidden layers); it reads only the rows of the rarer bit value of each A row, '
+      + 'so its speed depends on A: here random bits (about half ones), its typical case. sliced/XNOR: over the resident-B XNOR.',
     'native: bench/xnor-gemm-native.c, cc -O3 -march=native -fopenmp (uses AVX-512 VPOPCNTQ where the CPU has it); '
       + 'native AVX2: the same with -mno-avx512f, i.e. what a Zen 3 class CPU could do.',
     `median of ${REPS} (binary) / ${FLOAT_REPS} (float) timed runs after warm-up.`,
@@ -75,6 +83,24 @@ function timeXnor(wasm: WasmKernels, m: number, n: number, k: number, residentB:
   const seconds = timeRuns(REPS, 2, () => wasm.xnorGemm(a, b, c, m, n, k));
   if (own) wasm.freeResident?.(own);
   return seconds;
+}
+
+/** xnorGemmSliced: the same product, B transposed per 128 columns once (packSlices) and resident. */
+function timeSliced(wasm: WasmKernels, m: number, n: number, k: number): number[] {
+  const words = Math.ceil(k / 32);
+  const a = randomWords(m * words, 1), c = new Int32Array(m * n), b = randomWords(n * words, 2);
+  clearTails(a, m, k); clearTails(b, n, k);
+  const laid = packSlices(b, n, k), own = wasm.allocResident?.('u32', laid.length);
+  if (own) own.set(laid);
+  const seconds = timeRuns(REPS, 2, () => wasm.xnorGemmSliced!(a, own ?? laid, c, m, n, k));
+  if (own) wasm.freeResident?.(own);
+  return seconds;
+}
+
+/** Zero the bits past k of each row (the packed layout's invariant; the shapes here have none). */
+function clearTails(x: Uint32Array, rows: number, k: number): void {
+  const words = Math.ceil(k / 32), tail = k % 32;
+  if (tail) for (let r = 0; r < rows; r++) x[r * words + words - 1]! &= (1 << tail) - 1;
 }
 
 function timeGemm(wasm: WasmKernels, m: number, n: number, k: number): number[] {
@@ -155,13 +181,14 @@ const fmt = (x: number | null) => (x === null || Number.isNaN(x) ? '–' : x.toF
 
 function line(r: Row): string {
   return `(${r.m},${r.n},${r.k}) ×${r.threads}: wasm xnor ${fmt(r.wasmXnorGmacs)} GMAC/s, `
-    + `resident B ${fmt(r.wasmResidentXnorGmacs)}, native ${fmt(r.nativeXnorGmacs)}, `
+    + `resident B ${fmt(r.wasmResidentXnorGmacs)}, sliced ${fmt(r.wasmSlicedGmacs)}, native ${fmt(r.nativeXnorGmacs)}, `
     + `native AVX2 ${fmt(r.nativeAvx2XnorGmacs)}, wasm gemm ${fmt(r.wasmGemmGflops)} GFLOP/s`;
 }
 
 function markdown(machine: Record<string, string | number>, notes: string[], rows: Row[]): string {
-  const head = '| M | N | K | threads | wasm XNOR GMAC/s | wasm XNOR, resident B | native GMAC/s | wasm/native | native AVX2 GMAC/s | wasm/AVX2 | wasm f32 GFLOP/s | binary/float (MAC/s) |';
-  const body = rows.map((r) => `| ${r.m} | ${r.n} | ${r.k} | ${r.threads} | ${fmt(r.wasmXnorGmacs)} | ${fmt(r.wasmResidentXnorGmacs)} | ${fmt(r.nativeXnorGmacs)} | `
+  const head = '| M | N | K | threads | wasm XNOR GMAC/s | wasm XNOR, resident B | wasm sliced GMAC/s | sliced/XNOR | native GMAC/s | wasm/native | native AVX2 GMAC/s | wasm/AVX2 | wasm f32 GFLOP/s | binary/float (MAC/s) |';
+  const body = rows.map((r) => `| ${r.m} | ${r.n} | ${r.k} | ${r.threads} | ${fmt(r.wasmXnorGmacs)} | ${fmt(r.wasmResidentXnorGmacs)} | ${fmt(r.wasmSlicedGmacs)} | `
+    + `${r.wasmSlicedGmacs && r.wasmResidentXnorGmacs ? (r.wasmSlicedGmacs / r.wasmResidentXnorGmacs).toFixed(2) : '–'} | ${fmt(r.nativeXnorGmacs)} | `
     + `${r.nativeXnorGmacs ? (r.wasmXnorGmacs / r.nativeXnorGmacs).toFixed(2) : '–'} | ${fmt(r.nativeAvx2XnorGmacs)} | `
     + `${r.nativeAvx2XnorGmacs ? (r.wasmXnorGmacs / r.nativeAvx2XnorGmacs).toFixed(2) : '–'} | ${fmt(r.wasmGemmGflops)} | ${r.binaryOverFloat.toFixed(1)}x |`);
   return [

@@ -2,6 +2,8 @@
 // reference kernels on seeded inputs, exactly for the integer kernels. Reports, never throws.
 import { referenceKernels as ref } from '../src/backends/reference/index.js';
 import { packSignNibbles } from '../src/backends/reference/pixel-sign-nibbles.js';
+import { packSlices } from '../src/backends/reference/xnor-gemm-sliced.js';
+import { packThresholdSlices } from '../src/backends/reference/xnor-threshold-sliced.js';
 import { loadWasmKernels } from '../src/backends/wasm/index.js';
 import { Random } from '../src/tensor/random.js';
 
@@ -42,6 +44,19 @@ export async function runChecks(threads: number): Promise<BrowserReport> {
     wasm.xnorGemm(a, b, got, m, n, k);
     ref.xnorGemm(a, b, want, m, n, k);
     same(got, want, `xnorGemm ${m}x${n}x${k}`);
+  }
+  for (const [m, n, k] of [[1, 2048, 2048], [100, 2048, 2048], [7, 200, 1000]] as const) {
+    const a = words(rng, m, k), b = words(rng, n, k), t = packSlices(b, n, k), c = new Int32Array(m * n);
+    const got = new Int32Array(m * n), want = new Int32Array(m * n);
+    wasm.xnorGemmSliced!(a, t, got, m, n, k);
+    ref.xnorGemm(a, b, want, m, n, k);
+    same(got, want, `xnorGemmSliced ${m}x${n}x${k}`);
+    const lim = Int32Array.from({ length: n }, () => Math.round((rng.uniform() * 0.4 - 0.2) * k)), flip = words(rng, 1, n);
+    const bits = new Uint32Array(m * Math.ceil(n / 32)), wantBits = bits.slice();
+    wasm.xnorThresholdSliced!(a, t, packThresholdSlices(t, lim, n, k), flip, bits, m, n, k);
+    ref.xnorGemm(a, b, c, m, n, k);
+    ref.thresholdPack!(c, m, n, null, 1, lim, flip, wantBits);
+    same(bits, wantBits, `xnorThresholdSliced ${m}x${n}x${k}`);
   }
   for (const [m, n, k] of [[1, 2048, 784], [100, 300, 784], [5, 17, 33]] as const) {
     const x = Uint8Array.from({ length: m * k }, () => Math.floor(rng.uniform() * 256)), s = words(rng, n, k);

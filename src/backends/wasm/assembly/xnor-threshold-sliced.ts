@@ -12,7 +12,7 @@
 // That replaces un-slicing the counts into int32 (about 8 ops per plane per 16 columns) and the
 // threshold pass over them; the result is already the packed output.
 
-import { count, listRows, PLANES, SLICE } from './xnor-gemm-sliced';
+import { count, listRows, onesOf, PLANES, SLICE } from './xnor-gemm-sliced';
 
 export function xnorThresholdSliced(a: usize, t: usize, th: usize, flip: usize, out: usize, m: i32, n: i32, k: i32,
   scratch: usize, scratchBytes: i32, j0: i32, j1: i32, thread: i32): void {
@@ -23,10 +23,7 @@ export function xnorThresholdSliced(a: usize, t: usize, th: usize, flip: usize, 
   const w = 33 - clz(<u32>(3 * k + 1)), planeBytes = <usize>w << 4; // W planes of D, then of E
   for (let i = 0; i < m; i++) {
     const ai = a + ((<usize>i * words) << 2);
-    let ones = 0;
-    for (let q = 0; q < words; q++) ones += popcnt(load<u32>(ai + (<usize>q << 2)));
-    const zeros = ones > k - ones;
-    const len = listRows(ai, words, k, zeros, list);
+    const ones = onesOf(ai, words), zeros = ones > k - ones, len = listRows(ai, words, k, zeros, list);
     const bias = k - 2 * ones, beta = zeros ? -bias : bias;
     const row = out + ((<usize>i * outWords) << 2);
     for (let s = j0 / SLICE; s * SLICE < j1; s++) {

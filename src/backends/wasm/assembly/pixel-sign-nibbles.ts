@@ -35,6 +35,15 @@ export function pixelSignGemmNibbles(x: usize, t: usize, c: usize, m: i32, n: i3
     for (let jb = j0 >>> 4; jb < (j1 + 15) >>> 4; jb++) {
       block(t + (<usize>jb * groups << 4), tables, groups, wide);
       const jEnd = min(j1, (jb + 1) << 4), out = c + ((<usize>i * n) << 2);
+      if (jb << 4 >= j0 && jEnd - (jb << 4) == 16) {
+        // a whole block: 4 columns a vector
+        const o = out + (<usize>jb << 6), sum = i32x4.splat(total);
+        for (let q: usize = 0; q < 64; q += 16) {
+          const neg = i32x4.add(i32x4.shl(v128.load(wide + q, 64), 4), v128.load(wide + q));
+          v128.store(o + q, i32x4.sub(sum, i32x4.shl(neg, 1)));
+        }
+        continue;
+      }
       for (let j = max(j0, jb << 4); j < jEnd; j++) {
         const l = j & 15, neg = (load<i32>(wide + (<usize>l << 2), 64) << 4) + load<i32>(wide + (<usize>l << 2));
         // |result| <= 255·k fits int32; 2·neg may wrap for huge k, and the wrapped arithmetic

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 const here = dirname(fileURLToPath(import.meta.url));
 const only = process.argv.slice(2);
 let failed = 0;
-for (const name of ['kernels', 'training', 'training-gradients', 'deploy', 'relaxed-simd']) {
+for (const name of ['kernels', 'training', 'training-gradients', 'deploy', 'hidden-layer', 'relaxed-simd']) {
   if (only.length && !only.includes(name)) continue;
   process.stderr.write(`\n== bench ${name} ==\n`);
   const r = spawnSync(process.execPath, [join(here, `${name}.js`)], { stdio: 'inherit' });

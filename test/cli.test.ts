@@ -58,7 +58,7 @@ test('an unknown experiment exits 1 with a message naming it', async () => {
   assert.equal(r.stdout, '');
 });
 
-test('train → files; eval best.ckpt --json → a test error in [0, 1]', async () => {
+test('train → files; eval best.ckpt --json → a test error in [0, 1]; export, infer and bench the packed model', async () => {
   const out = join(dir, 'run');
   const train = await lowbit('train', 'mnist-mlp', '--width', '32', '--depth', '1', '--limit', '500', '--epochs', '1', '-o', out);
   assert.equal(train.code, 0, train.stderr);
@@ -77,6 +77,44 @@ test('train → files; eval best.ckpt --json → a test error in [0, 1]', async 
   assert.ok(testError >= 0 && testError <= 1, `eval testError ${testError}`);
   assert.equal(images, 10_000);
   assert.equal(testError, result.testError, 'eval of best.ckpt repeats the test error of the training run');
+
+  // the deploy path on the same checkpoint: export, infer (MNIST and a file), bench
+  const model = join(dir, 'model.lbit');
+  const exported = await lowbit('export', join(out, 'best.ckpt'), '-o', model);
+  assert.equal(exported.code, 0, exported.stderr);
+  assert.match(exported.stdout, /float32 model [\d.]+ [kM]B/);
+  assert.match(exported.stdout, /packed .*model\.lbit [\d.]+ kB \([\d.]+x smaller\)/);
+  const infer = await lowbit('infer', model, '--mnist-test', '--json');
+  assert.equal(infer.code, 0, infer.stderr);
+  const accuracy = (JSON.parse(infer.stdout) as { accuracy: number }).accuracy;
+  assert.ok(Math.abs(1 - accuracy - testError) < 1e-9, `the packed model's accuracy ${accuracy} is 1 − the checkpoint's test error ${testError}`);
+  const three = join(dir, 'three.raw');
+  await writeFile(three, new Uint8Array(3 * 784).map((_, i) => (i * 7) % 256));
+  const classes = await lowbit('infer', model, '--input', three);
+  assert.equal(classes.code, 0, classes.stderr);
+  assert.match(classes.stdout, /^\d\n\d\n\d\n?$/);
+  const bench = await lowbit('bench', model, '--input', three, '--json');
+  assert.equal(bench.code, 0, bench.stderr);
+  const b = JSON.parse(bench.stdout) as { inputs: string; results: { threads: number; batch1Ms: number; batch100ImagesPerSec: number }[] };
+  assert.match(b.inputs, /its 3 images, repeated to 100/);
+  assert.ok(b.results.length >= 1 && b.results.every((r) => r.batch1Ms > 0 && r.batch100ImagesPerSec > 0), bench.stdout);
+});
+
+test('infer and bench refuse bad input: a file of the wrong size exits 1, both input options exit 2', async () => {
+  const model = join(dir, 'tiny.lbit');
+  const run = join(dir, 'tiny');
+  assert.equal((await lowbit('train', 'mnist-mlp', '--width', '16', '--depth', '1', '--limit', '200', '--epochs', '1', '-o', run)).code, 0);
+  assert.equal((await lowbit('export', join(run, 'last.ckpt'), '-o', model)).code, 0);
+  const odd = join(dir, 'odd.raw');
+  await writeFile(odd, new Uint8Array(1000));
+  for (const command of ['infer', 'bench']) {
+    const r = await lowbit(command, model, '--input', odd);
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, new RegExp(`${command}: .*odd\\.raw has 1000 bytes, not a multiple of 784`));
+    const both = await lowbit(command, model, '--input', odd, '--mnist-test');
+    assert.equal(both.code, 2, both.stderr);
+    assert.match(both.stderr, /--mnist-test or --input FILE/);
+  }
 });
 
 test('eval on a garbage or missing file exits 1 with a message naming it', async () => {

@@ -74,12 +74,7 @@ export function pixelSignGemmNibbles(x: usize, t: usize, c: usize, m: i32, n: i3
     for (let g = g0; g < gEnd; g += U8_GROUPS) {
       const ix = idx + (<usize>g << 4), tb = tables + (<usize>g << 5);
       const i0 = v128.load(ix), i1 = v128.load(ix, 16), i2 = v128.load(ix, 32), i3 = v128.load(ix, 48);
-      const l = i8x16.add(
-        i8x16.add(lookup16(v128.load(tb), i0), lookup16(v128.load(tb, 32), i1)),
-        i8x16.add(lookup16(v128.load(tb, 64), i2), lookup16(v128.load(tb, 96), i3)));
-      const h = i8x16.add(
-        i8x16.add(lookup16(v128.load(tb, 16), i0), lookup16(v128.load(tb, 48), i1)),
-        i8x16.add(lookup16(v128.load(tb, 80), i2), lookup16(v128.load(tb, 112), i3)));
+      const l = sumLow(tb, i0, i1, i2, i3), h = sumHigh(tb, i0, i1, i2, i3);
       la = i16x8.add(la, i16x8.extend_low_i8x16_u(l)); lb = i16x8.add(lb, i16x8.extend_high_i8x16_u(l));
       ha = i16x8.add(ha, i16x8.extend_low_i8x16_u(h)); hb = i16x8.add(hb, i16x8.extend_high_i8x16_u(h));
     }
@@ -99,12 +94,7 @@ export function pixelSignGemmNibbles(x: usize, t: usize, c: usize, m: i32, n: i3
       const at = offsets + (<usize>g << 2), tb = tables + (<usize>g << 5);
       const i0 = v128.load(idx + load<u32>(at)), i1 = v128.load(idx + load<u32>(at, 4));
       const i2 = v128.load(idx + load<u32>(at, 8)), i3 = v128.load(idx + load<u32>(at, 12));
-      const l = i8x16.add(
-        i8x16.add(lookup16(v128.load(tb), i0), lookup16(v128.load(tb, 32), i1)),
-        i8x16.add(lookup16(v128.load(tb, 64), i2), lookup16(v128.load(tb, 96), i3)));
-      const h = i8x16.add(
-        i8x16.add(lookup16(v128.load(tb, 16), i0), lookup16(v128.load(tb, 48), i1)),
-        i8x16.add(lookup16(v128.load(tb, 80), i2), lookup16(v128.load(tb, 112), i3)));
+      const l = sumLow(tb, i0, i1, i2, i3), h = sumHigh(tb, i0, i1, i2, i3);
       la = i16x8.add(la, i16x8.extend_low_i8x16_u(l)); lb = i16x8.add(lb, i16x8.extend_high_i8x16_u(l));
       ha = i16x8.add(ha, i16x8.extend_low_i8x16_u(h)); hb = i16x8.add(hb, i16x8.extend_high_i8x16_u(h));
     }
@@ -131,6 +121,21 @@ function listGroups(xi: usize, k: i32, groups: i32, offsets: usize): i32 {
   }
   for (let pad = listed; pad & (U8_GROUPS - 1); pad++) store<u32>(offsets + (<usize>pad << 2), 0);
   return listed;
+}
+
+// The l (low-nibble) lookups of 4 groups whose tables start at tb, summed in u8 lanes (<= 240);
+// sumHigh likewise for the h lookups.
+// @ts-ignore: decorator
+@inline function sumLow(tb: usize, i0: v128, i1: v128, i2: v128, i3: v128): v128 {
+  return i8x16.add(
+    i8x16.add(lookup16(v128.load(tb), i0), lookup16(v128.load(tb, 32), i1)),
+    i8x16.add(lookup16(v128.load(tb, 64), i2), lookup16(v128.load(tb, 96), i3)));
+}
+// @ts-ignore: decorator
+@inline function sumHigh(tb: usize, i0: v128, i1: v128, i2: v128, i3: v128): v128 {
+  return i8x16.add(
+    i8x16.add(lookup16(v128.load(tb, 16), i0), lookup16(v128.load(tb, 48), i1)),
+    i8x16.add(lookup16(v128.load(tb, 80), i2), lookup16(v128.load(tb, 112), i3)));
 }
 
 // The 16-entry table lookup. Indices here are always below 16, where relaxed_swizzle (one

@@ -1,7 +1,8 @@
 /** The wasm exports a worker thread may be asked to run, by index: the control block carries
  *  the index, not the name. Each takes at most JOB_ARGS i32 arguments (pointers fit: the memory
  *  is at most 4 GiB, and an address >= 2^31 wraps to the same i32 bits). */
-export const JOBS = ['xnorGemm', 'gemm', 'bitSerialLogGemm', 'pixelSignGemm', 'adamStep', 'passInside', 'packRows', 'packCols', 'gemmSignLut', 'pixelSignGemmNibbles', 'xnorGemmSliced', 'xnorThresholdSliced'] as const;
+export const JOBS = ['xnorGemm', 'gemm', 'bitSerialLogGemm', 'pixelSignGemm', 'adamStep', 'passInside', 'packRows', 'packCols', 'gemmSignLut', 'pixelSignGemmNibbles', 'xnorGemmSliced', 'xnorThresholdSliced',
+  'pixelSignGemmNibblesRows', 'xnorGemmSlicedRows', 'xnorThresholdSlicedRows'] as const;
 
 /** Below this many elements an elementwise job stays on the calling thread: a wake-up costs
  *  microseconds, about what a pass over this many floats does. */

@@ -1,6 +1,7 @@
 import type { Kernels } from '../kernels.js';
 import { SLICE, slicedWords } from '../reference/xnor-gemm-sliced.js';
 import { thresholdSliceWords } from '../reference/xnor-threshold-sliced.js';
+import { ROWS_PER_THREAD_TO_SPLIT } from './xnor-gemm-sliced.js';
 import type { WasmRuntime } from './wasm-runtime.js';
 
 /** Below this many row-slices (an image's rows against 128 columns, ~0.6 µs each on one core)
@@ -8,8 +9,8 @@ import type { WasmRuntime } from './wasm-runtime.js';
 const MIN_PARALLEL_SLICES = 8;
 
 /** xnorThresholdSliced (Kernels) in wasm SIMD (assembly/xnor-threshold-sliced.ts): the bit-sliced
- *  counts compared bit-sliced with the thresholds; columns split across threads in whole slices
- *  of 128 (so each thread writes whole words of the packed rows). */
+ *  counts compared bit-sliced with the thresholds; rows split across threads, or for a few rows the
+ *  columns in whole slices of 128 (so each thread writes whole words of the packed rows). */
 export function makeXnorThresholdSliced(rt: WasmRuntime): NonNullable<Kernels['xnorThresholdSliced']> {
   return (a, t, th, flip, out, m, n, k) => {
     if (m === 0 || n === 0) return;
@@ -20,7 +21,9 @@ export function makeXnorThresholdSliced(rt: WasmRuntime): NonNullable<Kernels['x
     const slices = Math.ceil(n / SLICE), threads = m * slices < MIN_PARALLEL_SLICES ? 1 : pool.threads;
     const scratchBytes = Number(rt.exports['xnorSlicedScratchBytes']!(k));
     const scratch = arena.alloc(scratchBytes * threads);
-    pool.parallel('xnorThresholdSliced', [pa, pt, pth, pf, po, m, n, k, scratch, scratchBytes], n, SLICE, threads);
+    const args = [pa, pt, pth, pf, po, m, n, k, scratch, scratchBytes];
+    if (threads > 1 && m >= ROWS_PER_THREAD_TO_SPLIT * threads) pool.parallel('xnorThresholdSlicedRows', args, m, 1, threads);
+    else pool.parallel('xnorThresholdSliced', args, n, SLICE, threads);
     arena.copyOut(po, out, m * outWords);
   };
 }

@@ -1,10 +1,10 @@
 // The one wasm module of the wasm backend: every kernel exported from here. Memory is imported
 // (shared between worker threads) and managed from JS, so nothing here allocates.
 export { xnorGemm } from './xnor-gemm';
-export { xnorGemmSliced, xnorSlicedScratchBytes } from './xnor-gemm-sliced';
-export { xnorThresholdSliced } from './xnor-threshold-sliced';
+export { xnorGemmSliced, xnorGemmSlicedRows, xnorSlicedScratchBytes } from './xnor-gemm-sliced';
+export { xnorThresholdSliced, xnorThresholdSlicedRows } from './xnor-threshold-sliced';
 export { pixelSignGemm } from './pixel-sign-gemm';
-export { pixelSignGemmNibbles, pixelSignNibblesScratchBytes } from './pixel-sign-nibbles';
+export { pixelSignGemmNibbles, pixelSignGemmNibblesRows, pixelSignNibblesScratchBytes } from './pixel-sign-nibbles';
 export { thresholdPack } from './threshold-pack';
 export { gemm, gemmScratchBytes } from './gemm';
 export { gemmSignLut, gemmSignLutScratchBytes } from './gemm-sign-lut';

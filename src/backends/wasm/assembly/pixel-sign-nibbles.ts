@@ -64,6 +64,13 @@ export function pixelSignGemmNibbles(x: usize, t: usize, c: usize, m: i32, n: i3
   }
 }
 
+/** pixelSignGemmNibbles on images i0 <= i < i1 (a thread's share when a batch is split by image:
+ *  each thread then makes the tables of its own images only), all columns. */
+export function pixelSignGemmNibblesRows(x: usize, t: usize, c: usize, m: i32, n: i32, k: i32,
+  scratch: usize, scratchBytes: i32, i0: i32, i1: i32, thread: i32): void {
+  pixelSignGemmNibbles(x + <usize>i0 * k, t, c + ((<usize>i0 * n) << 2), i1 - i0, n, k, scratch, scratchBytes, 0, n, thread);
+}
+
 // One block of 16 columns over every group: the l sums to wide[0..15], the h sums to wide[16..31].
 // @ts-ignore: decorator
 @inline function block(idx: usize, tables: usize, groups: i32, wide: usize): void {

@@ -41,6 +41,14 @@ export function xnorGemmSliced(a: usize, t: usize, c: usize, m: i32, n: i32, k: 
   }
 }
 
+/** xnorGemmSliced on rows i0 <= i < i1 of A (a thread's share when a batch is split by row: each
+ *  thread then lists its own rows only), all columns. */
+export function xnorGemmSlicedRows(a: usize, t: usize, c: usize, m: i32, n: i32, k: i32,
+  scratch: usize, scratchBytes: i32, i0: i32, i1: i32, thread: i32): void {
+  const words = (k + 31) >>> 5;
+  xnorGemmSliced(a + ((<usize>i0 * words) << 2), t, c + ((<usize>i0 * n) << 2), i1 - i0, n, k, scratch, scratchBytes, 0, n, thread);
+}
+
 /** Set bits of a packed row of `words` words. */
 export function onesOf(ai: usize, words: i32): i32 {
   let ones = 0;

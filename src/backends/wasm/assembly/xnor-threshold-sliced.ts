@@ -62,3 +62,11 @@ export function xnorThresholdSliced(a: usize, t: usize, th: usize, flip: usize, 
     }
   }
 }
+
+/** xnorThresholdSliced on rows i0 <= i < i1 of A, all columns (a batch split by row). */
+export function xnorThresholdSlicedRows(a: usize, t: usize, th: usize, flip: usize, out: usize, m: i32, n: i32, k: i32,
+  scratch: usize, scratchBytes: i32, i0: i32, i1: i32, thread: i32): void {
+  const words = (k + 31) >>> 5, outWords = (n + 31) >>> 5;
+  xnorThresholdSliced(a + ((<usize>i0 * words) << 2), t, th, flip, out + ((<usize>i0 * outWords) << 2), i1 - i0, n, k,
+    scratch, scratchBytes, 0, n, thread);
+}

@@ -220,7 +220,8 @@ export class PackedEngine {
       nibbles = packSignNibbles(layer.weights, n * q, k, this.alloc('u32', signNibbleWords(n * q, k)));
     }
     let sliced: Uint32Array | null = null, slicedLim: Uint32Array | null = null;
-    if (layer.input !== 'pixels8' && n * q >= SLICED_MIN_COLUMNS && this.kernels.xnorGemmSliced) {
+    // (not for the reference backend: its sliced twins read one bit at a time)
+    if (layer.input !== 'pixels8' && n * q >= SLICED_MIN_COLUMNS && this.kernels.xnorGemmSliced && this.kernels.name !== 'reference') {
       sliced = packSlices(layer.weights, n * q, k, this.alloc('u32', slicedWords(n * q, k)));
       if (layer.kind === 'threshold' && outBits === 1 && q === 1 && layer.inputLevels.bits === 1 && k < 2 ** 28 && this.kernels.xnorThresholdSliced) {
         slicedLim = packThresholdSlices(sliced, lim, n, k, this.alloc('u32', thresholdSliceWords(n, k)));

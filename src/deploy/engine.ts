@@ -145,7 +145,7 @@ export class PackedEngine {
     let input = this.acts[0], output = this.acts[1];
     for (const step of this.steps) {
       const { layer, k, n, p, q } = step, nq = n * q, outWords = wordsFor(n);
-      if (step.slicedLim && kern.xnorThresholdSliced && kern.name !== 'reference') {
+      if (step.slicedLim && kern.xnorThresholdSliced && runsSliced(kern)) {
         // a hidden BNN layer in one pass: the sign of its product compared bit-sliced, packed
         kern.xnorThresholdSliced(input, step.sliced!, step.slicedLim, step.flipWords, output, count, n, k);
         [input, output] = [output, input];
@@ -158,8 +158,7 @@ export class PackedEngine {
       } else if (layer.input === 'pixels8') {
         packPlanes(pixels, count, k, this.planes);
         kern.xnorGemm(this.planes, step.weights, this.dots, count * PLANES, nq, k);
-      } else if (step.sliced && kern.xnorGemmSliced && kern.name !== 'reference') {
-        // (the reference twin reads one bit at a time: there the product on the rows is faster)
+      } else if (step.sliced && kern.xnorGemmSliced && runsSliced(kern)) {
         kern.xnorGemmSliced(input, step.sliced, this.dots, count * p, nq, k);
       } else {
         kern.xnorGemm(input, step.weights, this.dots, count * p, nq, k);
@@ -220,8 +219,7 @@ export class PackedEngine {
       nibbles = packSignNibbles(layer.weights, n * q, k, this.alloc('u32', signNibbleWords(n * q, k)));
     }
     let sliced: Uint32Array | null = null, slicedLim: Uint32Array | null = null;
-    // (not for the reference backend: its sliced twins read one bit at a time)
-    if (layer.input !== 'pixels8' && n * q >= SLICED_MIN_COLUMNS && this.kernels.xnorGemmSliced && this.kernels.name !== 'reference') {
+    if (layer.input !== 'pixels8' && n * q >= SLICED_MIN_COLUMNS && this.kernels.xnorGemmSliced && runsSliced(this.kernels)) {
       sliced = packSlices(layer.weights, n * q, k, this.alloc('u32', slicedWords(n * q, k)));
       if (layer.kind === 'threshold' && outBits === 1 && q === 1 && layer.inputLevels.bits === 1 && k < 2 ** 28 && this.kernels.xnorThresholdSliced) {
         slicedLim = packThresholdSlices(sliced, lim, n, k, this.alloc('u32', thresholdSliceWords(n, k)));
@@ -256,6 +254,10 @@ export class PackedEngine {
     this.capacity = count;
   }
 }
+
+/** Whether the engine runs a backend's sliced kernels: not the reference backend's, whose twins
+ *  read one bit at a time (there the products on the packed rows are faster). */
+const runsSliced = (k: Kernels): boolean => k.name !== 'reference';
 
 /** T[j] = Σ_{p,q} 2^{p+q}·C[p, j·Q + q] over the P plane rows of one image, read row after row. */
 function combineRow(c: Int32Array, at: number, p: number, n: number, q: number, t: Int32Array): void {

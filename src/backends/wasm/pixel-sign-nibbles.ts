@@ -2,7 +2,6 @@ import type { Kernels } from '../kernels.js';
 import { signNibbleWords } from '../reference/pixel-sign-nibbles.js';
 import { MIN_PARALLEL_VECTORS } from './pixel-sign-gemm.js';
 import type { WasmRuntime } from './wasm-runtime.js';
-import { ROWS_PER_THREAD_TO_SPLIT } from './xnor-gemm-sliced.js';
 
 /** pixelSignGemmNibbles (Kernels) in wasm SIMD (assembly/pixel-sign-nibbles.ts): 16-entry table
  *  lookups by i8x16.swizzle; images split across threads, or for a few images the columns of C in
@@ -19,8 +18,7 @@ export function makePixelSignGemmNibbles(rt: WasmRuntime): NonNullable<Kernels['
     const scratch = arena.alloc(scratchBytes * threads);
     const args = [px, pt, pc, m, n, k, scratch, scratchBytes];
     // several images a thread: split the images, so that each thread makes only its own tables
-    if (threads > 1 && m >= ROWS_PER_THREAD_TO_SPLIT * threads) pool.parallel('pixelSignGemmNibblesRows', args, m, 1, threads);
-    else pool.parallel('pixelSignGemmNibbles', args, n, 16, threads);
+    pool.parallelRowsOrColumns('pixelSignGemmNibbles', 'pixelSignGemmNibblesRows', args, m, n, 16, threads);
     arena.copyOut(pc, c, m * n);
   };
 }

@@ -3,6 +3,9 @@ import { ARGS, DONE, FAILED, JOB, JOBS, JOB_ARGS, MAX_THREADS, READY, SEQ, SLOT_
 import type { JobName } from './jobs.js';
 import type { Platform, WorkerHandle } from './platform.js';
 
+/** Rows a thread must get for parallelRowsOrColumns to split a product by row. */
+const ROWS_PER_THREAD_TO_SPLIT = 4;
+
 type Job = (...args: number[]) => unknown;
 
 /** Spins before sleeping: back-to-back kernels (a training step) re-post within microseconds,
@@ -61,6 +64,17 @@ export class ThreadPool {
         await new Promise((r) => setTimeout(r, 1));
       }
     }
+  }
+
+  /** Run a product over its m rows × n columns: split by row (rowsJob, one row a unit) where each
+   *  thread gets ROWS_PER_THREAD_TO_SPLIT rows or more, so that per-row set-up (a row's table or
+   *  list) is made by one thread only; else by column (columnsJob, in units of `align`). Both jobs
+   *  take the same args, then [lo, hi) and the thread's index. */
+  parallelRowsOrColumns(columnsJob: JobName, rowsJob: JobName, args: readonly number[], m: number, n: number, align: number,
+    maxThreads: number): void {
+    const threads = Math.min(this.threads, maxThreads);
+    if (threads > 1 && m >= ROWS_PER_THREAD_TO_SPLIT * threads) this.parallel(rowsJob, args, m, 1, threads);
+    else this.parallel(columnsJob, args, n, align, threads);
   }
 
   /** Run job over [0, total): chunk boundaries are multiples of `align`; `args` come first, then

@@ -5,9 +5,6 @@ import type { WasmRuntime } from './wasm-runtime.js';
 /** Below this many row-slices (an image's rows against 128 columns, ~1 µs each on one core)
  *  a product stays on the calling thread. */
 const MIN_PARALLEL_SLICES = 8;
-/** From this many rows of A per thread, threads split the rows rather than the columns: each then
- *  lists only its own rows (a column split lists every row in every thread). */
-export const ROWS_PER_THREAD_TO_SPLIT = 4;
 
 /** xnorGemmSliced (Kernels) in wasm SIMD (assembly/xnor-gemm-sliced.ts): bit-sliced counting of
  *  the rows A selects; rows of A split across threads, or for a few rows the columns of C, in whole
@@ -22,8 +19,7 @@ export function makeXnorGemmSliced(rt: WasmRuntime): NonNullable<Kernels['xnorGe
     const scratchBytes = Number(rt.exports['xnorSlicedScratchBytes']!(k));
     const scratch = arena.alloc(scratchBytes * threads);
     const args = [pa, pt, pc, m, n, k, scratch, scratchBytes];
-    if (threads > 1 && m >= ROWS_PER_THREAD_TO_SPLIT * threads) pool.parallel('xnorGemmSlicedRows', args, m, 1, threads);
-    else pool.parallel('xnorGemmSliced', args, n, SLICE, threads);
+    pool.parallelRowsOrColumns('xnorGemmSliced', 'xnorGemmSlicedRows', args, m, n, SLICE, threads);
     arena.copyOut(pc, c, m * n);
   };
 }

@@ -1,7 +1,6 @@
 import type { Kernels } from '../kernels.js';
 import { SLICE, slicedWords } from '../reference/xnor-gemm-sliced.js';
 import { thresholdSliceWords } from '../reference/xnor-threshold-sliced.js';
-import { ROWS_PER_THREAD_TO_SPLIT } from './xnor-gemm-sliced.js';
 import type { WasmRuntime } from './wasm-runtime.js';
 
 /** Below this many row-slices (an image's rows against 128 columns, ~0.6 µs each on one core)
@@ -22,8 +21,7 @@ export function makeXnorThresholdSliced(rt: WasmRuntime): NonNullable<Kernels['x
     const scratchBytes = Number(rt.exports['xnorSlicedScratchBytes']!(k));
     const scratch = arena.alloc(scratchBytes * threads);
     const args = [pa, pt, pth, pf, po, m, n, k, scratch, scratchBytes];
-    if (threads > 1 && m >= ROWS_PER_THREAD_TO_SPLIT * threads) pool.parallel('xnorThresholdSlicedRows', args, m, 1, threads);
-    else pool.parallel('xnorThresholdSliced', args, n, SLICE, threads);
+    pool.parallelRowsOrColumns('xnorThresholdSliced', 'xnorThresholdSlicedRows', args, m, n, SLICE, threads);
     arena.copyOut(po, out, m * outWords);
   };
 }

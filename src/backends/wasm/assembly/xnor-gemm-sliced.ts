@@ -9,8 +9,8 @@
 // the counters holds their bit b). Where A_i has more ones than zeros the zeros are listed
 // instead (c'_j over N0: popcount = |N1| − popcount(B_j) + 2·c'_j), so at most k/2 rows are read
 // per image and slice. Against xnorGemm's XOR + popcount of every word (V8 lowers i8x16.popcnt
-// to six vector ops), a row costs about 9 vector ops for 128 columns and half the rows are
-// skipped: 1.4x xnorGemm at (100, 2048, 2048) on one thread of a Zen 5 EPYC.
+// to six vector ops), a row costs about 5 vector ops for 128 columns and half the rows are
+// skipped: 1.6-2.0x xnorGemm on one thread of a Zen 5 EPYC (bench/results/kernels.md).
 
 /** Columns per slice: one v128 of bits. */
 export const SLICE: i32 = 128;
@@ -22,11 +22,22 @@ export const PLANES: i32 = 33;
  *  the counter planes and the carries passed from one level to the next (16-byte aligned). */
 export function xnorSlicedScratchBytes(k: i32): i32 { return (k << 2) + PLANES * 16 + ((k >>> 3) + 8) * 16 + 16; }
 
+/** A thread's scratch: the row list at its start, then the planes, then the carries. */
+// @ts-ignore: decorator
+@inline export function planesOf(list: usize, k: i32): usize { return (list + (<usize>k << 2) + 15) & ~(<usize>15); }
+// @ts-ignore: decorator
+@inline export function carriesOf(planes: usize): usize { return planes + PLANES * 16; }
+
+/** Lane q (0..3) of v as i32. */
+// @ts-ignore: decorator
+@inline export function lane(v: v128, q: i32): i32 {
+  return q == 0 ? i32x4.extract_lane(v, 0) : q == 1 ? i32x4.extract_lane(v, 1) : q == 2 ? i32x4.extract_lane(v, 2) : i32x4.extract_lane(v, 3);
+}
+
 export function xnorGemmSliced(a: usize, t: usize, c: usize, m: i32, n: i32, k: i32,
   scratch: usize, scratchBytes: i32, j0: i32, j1: i32, thread: i32): void {
   const words = (k + 31) >>> 5;
-  const list = scratch + <usize>thread * scratchBytes;
-  const planes = (list + (<usize>k << 2) + 15) & ~(<usize>15), carries = planes + PLANES * 16;
+  const list = scratch + <usize>thread * scratchBytes, planes = planesOf(list, k), carries = carriesOf(planes);
   const sliceBytes = (<usize>SLICE << 2) + (<usize>k << 4);
   for (let i = 0; i < m; i++) {
     const ai = a + ((<usize>i * words) << 2);
@@ -208,8 +219,5 @@ function storeCounts(planes: usize, used: i32, pops: usize, out: usize, cols: i3
   const pop = v128.load(pops + (<usize>at << 2));
   const v = i32x4.add(i32x4.splat(bias), i32x4.mul(i32x4.splat(sign), i32x4.sub(i32x4.shl(cnt, 1), pop)));
   if (at + 4 <= rest) { v128.store(o + (<usize>at << 2), v); return; }
-  for (let q = 0; q < rest - at; q++) {
-    const x = q == 0 ? i32x4.extract_lane(v, 0) : q == 1 ? i32x4.extract_lane(v, 1) : i32x4.extract_lane(v, 2);
-    store<i32>(o + (<usize>(at + q) << 2), x);
-  }
+  for (let q = 0; q < rest - at; q++) store<i32>(o + (<usize>(at + q) << 2), lane(v, q));
 }

@@ -12,13 +12,12 @@
 // That replaces un-slicing the counts into int32 (about 8 ops per plane per 16 columns) and the
 // threshold pass over them; the result is already the packed output.
 
-import { count, listRows, onesOf, PLANES, SLICE } from './xnor-gemm-sliced';
+import { carriesOf, count, lane, listRows, onesOf, planesOf, SLICE } from './xnor-gemm-sliced';
 
 export function xnorThresholdSliced(a: usize, t: usize, th: usize, flip: usize, out: usize, m: i32, n: i32, k: i32,
   scratch: usize, scratchBytes: i32, j0: i32, j1: i32, thread: i32): void {
   const words = (k + 31) >>> 5, outWords = (n + 31) >>> 5;
-  const list = scratch + <usize>thread * scratchBytes;
-  const planes = (list + (<usize>k << 2) + 15) & ~(<usize>15), carries = planes + PLANES * 16;
+  const list = scratch + <usize>thread * scratchBytes, planes = planesOf(list, k), carries = carriesOf(planes);
   const sliceBytes = (<usize>SLICE << 2) + (<usize>k << 4);
   const w = 33 - clz(<u32>(3 * k + 1)), planeBytes = <usize>w << 4; // W planes of D, then of E
   for (let i = 0; i < m; i++) {
@@ -52,11 +51,9 @@ export function xnorThresholdSliced(a: usize, t: usize, th: usize, flip: usize, 
       } else {
         // the last, partial slice: whole words only up to n, bits past n 0 (flip's are)
         for (let q = 0; q < (cols + 31) >>> 5; q++) {
-          const lane = q == 0 ? i32x4.extract_lane(less, 0) : q == 1 ? i32x4.extract_lane(less, 1)
-            : q == 2 ? i32x4.extract_lane(less, 2) : i32x4.extract_lane(less, 3);
           const valid = cols - (q << 5), keep = valid >= 32 ? -1 : (1 << valid) - 1;
           const o = at + (<usize>q << 2);
-          store<i32>(row + o, (lane & keep) ^ load<i32>(flip + o));
+          store<i32>(row + o, (lane(less, q) & keep) ^ load<i32>(flip + o));
         }
       }
     }

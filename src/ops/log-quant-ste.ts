@@ -1,6 +1,6 @@
 import { defineOp } from '../autograd/define-op.js';
 import { LowbitError } from '../errors/lowbit-error.js';
-import { logQuantValue } from './ap2.js';
+import { logQuantValue } from '../backends/reference/ap2.js';
 import { Tensor } from '../tensor/tensor.js';
 
 interface LogQuantAttrs { eMin: number; eMax: number; cancelOutside: boolean }

@@ -1,6 +1,6 @@
 import { defineOp } from '../autograd/define-op.js';
 import { LowbitError } from '../errors/lowbit-error.js';
-import { ap2 } from './ap2.js';
+import { ap2 } from '../backends/reference/ap2.js';
 import type { BatchNormAttrs } from './batch-norm.js';
 import { Tensor } from '../tensor/tensor.js';
 

@@ -1,6 +1,6 @@
 import { LowbitError } from '../errors/lowbit-error.js';
 import type { Parameter } from '../nn/parameter.js';
-import { ap2 } from '../ops/ap2.js';
+import { ap2 } from '../backends/reference/ap2.js';
 import { Optimizer, checkPositive, checkUnit } from './optimizer.js';
 
 export interface ShiftAdaMaxOptions {

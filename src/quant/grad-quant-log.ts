@@ -1,5 +1,5 @@
 import { LowbitError } from '../errors/lowbit-error.js';
-import { logQuantValue, roundHalfAway } from '../ops/ap2.js';
+import { logQuantValue, roundHalfAway } from '../backends/reference/ap2.js';
 
 /** A log-quantized gradient: every value is 0 or ±2^e with eMin <= e <= eMax. */
 export interface LogQuantizedGradient {

@@ -4,9 +4,9 @@ import { popcount32 } from './popcount.js';
  *  Per plane: bits where the signs agree count +1 and where they differ −1, so the plane's dot
  *  is popcount(P) − 2·popcount(P & (sign XOR s)); tail bits are 0 in P, so they never count.
  *  Planes with no bits in a row are skipped: log-quantized gradients use few of their 31 codes. */
-export function bitSerialLogGemm(sign: Uint32Array, planeBits: Uint32Array, planes: number, eMin: number,
+export function bitSerialLogGemm(sign: Uint32Array, planeBits: Uint32Array, planes: number, scale: Int32Array,
   s: Uint32Array, c: Float32Array, m: number, n: number, k: number): void {
-  const words = Math.ceil(k / 32);
+  const words = Math.ceil(k / 32), eMin = scale[0]!;
   const counts = new Int32Array(planes);
   for (let i = 0; i < m; i++) {
     for (let p = 0; p < planes; p++) {

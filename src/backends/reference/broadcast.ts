@@ -18,8 +18,8 @@ export function broadcastBinary(op: BinaryOp, a: Float32Array, aStrides: readonl
   }
 }
 
-/** Sum over the dims where keep[d] is false; out has those dims as 1. */
-export function reduceSum(x: Float32Array, xShape: readonly number[], keep: readonly boolean[], out: Float32Array): void {
+/** Sum over the dims where keep[d] is false; out has those dims as 1; then times scale. */
+export function reduceSum(x: Float32Array, xShape: readonly number[], keep: readonly boolean[], out: Float32Array, scale = 1): void {
   const rank = xShape.length;
   const outStrides = new Array<number>(rank);
   let s = 1;
@@ -35,4 +35,5 @@ export function reduceSum(x: Float32Array, xShape: readonly number[], keep: read
       io -= outStrides[d]! * xShape[d]!; index[d] = 0;
     }
   }
+  if (scale !== 1) for (let i = 0; i < s; i++) out[i]! *= scale;
 }

@@ -20,8 +20,17 @@ export function passInside(dy: Float32Array, x: Float32Array, dx: Float32Array, 
   for (let i = 0; i < x.length; i++) dx[i] = x[i]! >= lo && x[i]! <= hi ? dy[i]! : 0;
 }
 
-export function affine(x: Float32Array, out: Float32Array, scale: number, shift: number): void {
-  for (let i = 0; i < x.length; i++) out[i] = x[i]! * scale + shift;
+/** avg = (1 − m)·avg + m·x (BN's running statistics), in the order the layer used to compute it. */
+export function runningAverage(avg: Float32Array, x: Float32Array, momentum: number): void {
+  for (let i = 0; i < avg.length; i++) avg[i] = (1 - momentum) * avg[i]! + momentum * x[i]!;
+}
+
+export function transpose(x: Float32Array, rows: number, cols: number, out: Float32Array): void {
+  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[c * rows + r] = x[r * cols + c]!;
+}
+
+export function copy(src: Float32Array, srcAt: number, dst: Float32Array, dstAt: number, n: number): void {
+  dst.set(src.subarray(srcAt, srcAt + n), dstAt);
 }
 
 export function dropout(x: Float32Array, u: Float32Array, p: number, out: Float32Array, mask: Float32Array): void {

@@ -1,27 +1,40 @@
-import type { Kernels } from '../kernels.js';
+import { hostStorage } from '../host-storage.js';
+import type { HostKernels, KernelName } from '../kernels.js';
 import { adamStep } from './adam.js';
 import { bitSerialLogGemm } from './bit-serial-log-gemm.js';
 import { batchNormBackward, batchNormEval, batchNormTrain } from './batch-norm.js';
 import { broadcastBinary, reduceSum } from './broadcast.js';
-import { affine, clamp, dropout, passInside, sign, stochasticSign } from './elementwise.js';
+import { clamp, copy, dropout, passInside, runningAverage, sign, stochasticSign, transpose } from './elementwise.js';
 import { gemm } from './gemm.js';
 import { gemmSignB } from './gemm-sign-b.js';
-import { squaredHinge, softmaxCrossEntropy } from './losses.js';
+import { gradQuantLog } from './grad-quant-log.js';
+import { argmaxRows, countErrors, squaredHinge, softmaxCrossEntropy } from './losses.js';
 import { packCols, packRows } from './pack.js';
 import { packLogPlanes } from './pack-log-planes.js';
 import { pixelSignGemm } from './pixel-sign-gemm.js';
 import { pixelSignGemmNibbles } from './pixel-sign-nibbles.js';
+import { shiftAdaMaxStep } from './shift-adamax.js';
+import { shiftBatchNormBackward, shiftBatchNormEval, shiftBatchNormEvalBackward, shiftBatchNormTrain } from './shift-batch-norm.js';
 import { thresholdPack } from './threshold-pack.js';
 import { xnorGemm } from './xnor-gemm.js';
 import { xnorGemmSliced } from './xnor-gemm-sliced.js';
 import { xnorThresholdSliced } from './xnor-threshold-sliced.js';
 
-/** The reference backend: plain TypeScript, obviously right, the oracle of every other backend. */
-export const referenceKernels: Kernels = {
-  name: 'reference',
+/** Every kernel of the contract, in plain TypeScript. */
+const kernels: Pick<HostKernels, KernelName> = {
   gemm, xnorGemm, gemmSignB, packRows, packCols,
-  sign, stochasticSign, clamp, passInside, broadcastBinary, affine, reduceSum, dropout,
-  batchNormTrain, batchNormEval, batchNormBackward,
-  softmaxCrossEntropy, squaredHinge, adamStep,
-  packLogPlanes, bitSerialLogGemm, pixelSignGemm, pixelSignGemmNibbles, xnorGemmSliced, xnorThresholdSliced, thresholdPack,
+  sign, stochasticSign, clamp, passInside, broadcastBinary, reduceSum, dropout, transpose, copy,
+  batchNormTrain, batchNormEval, batchNormBackward, runningAverage,
+  shiftBatchNormTrain, shiftBatchNormEval, shiftBatchNormBackward, shiftBatchNormEvalBackward,
+  softmaxCrossEntropy, squaredHinge, countErrors, argmaxRows, adamStep, shiftAdaMaxStep,
+  gradQuantLog, packLogPlanes, bitSerialLogGemm, pixelSignGemm, pixelSignGemmNibbles, xnorGemmSliced, xnorThresholdSliced, thresholdPack,
+};
+
+/** The reference backend: plain TypeScript, obviously right, the oracle of every other backend.
+ *  Synchronous, its storage host typed arrays. */
+export const referenceKernels: HostKernels = {
+  ...hostStorage,
+  ...kernels,
+  name: 'reference',
+  native: new Set(Object.keys(kernels) as KernelName[]),
 };

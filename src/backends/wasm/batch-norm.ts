@@ -1,4 +1,4 @@
-import type { Kernels } from '../kernels.js';
+import type { HostKernels as Kernels } from '../kernels.js';
 import type { WasmRuntime } from './wasm-runtime.js';
 
 // Batch norm (assembly/batch-norm.ts): row-major passes with float64 per-channel sums, equal to

@@ -1,4 +1,4 @@
-import type { Kernels } from '../kernels.js';
+import type { HostKernels as Kernels } from '../kernels.js';
 import type { WasmRuntime } from './wasm-runtime.js';
 
 /** Below this many (plane × word) AND-popcounts a product is not worth waking a thread. */
@@ -8,8 +8,9 @@ const LINE = 64;
 
 /** packLogPlanes (Kernels) in wasm (assembly/bit-serial-log-gemm.ts): exponents read from the
  *  float bits. Single-threaded: O(rows·k), small beside the product it feeds. */
-export function makePackLogPlanes(rt: WasmRuntime): NonNullable<Kernels['packLogPlanes']> {
-  return (x, rows, k, eMin, planes, sign, planeBits) => {
+export function makePackLogPlanes(rt: WasmRuntime): Kernels['packLogPlanes'] {
+  return (x, rows, k, scale, planes, sign, planeBits) => {
+    const eMin = scale[0]!;
     const words = Math.ceil(k / 32), signLength = rows * words, planeLength = rows * planes * words;
     if (signLength === 0) return;
     const { arena } = rt;
@@ -24,8 +25,9 @@ export function makePackLogPlanes(rt: WasmRuntime): NonNullable<Kernels['packLog
 /** bitSerialLogGemm (Kernels) in wasm SIMD, columns of C split across threads in quads. The
  *  kernel skips the planes a row does not use, and its float order is the reference's, so the
  *  result is bit-identical to it for any thread count. */
-export function makeBitSerialLogGemm(rt: WasmRuntime): NonNullable<Kernels['bitSerialLogGemm']> {
-  return (sign, planeBits, planes, eMin, s, c, m, n, k) => {
+export function makeBitSerialLogGemm(rt: WasmRuntime): Kernels['bitSerialLogGemm'] {
+  return (sign, planeBits, planes, scale, s, c, m, n, k) => {
+    const eMin = scale[0]!;
     if (m === 0 || n === 0) return;
     const words = Math.ceil(k / 32);
     const { arena, pool } = rt;

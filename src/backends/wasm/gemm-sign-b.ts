@@ -1,4 +1,4 @@
-import type { Kernels } from '../kernels.js';
+import type { HostKernels as Kernels } from '../kernels.js';
 import { ACCUMULATE, MIN_PARALLEL_MACS, run, SIGN_B } from './gemm.js';
 import type { WasmRuntime } from './wasm-runtime.js';
 

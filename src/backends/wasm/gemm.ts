@@ -1,4 +1,4 @@
-import type { Kernels } from '../kernels.js';
+import type { HostKernels as Kernels } from '../kernels.js';
 import type { WasmRuntime } from './wasm-runtime.js';
 
 /** Must match assembly/gemm.ts. */

@@ -1,5 +1,6 @@
-import type { Kernels, ResidentArray, ResidentKind } from '../kernels.js';
-import { referenceKernels } from '../reference/index.js';
+import { hostArray, hostStorage } from '../host-storage.js';
+import type { HostKernels, StorageMembers, HostArrays } from '../kernels.js';
+import { completeBackend } from '../registry.js';
 import { makeAdamStep } from './adam.js';
 import { makeBitSerialLogGemm, makePackLogPlanes } from './bit-serial-log-gemm.js';
 import { makeBatchNormBackward, makeBatchNormEval, makeBatchNormTrain } from './batch-norm.js';
@@ -18,7 +19,7 @@ import { makeXnorGemmSliced } from './xnor-gemm-sliced.js';
 import { makeXnorThresholdSliced } from './xnor-threshold-sliced.js';
 
 /** The wasm backend's kernels, plus its thread setting. */
-export interface WasmKernels extends Kernels {
+export interface WasmKernels extends HostKernels {
   /** Use n threads (the calling thread included); resolves when they are up. Results do not
    *  depend on n. @example await (await loadWasmKernels()).setThreads(2) */
   setThreads(n: number): Promise<void>;
@@ -48,10 +49,11 @@ async function create(platform?: Platform): Promise<WasmKernels> {
     ?? (isNode ? (await import('./platform-node.js')).nodePlatform : (await import('./platform-browser.js')).browserPlatform());
   const rt = await createRuntime(host);
   await rt.pool.resize(rt.shared ? host.defaultThreads() : 1);
-  return {
-    // left to the reference (delegated, not skipped): broadcasts, reductions, affine, dropout and
-    // the losses are rare or tiny in training, and copying into wasm memory would eat the gain
-    ...referenceKernels,
+  // broadcasts, reductions, dropout, the losses, shift BN and AdaMax are left to the reference
+  // (completeBackend): rare or tiny in training, where copying into wasm memory would eat the gain
+  return completeBackend({
+    ...hostStorage,
+    ...(rt.resident ? residentStorage(rt.resident) : {}),
     name: 'wasm',
     xnorGemm: makeXnorGemm(rt),
     gemm: makeGemm(rt),
@@ -73,19 +75,21 @@ async function create(platform?: Platform): Promise<WasmKernels> {
     xnorGemmSliced: makeXnorGemmSliced(rt),
     xnorThresholdSliced: makeXnorThresholdSliced(rt),
     thresholdPack: makeThresholdPack(rt),
-    // resident arrays only over shared memory (resident.ts says why)
-    ...(rt.resident ? residentMembers(rt.resident) : {}),
-    setThreads: (n) => rt.pool.resize(n),
+    setThreads: (n: number) => rt.pool.resize(n),
     get threads() { return rt.pool.threads; },
     shared: rt.shared,
     build: rt.build,
     close: () => rt.pool.close(),
-  };
+  });
 }
 
-function residentMembers(resident: ResidentArrays): Pick<Kernels, 'allocResident' | 'freeResident'> {
+/** Persistent storage (parameters, optimizer slots, a model's weights) as resident arrays in the
+ *  shared wasm memory, which the kernels read in place; only over shared memory (resident.ts
+ *  says why), and ordinary arrays where the heap has no room. */
+function residentStorage(resident: ResidentArrays): Pick<StorageMembers<HostArrays>, 'alloc' | 'free'> {
   return {
-    allocResident: <K extends ResidentKind>(kind: K, length: number): ResidentArray[K] | undefined => resident.alloc(kind, length),
-    freeResident: (array) => resident.free(array),
+    alloc: (kind, length, persistent = false) =>
+      ((persistent && kind !== 'u8' ? resident.alloc(kind, length) : undefined) ?? hostArray(kind, length)) as never,
+    free: (array) => { if (!(array instanceof Uint8Array)) resident.free(array); },
   };
 }

@@ -1,4 +1,4 @@
-import type { Kernels } from '../kernels.js';
+import type { HostKernels as Kernels } from '../kernels.js';
 import { MIN_PARALLEL_ELEMENTS } from './jobs.js';
 import type { WasmRuntime } from './wasm-runtime.js';
 

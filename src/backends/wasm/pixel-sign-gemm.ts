@@ -1,4 +1,4 @@
-import type { Kernels } from '../kernels.js';
+import type { HostKernels as Kernels } from '../kernels.js';
 import type { WasmRuntime } from './wasm-runtime.js';
 
 /** Below this many 16-byte vector × column steps (~10 µs on one core) a product stays on the
@@ -8,7 +8,7 @@ export const MIN_PARALLEL_VECTORS = 1 << 15;
 /** pixelSignGemm (Kernels) in wasm SIMD (assembly/pixel-sign-gemm.ts): the weights stay packed
  *  and are expanded 16 bits at a time in registers; columns of C split across threads in quads.
  *  Resident weights and output are used in place; the bytes of x are copied (m·k bytes). */
-export function makePixelSignGemm(rt: WasmRuntime): NonNullable<Kernels['pixelSignGemm']> {
+export function makePixelSignGemm(rt: WasmRuntime): Kernels['pixelSignGemm'] {
   return (x, s, c, m, n, k) => {
     if (m === 0 || n === 0) return;
     const words = Math.ceil(k / 32);

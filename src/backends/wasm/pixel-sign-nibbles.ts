@@ -1,4 +1,4 @@
-import type { Kernels } from '../kernels.js';
+import type { HostKernels as Kernels } from '../kernels.js';
 import { signNibbleWords } from '../reference/pixel-sign-nibbles.js';
 import { MIN_PARALLEL_VECTORS } from './pixel-sign-gemm.js';
 import type { WasmRuntime } from './wasm-runtime.js';
@@ -6,7 +6,7 @@ import type { WasmRuntime } from './wasm-runtime.js';
 /** pixelSignGemmNibbles (Kernels) in wasm SIMD (assembly/pixel-sign-nibbles.ts): 16-entry table
  *  lookups by i8x16.swizzle; images split across threads, or for a few images the columns of C in
  *  blocks of 16. */
-export function makePixelSignGemmNibbles(rt: WasmRuntime): NonNullable<Kernels['pixelSignGemmNibbles']> {
+export function makePixelSignGemmNibbles(rt: WasmRuntime): Kernels['pixelSignGemmNibbles'] {
   return (x, t, c, m, n, k) => {
     if (m === 0 || n === 0) return;
     const { arena, pool } = rt;

@@ -1,5 +1,5 @@
-import { registerBackend } from '../registry.js';
+import { opaque, registerBackend } from '../registry.js';
 import { loadWasmKernels } from './index.js';
 
 // Importing this module makes `useBackend('wasm')` available.
-registerBackend('wasm', () => loadWasmKernels());
+registerBackend('wasm', async () => opaque(await loadWasmKernels()));

@@ -1,11 +1,13 @@
-import type { ResidentArray, ResidentKind } from '../kernels.js';
+/** The kinds a resident array may have (bytes stay ordinary arrays). */
+export type ResidentKind = 'f32' | 'u32' | 'i32';
+export interface ResidentArray { f32: Float32Array; u32: Uint32Array; i32: Int32Array }
 import type { WasmHeap } from './heap.js';
 
 type Block = { at: number; bytes: number };
 type Words = Float32Array | Uint32Array | Int32Array;
 const MAKE = { f32: Float32Array, u32: Uint32Array, i32: Int32Array } as const;
 
-/** Resident arrays (Kernels.allocResident): typed arrays viewing heap blocks of the shared wasm
+/** Resident arrays (persistent storage, Kernels.alloc): typed arrays viewing heap blocks of the shared wasm
  *  memory, which the kernels' glue passes by address instead of copying. A block goes back to
  *  the heap on free() or when its array is garbage collected.
  *  Only over a shared memory: growing a private (non-shared) one detaches its ArrayBuffer and

@@ -1,4 +1,4 @@
-import type { Kernels } from '../kernels.js';
+import type { HostKernels as Kernels } from '../kernels.js';
 import { SLICE, slicedWords } from '../reference/xnor-gemm-sliced.js';
 import type { WasmRuntime } from './wasm-runtime.js';
 
@@ -9,7 +9,7 @@ const MIN_PARALLEL_SLICES = 8;
 /** xnorGemmSliced (Kernels) in wasm SIMD (assembly/xnor-gemm-sliced.ts): bit-sliced counting of
  *  the rows A selects; rows of A split across threads, or for a few rows the columns of C, in whole
  *  slices of 128. */
-export function makeXnorGemmSliced(rt: WasmRuntime): NonNullable<Kernels['xnorGemmSliced']> {
+export function makeXnorGemmSliced(rt: WasmRuntime): Kernels['xnorGemmSliced'] {
   return (a, t, c, m, n, k) => {
     if (m === 0 || n === 0) return;
     const { arena, pool } = rt;

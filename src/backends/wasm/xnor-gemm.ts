@@ -1,4 +1,4 @@
-import type { Kernels } from '../kernels.js';
+import type { HostKernels as Kernels } from '../kernels.js';
 import type { WasmRuntime } from './wasm-runtime.js';
 
 /** Below this many word-XORs (~5 µs on one core) a product stays on the calling thread. Workers

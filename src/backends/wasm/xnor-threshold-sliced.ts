@@ -1,4 +1,4 @@
-import type { Kernels } from '../kernels.js';
+import type { HostKernels as Kernels } from '../kernels.js';
 import { SLICE, slicedWords } from '../reference/xnor-gemm-sliced.js';
 import { thresholdSliceWords } from '../reference/xnor-threshold-sliced.js';
 import type { WasmRuntime } from './wasm-runtime.js';
@@ -10,7 +10,7 @@ const MIN_PARALLEL_SLICES = 8;
 /** xnorThresholdSliced (Kernels) in wasm SIMD (assembly/xnor-threshold-sliced.ts): the bit-sliced
  *  counts compared bit-sliced with the thresholds; rows split across threads, or for a few rows the
  *  columns in whole slices of 128 (so each thread writes whole words of the packed rows). */
-export function makeXnorThresholdSliced(rt: WasmRuntime): NonNullable<Kernels['xnorThresholdSliced']> {
+export function makeXnorThresholdSliced(rt: WasmRuntime): Kernels['xnorThresholdSliced'] {
   return (a, t, th, flip, out, m, n, k) => {
     if (m === 0 || n === 0) return;
     const { arena, pool } = rt, outWords = Math.ceil(n / 32);

@@ -1,4 +1,5 @@
 import { LowbitError } from '../errors/lowbit-error.js';
+import { broadcastStrides } from '../ops/shapes.js';
 import { Tensor } from '../tensor/tensor.js';
 import { noGrad } from './grad-mode.js';
 
@@ -9,7 +10,7 @@ export function backward(root: Tensor, seed?: Tensor): void {
   if (!root.requiresGrad) throw new LowbitError('backward: the tensor does not depend on anything that requires a gradient');
   if (!seed && root.size !== 1) throw new LowbitError(`backward: needs a scalar or a seed gradient, got shape [${root.shape.join(',')}]`);
   const order = topologicalOrder(root);
-  const grads = new Map<Tensor, Tensor>([[root, seed ?? new Tensor(new Float32Array([1]), root.shape)]]);
+  const grads = new Map<Tensor, Tensor>([[root, seed ?? new Tensor(new Float32Array([1]), root.shape, 'float32', root.backend)]]);
   noGrad(() => {
     for (let i = order.length - 1; i >= 0; i--) {
       const t = order[i]!;
@@ -28,11 +29,12 @@ export function backward(root: Tensor, seed?: Tensor): void {
   });
 }
 
+/** into + g as a new tensor (a kernel: the sum never leaves the backend). */
 function accumulate(into: Tensor | undefined, g: Tensor): Tensor {
   if (!into) return g;
-  const out = new Float32Array(into.data);
-  for (let i = 0; i < out.length; i++) out[i]! += g.data[i]!;
-  return new Tensor(out, into.shape);
+  const out = Tensor.empty(into.shape, 'float32', into.backend), strides = broadcastStrides(into.shape, into.shape);
+  into.backend.broadcastBinary('add', into.storage, strides, g.storage, strides, out.storage, into.shape);
+  return out;
 }
 
 /** Tensors reachable from root through nodes, each after all of its inputs (iterative DFS:

@@ -8,6 +8,8 @@ export interface OpContext<A> {
   readonly kernels: Kernels;
   readonly attrs: A;
   saved: Record<string, unknown>;
+  /** A zero-filled tensor on this op's backend, for an output or a gradient. */
+  empty<D extends DType = 'float32'>(shape: readonly number[], dtype?: D): Tensor<D>;
 }
 
 export interface OpSpec<A> {
@@ -22,7 +24,8 @@ export interface OpSpec<A> {
  *  on, the output carries a node whose backward calls spec.backward with the saved context. */
 export function defineOp<A = undefined>(spec: OpSpec<A>): (inputs: readonly Tensor<DType>[], attrs: A) => Tensor<DType> {
   return (inputs, attrs) => {
-    const ctx: OpContext<A> = { kernels: kernels(), attrs, saved: {} };
+    const k = kernels();
+    const ctx: OpContext<A> = { kernels: k, attrs, saved: {}, empty: (shape, dtype) => Tensor.empty(shape, dtype ?? 'float32' as never, k) };
     const output = spec.forward(ctx, inputs);
     if (spec.backward && isGradEnabled() && inputs.some((t) => t.requiresGrad)) {
       const backward = spec.backward;

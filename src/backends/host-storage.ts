@@ -1,4 +1,4 @@
-import type { HostArrays, StorageKind, StorageMembers } from './kernels.js';
+import type { HostArray, HostArrays, StorageKind, StorageMembers } from './kernels.js';
 
 const MAKE = { f32: Float32Array, i32: Int32Array, u32: Uint32Array, u8: Uint8Array } as const;
 
@@ -11,8 +11,9 @@ export function hostArray<K extends StorageKind>(kind: K, length: number): HostA
  *  upload and read cost nothing beyond the array, and every kernel has finished when it returns. */
 export const hostStorage: StorageMembers<HostArrays> = {
   alloc: (kind, length) => hostArray(kind, length),
-  fromArray: (array) => array,
+  fromArray: ((array: HostArray) => array) as StorageMembers<HostArrays>['fromArray'],
   write: (dst, values) => { dst.set(values as never); },
+  isStorage: (x) => ArrayBuffer.isView(x), // a host array is its own handle
   lengthOf: (buf) => buf.length,
   read: (buf) => Promise.resolve(buf),
   readSync: (buf) => buf,

@@ -35,9 +35,14 @@ export interface StorageMembers<S extends StorageTypes = OpaqueStorage> {
   alloc<K extends StorageKind>(kind: K, length: number, persistent?: boolean): S[K];
   /** Storage holding these values. The backend may take the array itself (the CPU backends do):
    *  do not write to it afterwards. */
-  fromArray<K extends StorageKind>(array: HostArrays[K]): S[K];
+  fromArray(array: Float32Array): S['f32'];
+  fromArray(array: Int32Array): S['i32'];
+  fromArray(array: Uint32Array): S['u32'];
+  fromArray(array: Uint8Array): S['u8'];
   /** Overwrite storage's values from `values` (enqueued after the kernels before it). */
   write<K extends StorageKind>(dst: S[K], values: HostArrays[K]): void;
+  /** Whether x is a storage handle (as opposed to host values to upload with fromArray). */
+  isStorage(x: unknown): boolean;
   /** Elements of a storage. */
   lengthOf(buf: S[StorageKind]): number;
   /** Its values once every kernel enqueued before has finished. On a CPU backend this may be
@@ -101,6 +106,14 @@ export interface Kernels<S extends StorageTypes = OpaqueStorage> extends Storage
   reduceSum(x: S['f32'], xShape: readonly number[], keep: readonly boolean[], out: S['f32'], scale?: number): void;
   /** Inverted dropout with keep probability 1-p: mask = u >= p ? 1/(1-p) : 0, out = x*mask. */
   dropout(x: S['f32'], u: S['f32'], p: number, out: S['f32'], mask: S['f32']): void;
+  /** LinearQuantK (QNN-SPEC §3.2): out = lo + Δ·floor((clip(x, lo, hi) − lo)/Δ + 0.5), Δ = (hi − lo)/(levels − 1),
+   *  in double, rounded once to float32. Throws (or fails the next read) on a NaN input. */
+  linearQuantize(x: S['f32'], out: S['f32'], levels: number, lo: number, hi: number): void;
+  /** LogQuantK (QNN-SPEC §3.2): 0 stays 0, else ±2^e, e = roundHalfAway(log2|x|) clamped to eMax,
+   *  0 below eMin. Throws (or fails the next read) on a NaN input. */
+  logQuantize(x: S['f32'], out: S['f32'], eMin: number, eMax: number): void;
+  /** out = x as float32 (integer products to float activations; exact below 2^24). */
+  intToFloat(x: S['i32'], out: S['f32']): void;
   /** out[r,c] = x[c,r] for x [rows, cols]. */
   transpose(x: S['f32'], rows: number, cols: number, out: S['f32']): void;
   /** dst[dstAt + i] = src[srcAt + i] for i < n (f32). */
@@ -117,6 +130,10 @@ export interface Kernels<S extends StorageTypes = OpaqueStorage> extends Storage
   /** Backward of batchNormTrain: dx, and dgamma/dbeta overwritten. */
   batchNormBackward(dy: S['f32'], xhat: S['f32'], rows: number, ch: number, gamma: S['f32'],
     invStd: S['f32'], dx: S['f32'], dgamma: S['f32'], dbeta: S['f32']): void;
+  /** Backward of batchNormEval (statistics constant): dx = dy·γ·invStd, dγ = Σ dy·(x − mean)·invStd,
+   *  dβ = Σ dy, the sums over rows. */
+  batchNormEvalBackward(dy: S['f32'], x: S['f32'], rows: number, ch: number, gamma: S['f32'],
+    mean: S['f32'], invStd: S['f32'], dx: S['f32'], dgamma: S['f32'], dbeta: S['f32']): void;
   /** Running averages: avg = (1 - momentum)·avg + momentum·x, elementwise (BN's statistics). */
   runningAverage(avg: S['f32'], x: S['f32'], momentum: number): void;
   /** Shift-based batch norm (QNN-SPEC §4.1, reference/shift-batch-norm.ts has the formulas).

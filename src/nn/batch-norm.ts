@@ -1,7 +1,7 @@
 import { LowbitError } from '../errors/lowbit-error.js';
 import { batchNorm, type BatchNormAttrs } from '../ops/batch-norm.js';
 import { ones, zeros } from '../tensor/creation.js';
-import type { Tensor } from '../tensor/tensor.js';
+import { Tensor } from '../tensor/tensor.js';
 import { Module, type LayerConfig } from './module.js';
 import type { Parameter } from './parameter.js';
 
@@ -18,8 +18,8 @@ export interface BatchNormOptions {
 export class BatchNorm extends Module {
   readonly gamma: Parameter;
   readonly beta: Parameter;
-  readonly runningMean: Float32Array;
-  readonly runningInvStd: Float32Array;
+  readonly runningMean: Tensor;
+  readonly runningInvStd: Tensor;
   readonly momentum: number;
   readonly eps: number;
 
@@ -43,13 +43,11 @@ export class BatchNorm extends Module {
     if (!this.training) {
       return this.normalize(x, { training: false, eps: this.eps, mean: this.runningMean, invStd: this.runningInvStd });
     }
-    const mean = new Float32Array(this.features), invStd = new Float32Array(this.features);
+    const mean = Tensor.empty([this.features]), invStd = Tensor.empty([this.features]);
     const y = this.normalize(x, { training: true, eps: this.eps, mean, invStd });
-    const m = this.momentum;
-    for (let c = 0; c < this.features; c++) {
-      this.runningMean[c] = (1 - m) * this.runningMean[c]! + m * mean[c]!;
-      this.runningInvStd[c] = (1 - m) * this.runningInvStd[c]! + m * invStd[c]!;
-    }
+    const k = mean.backend;
+    k.runningAverage(this.runningMean.storage, mean.storage, this.momentum);
+    k.runningAverage(this.runningInvStd.storage, invStd.storage, this.momentum);
     return y;
   }
 

@@ -10,18 +10,12 @@ export class Parameter extends Tensor {
   /** After each update the values are clipped to [-clip, clip]; 0 means never. */
   clip = 0;
 
-  /** `data` is copied into the active backend's own memory when it offers that
-   *  (Kernels.allocResident: wasm), so its kernels read and update the values where they are
-   *  instead of copying them in and out every step; otherwise it is used as given. */
-  constructor(data: Float32Array, shape: readonly number[]) {
-    super(resident(data), shape);
+  /** The initial values are copied into persistent storage of the active backend (in wasm's
+   *  own memory, so its kernels read and update them where they are, uncopied). */
+  constructor(init: Tensor | Float32Array, shape?: readonly number[]) {
+    const k = kernels(), from = init instanceof Tensor ? init : new Tensor(init, shape ?? [init.length], 'float32', k);
+    super(k.alloc('f32', from.size, true), from.shape, 'float32', k);
+    k.copy(from.storage, 0, this.storage, 0, from.size);
     this.requiresGrad = true;
   }
-}
-
-function resident(data: Float32Array): Float32Array {
-  const own = kernels().allocResident?.('f32', data.length);
-  if (!own) return data;
-  own.set(data);
-  return own;
 }

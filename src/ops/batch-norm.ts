@@ -1,13 +1,14 @@
 import { defineOp } from '../autograd/define-op.js';
 import { LowbitError } from '../errors/lowbit-error.js';
-import { Tensor } from '../tensor/tensor.js';
+import { f32, type Tensor } from '../tensor/tensor.js';
 
 export interface BatchNormAttrs {
   training: boolean;
   eps: number;
-  /** Eval mode: the running statistics to use. Train mode: receive the batch mean and invStd. */
-  mean: Float32Array;
-  invStd: Float32Array;
+  /** Eval mode: the running statistics to use. Train mode: receive the batch mean and invStd
+   *  (fresh [features] tensors: backward reads invStd). */
+  mean: Tensor;
+  invStd: Tensor;
 }
 
 /** Batch norm over the last axis (features; NHWC channels): y = γ·(x - μ)·invStd + β.
@@ -18,34 +19,27 @@ const batchNormOp = defineOp<BatchNormAttrs>({
   forward: (ctx, [x, gamma, beta]) => {
     const ch = x!.shape[x!.rank - 1]!;
     if (gamma!.size !== ch || beta!.size !== ch) throw new LowbitError(`batchNorm: ${ch} channels but γ has ${gamma!.size} and β ${beta!.size}`);
-    const rows = x!.size / ch, y = new Float32Array(x!.size);
+    const rows = x!.size / ch, y = ctx.empty(x!.shape);
     const { kernels, attrs } = ctx;
     if (attrs.training) {
       if (rows < 2) throw new LowbitError('batchNorm: training needs a batch of at least 2 rows to estimate a variance');
-      const xhat = new Float32Array(x!.size);
-      kernels.batchNormTrain(x!.data as Float32Array, rows, ch, gamma!.data as Float32Array, beta!.data as Float32Array, attrs.eps, y, xhat, attrs.mean, attrs.invStd);
+      const xhat = ctx.empty(x!.shape);
+      kernels.batchNormTrain(f32(x!), rows, ch, f32(gamma!), f32(beta!), attrs.eps, y.storage, xhat.storage, attrs.mean.storage, attrs.invStd.storage);
       ctx.saved.xhat = xhat;
-      ctx.saved.invStd = Float32Array.from(attrs.invStd);
     } else {
-      kernels.batchNormEval(x!.data as Float32Array, rows, ch, gamma!.data as Float32Array, beta!.data as Float32Array, attrs.mean, attrs.invStd, y);
+      kernels.batchNormEval(f32(x!), rows, ch, f32(gamma!), f32(beta!), attrs.mean.storage, attrs.invStd.storage, y.storage);
     }
-    return new Tensor(y, x!.shape);
+    return y;
   },
-  backward: ({ kernels, attrs, saved }, dy, [x, gamma]) => {
+  backward: ({ kernels, attrs, saved, empty }, dy, [x, gamma]) => {
     const ch = gamma!.size, rows = dy.size / ch;
-    const dx = new Float32Array(dy.size), dgamma = new Float32Array(ch), dbeta = new Float32Array(ch);
+    const dx = empty(dy.shape), dgamma = empty(gamma!.shape), dbeta = empty(gamma!.shape);
     if (attrs.training) {
-      kernels.batchNormBackward(dy.data, saved.xhat as Float32Array, rows, ch, gamma!.data as Float32Array, saved.invStd as Float32Array, dx, dgamma, dbeta);
-    } else {
-      // statistics are constants in eval mode: y is affine in x
-      const xs = x!.data as Float32Array, g = gamma!.data as Float32Array;
-      for (let r = 0; r < rows; r++) for (let c = 0; c < ch; c++) {
-        const i = r * ch + c, xhat = (xs[i]! - attrs.mean[c]!) * attrs.invStd[c]!;
-        dx[i] = dy.data[i]! * g[c]! * attrs.invStd[c]!;
-        dgamma[c]! += dy.data[i]! * xhat; dbeta[c]! += dy.data[i]!;
-      }
+      kernels.batchNormBackward(dy.storage, (saved.xhat as Tensor).storage, rows, ch, f32(gamma!), attrs.invStd.storage, dx.storage, dgamma.storage, dbeta.storage);
+    } else { // statistics are constants in eval mode: y is affine in x
+      kernels.batchNormEvalBackward(dy.storage, f32(x!), rows, ch, f32(gamma!), attrs.mean.storage, attrs.invStd.storage, dx.storage, dgamma.storage, dbeta.storage);
     }
-    return [new Tensor(dx, dy.shape), new Tensor(dgamma, gamma!.shape), new Tensor(dbeta, gamma!.shape)];
+    return [dx, dgamma, dbeta];
   },
 });
 

@@ -1,7 +1,7 @@
 import { defineOp } from '../autograd/define-op.js';
 import { LowbitError } from '../errors/lowbit-error.js';
 import { shapeMismatch } from '../errors/shape-error.js';
-import { Tensor } from '../tensor/tensor.js';
+import { Tensor, f32 } from '../tensor/tensor.js';
 
 interface BinaryMatmulAttrs {
   /** a is read by its sign (both operands ±1: XNOR-popcount); else a is a float operand. */
@@ -20,51 +20,48 @@ interface BinaryMatmulAttrs {
  *  gemmSignB and db = dyᵀ·a a float GEMM. */
 const binaryMatmulOp = defineOp<BinaryMatmulAttrs>({
   name: 'binaryMatmulT',
-  forward: ({ kernels, attrs }, [a, b]) => {
+  forward: ({ kernels, attrs, empty }, [a, b]) => {
     if (a!.rank !== 2 || b!.rank !== 2) throw new LowbitError(`binaryMatmulT: needs 2-d tensors, got [${a!.shape}] and [${b!.shape}]`);
     const [m, k] = a!.shape as [number, number];
     const [n, kb] = b!.shape as [number, number];
     if (k !== kb) throw shapeMismatch('binaryMatmulT', a!.shape, b!.shape, `dim 1 (${k} vs ${kb})`);
-    const words = Math.ceil(k / 32);
-    const pb = new Uint32Array(n * words);
-    kernels.packRows(b!.data as Float32Array, pb, n, k);
+    const pb = empty([n, k], 'bits'), y = empty([m, n]);
+    kernels.packRows(f32(b!), pb.storage, n, k);
     if (!attrs.signA) { // y[m,n] = a[m,k]·S[k,n], S = sign(b)ᵀ: b's rows packed along k are S's columns
-      const y = new Float32Array(m * n);
-      kernels.gemmSignB(a!.data as Float32Array, pb, y, m, n, k, false);
-      return new Tensor(y, [m, n]);
+      kernels.gemmSignB(f32(a!), pb.storage, y.storage, m, n, k, false);
+      return y;
     }
-    const pa = new Uint32Array(m * words), c = new Int32Array(m * n);
-    kernels.packRows(a!.data as Float32Array, pa, m, k);
-    kernels.xnorGemm(pa, pb, c, m, n, k);
-    return new Tensor(Float32Array.from(c), [m, n]);
+    const pa = empty([m, k], 'bits'), c = empty([m, n], 'int32');
+    kernels.packRows(f32(a!), pa.storage, m, k);
+    kernels.xnorGemm(pa.storage, pb.storage, c.storage, m, n, k);
+    kernels.intToFloat(c.storage, y.storage);
+    return y;
   },
-  backward: ({ kernels, attrs }, dy, [a, b]) => {
+  backward: ({ kernels, attrs, empty }, dy, [a, b]) => {
     const [m, k] = a!.shape as [number, number];
     const n = b!.shape[0]!;
     let da: Tensor | null = null, db: Tensor | null = null;
     if (a!.requiresGrad) {
       // da[m,k] = dy[m,n]·B[n,k]: B packed down its columns (along n)
-      const bCols = new Uint32Array(k * Math.ceil(n / 32));
-      kernels.packCols(b!.data as Float32Array, bCols, n, k);
-      const out = new Float32Array(m * k);
-      kernels.gemmSignB(dy.data, bCols, out, m, k, n, false);
-      da = new Tensor(out, [m, k]);
+      const bCols = empty([k, n], 'bits');
+      kernels.packCols(f32(b!), bCols.storage, n, k);
+      da = empty([m, k]);
+      kernels.gemmSignB(dy.storage, bCols.storage, da.storage, m, k, n, false);
     }
     if (b!.requiresGrad) {
-      // the weight gradient, as large as the weights: in the backend's own memory where it offers
-      // that, so the STE mask and the optimizer use it uncopied (Optimizer.step gives it back)
-      const out = kernels.allocResident?.('f32', n * k) ?? new Float32Array(n * k);
+      // the weight gradient, as large as the weights: persistent storage (in wasm's own memory,
+      // so the STE mask and the optimizer use it uncopied; Optimizer.step gives it back)
+      db = new Tensor(kernels.alloc('f32', n * k, true), [n, k], 'float32', kernels);
       if (attrs.signA) { // db[n,k] = dyᵀ[n,m]·A[m,k]: A packed along m, dy read transposed where it is
-        const aCols = new Uint32Array(k * Math.ceil(m / 32));
-        kernels.packCols(a!.data as Float32Array, aCols, m, k);
-        kernels.gemmSignB(dy.data, aCols, out, n, k, m, false, true);
+        const aCols = empty([k, m], 'bits');
+        kernels.packCols(f32(a!), aCols.storage, m, k);
+        kernels.gemmSignB(dy.storage, aCols.storage, db.storage, n, k, m, false, true);
       } else {
-        kernels.gemm(dy.data, a!.data as Float32Array, out, n, k, m, true, false, false);
+        kernels.gemm(dy.storage, f32(a!), db.storage, n, k, m, true, false, false);
       }
       if (attrs.steClipB !== null && attrs.steClipB !== Infinity) {
-        kernels.passInside(out, b!.data as Float32Array, out, -attrs.steClipB, attrs.steClipB);
+        kernels.passInside(db.storage, f32(b!), db.storage, -attrs.steClipB, attrs.steClipB);
       }
-      db = new Tensor(out, [n, k]);
     }
     return [da, db];
   },

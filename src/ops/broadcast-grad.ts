@@ -1,12 +1,12 @@
 import type { Kernels } from '../backends/kernels.js';
-import { Tensor, sizeOf } from '../tensor/tensor.js';
+import { Tensor } from '../tensor/tensor.js';
 
 /** Sum a gradient of the broadcast shape back down to an input's own shape. */
 export function unbroadcast(k: Kernels, g: Tensor, shape: readonly number[]): Tensor {
   if (g.shape.length === shape.length && g.shape.every((d, i) => d === shape[i])) return g;
   const lead = g.shape.length - shape.length;
   const keep = g.shape.map((d, i) => i >= lead && shape[i - lead] === d);
-  const out = new Float32Array(sizeOf(shape));
-  k.reduceSum(g.data, g.shape, keep, out);
-  return new Tensor(out, shape);
+  const out = Tensor.empty(shape, 'float32', k);
+  k.reduceSum(g.storage, g.shape, keep, out.storage);
+  return out;
 }

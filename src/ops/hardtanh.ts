@@ -1,18 +1,18 @@
 import { defineOp } from '../autograd/define-op.js';
-import { Tensor } from '../tensor/tensor.js';
+import { f32, type Tensor } from '../tensor/tensor.js';
 
 /** Clamp to [-1, 1]. The gradient passes where the *input* was inside, and is 0 elsewhere. */
 const hardtanhOp = defineOp({
   name: 'hardtanh',
-  forward: ({ kernels }, [x]) => {
-    const out = new Float32Array(x!.size);
-    kernels.clamp(x!.data as Float32Array, out, -1, 1);
-    return new Tensor(out, x!.shape);
+  forward: ({ kernels, empty }, [x]) => {
+    const out = empty(x!.shape);
+    kernels.clamp(f32(x!), out.storage, -1, 1);
+    return out;
   },
-  backward: ({ kernels }, dy, [x]) => {
-    const dx = new Float32Array(dy.size);
-    kernels.passInside(dy.data, x!.data as Float32Array, dx, -1, 1);
-    return [new Tensor(dx, dy.shape)];
+  backward: ({ kernels, empty }, dy, [x]) => {
+    const dx = empty(dy.shape);
+    kernels.passInside(dy.storage, f32(x!), dx.storage, -1, 1);
+    return [dx];
   },
 });
 

@@ -1,6 +1,6 @@
 import { defineOp } from '../autograd/define-op.js';
 import { LowbitError } from '../errors/lowbit-error.js';
-import { Tensor } from '../tensor/tensor.js';
+import { f32, type Tensor } from '../tensor/tensor.js';
 
 interface LinearQuantAttrs { levels: number; lo: number; hi: number }
 
@@ -11,21 +11,15 @@ interface LinearQuantAttrs { levels: number; lo: number; hi: number }
  *  Backward: the straight-through estimator dy·1{lo <= x <= hi} (hard tanh's gradient, §2.1). */
 const linearQuantSteOp = defineOp<LinearQuantAttrs>({
   name: 'linearQuantSte',
-  forward: ({ attrs: { levels, lo, hi } }, [x]) => {
-    const xs = x!.data as Float32Array, out = new Float32Array(xs.length);
-    const step = (hi - lo) / (levels - 1);
-    for (let i = 0; i < xs.length; i++) {
-      const v = xs[i]!;
-      if (Number.isNaN(v)) throw new LowbitError(`linearQuantSte: NaN in the input at element ${i}`);
-      const clipped = v < lo ? lo : v > hi ? hi : v;
-      out[i] = lo + step * Math.floor((clipped - lo) / step + 0.5);
-    }
-    return new Tensor(out, x!.shape);
+  forward: ({ kernels, attrs: { levels, lo, hi }, empty }, [x]) => {
+    const out = empty(x!.shape);
+    kernels.linearQuantize(f32(x!), out.storage, levels, lo, hi);
+    return out;
   },
-  backward: ({ kernels, attrs }, dy, [x]) => {
-    const dx = new Float32Array(dy.size);
-    kernels.passInside(dy.data, x!.data as Float32Array, dx, attrs.lo, attrs.hi);
-    return [new Tensor(dx, dy.shape)];
+  backward: ({ kernels, attrs, empty }, dy, [x]) => {
+    const dx = empty(dy.shape);
+    kernels.passInside(dy.storage, f32(x!), dx.storage, attrs.lo, attrs.hi);
+    return [dx];
   },
 });
 

@@ -1,7 +1,6 @@
 import { defineOp } from '../autograd/define-op.js';
 import { LowbitError } from '../errors/lowbit-error.js';
-import { logQuantValue } from '../backends/reference/ap2.js';
-import { Tensor } from '../tensor/tensor.js';
+import { f32, type Tensor } from '../tensor/tensor.js';
 
 interface LogQuantAttrs { eMin: number; eMax: number; cancelOutside: boolean }
 
@@ -11,20 +10,16 @@ interface LogQuantAttrs { eMin: number; eMax: number; cancelOutside: boolean }
  *  cancelOutside the gradient passes only where |x| <= 2^eMax (the analogue of §2.1's clip). */
 const logQuantSteOp = defineOp<LogQuantAttrs>({
   name: 'logQuantSte',
-  forward: ({ attrs: { eMin, eMax } }, [x]) => {
-    const xs = x!.data as Float32Array, out = new Float32Array(xs.length);
-    for (let i = 0; i < xs.length; i++) {
-      const v = xs[i]!;
-      if (Number.isNaN(v)) throw new LowbitError(`logQuantSte: NaN in the input at element ${i}`);
-      out[i] = logQuantValue(v, eMin, eMax);
-    }
-    return new Tensor(out, x!.shape);
+  forward: ({ kernels, attrs: { eMin, eMax }, empty }, [x]) => {
+    const out = empty(x!.shape);
+    kernels.logQuantize(f32(x!), out.storage, eMin, eMax);
+    return out;
   },
-  backward: ({ kernels, attrs }, dy, [x]) => {
+  backward: ({ kernels, attrs, empty }, dy, [x]) => {
     if (!attrs.cancelOutside) return [dy];
-    const dx = new Float32Array(dy.size), top = 2 ** attrs.eMax;
-    kernels.passInside(dy.data, x!.data as Float32Array, dx, -top, top);
-    return [new Tensor(dx, dy.shape)];
+    const dx = empty(dy.shape), top = 2 ** attrs.eMax;
+    kernels.passInside(dy.storage, f32(x!), dx.storage, -top, top);
+    return [dx];
   },
 });
 

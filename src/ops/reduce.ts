@@ -1,16 +1,20 @@
 import { defineOp } from '../autograd/define-op.js';
-import { Tensor } from '../tensor/tensor.js';
+import { Tensor, f32 } from '../tensor/tensor.js';
 
-/** Sum of all elements (a scalar [1]). */
+/** Sum of all elements (a scalar [1]), times scale. */
 const sumOp = defineOp<{ scale: number }>({
   name: 'sum',
-  forward: ({ kernels, attrs }, [x]) => {
-    const out = new Float32Array(1);
-    kernels.reduceSum(x!.data as Float32Array, [x!.size], [false], out);
-    out[0]! *= attrs.scale;
-    return new Tensor(out, [1]);
+  forward: ({ kernels, attrs, empty }, [x]) => {
+    const out = empty([1]);
+    kernels.reduceSum(f32(x!), [x!.size], [false], out.storage, attrs.scale);
+    return out;
   },
-  backward: ({ attrs }, dy, [x]) => [new Tensor(new Float32Array(x!.size).fill(dy.data[0]! * attrs.scale), x!.shape)],
+  // dx = dy·scale everywhere: dy [1] broadcast against the scale [1] over x's shape
+  backward: ({ kernels, attrs, empty }, dy, [x]) => {
+    const dx = empty(x!.shape), zero = x!.shape.map(() => 0);
+    kernels.broadcastBinary('mul', dy.storage, zero, new Tensor(new Float32Array([attrs.scale]), [1], 'float32', kernels).storage, zero, dx.storage, x!.shape);
+    return [dx];
+  },
 });
 
 export const sum = (x: Tensor): Tensor => sumOp([x], { scale: 1 }) as Tensor;

@@ -1,5 +1,5 @@
 import { defineOp } from '../autograd/define-op.js';
-import { Tensor } from '../tensor/tensor.js';
+import { f32, type Tensor } from '../tensor/tensor.js';
 
 interface SignAttrs {
   /** Gradient passes where |x| <= clip (QNN-SPEC §2.1); Infinity passes it everywhere. */
@@ -12,17 +12,17 @@ interface SignAttrs {
  *  P(+1) = hardSigmoid(x)), backward dy·1{|x| <= clip}. */
 const signSteOp = defineOp<SignAttrs>({
   name: 'signSte',
-  forward: ({ kernels, attrs }, [x]) => {
-    const out = new Float32Array(x!.size);
-    if (attrs.uniforms) kernels.stochasticSign(x!.data as Float32Array, attrs.uniforms, out);
-    else kernels.sign(x!.data as Float32Array, out);
-    return new Tensor(out, x!.shape);
+  forward: ({ kernels, attrs, empty }, [x]) => {
+    const out = empty(x!.shape);
+    if (attrs.uniforms) kernels.stochasticSign(f32(x!), kernels.fromArray(attrs.uniforms), out.storage);
+    else kernels.sign(f32(x!), out.storage);
+    return out;
   },
-  backward: ({ kernels, attrs }, dy, [x]) => {
+  backward: ({ kernels, attrs, empty }, dy, [x]) => {
     if (attrs.clip === Infinity) return [dy];
-    const dx = new Float32Array(dy.size);
-    kernels.passInside(dy.data, x!.data as Float32Array, dx, -attrs.clip, attrs.clip);
-    return [new Tensor(dx, dy.shape)];
+    const dx = empty(dy.shape);
+    kernels.passInside(dy.storage, f32(x!), dx.storage, -attrs.clip, attrs.clip);
+    return [dx];
   },
 });
 

@@ -1,3 +1,4 @@
+import type { Storage } from '../backends/kernels.js';
 import { kernels } from '../backends/registry.js';
 import type { Parameter } from '../nn/parameter.js';
 import { Optimizer, checkPositive, checkUnit } from './optimizer.js';
@@ -16,9 +17,9 @@ export class Adam extends Optimizer {
     checkUnit('beta1', this.beta1); checkUnit('beta2', this.beta2); checkPositive('eps', this.eps);
   }
 
-  protected makeSlots(p: Parameter): Float32Array[] { return [this.zeros(p.size), this.zeros(p.size)]; }
+  protected makeSlots(p: Parameter): Storage<'f32'>[] { return [this.zeros(p.size), this.zeros(p.size)]; }
 
-  protected update(p: Parameter, grad: Float32Array, [m, v]: Float32Array[]): void {
-    kernels().adamStep(p.data, grad, m!, v!, this.lr * p.lrScale, this.beta1, this.beta2, this.eps, this.t, p.clip);
+  protected update(p: Parameter, grad: Storage<'f32'>, [m, v]: Storage<'f32'>[]): void {
+    kernels().adamStep(p.storage, grad, m!, v!, this.lr * p.lrScale, this.beta1, this.beta2, this.eps, this.t, p.clip);
   }
 }

@@ -1,3 +1,4 @@
+import type { Storage } from '../backends/kernels.js';
 import { kernels } from '../backends/registry.js';
 import { LowbitError } from '../errors/lowbit-error.js';
 import type { Parameter } from '../nn/parameter.js';
@@ -11,61 +12,67 @@ export interface OptimizerState {
 }
 
 /** Base of the optimizers: checks the learning rate, keeps per-parameter slots made on the first
- *  `step()`, applies each parameter's lrScale and clip (QNN-SPEC §2.2-2.3). */
+ *  `step()` in the backend's persistent storage, applies each parameter's lrScale and clip
+ *  (QNN-SPEC §2.2-2.3). Every update is a kernel: a step reads no numbers. */
 export abstract class Optimizer {
   /** Steps taken so far (t in the bias corrections). */
   t = 0;
-  protected slots: Float32Array[][] = [];
+  protected slots: Storage<'f32'>[][] = [];
 
   constructor(readonly params: readonly Parameter[], public lr: number) {
     checkPositive('lr', lr);
   }
 
   /** Update every parameter from its `.grad`, then clear the gradients. The gradients are
-   *  consumed: one in the backend's own memory (Kernels.allocResident, e.g. a binary layer's
-   *  weight gradient) goes back to the backend, so do not keep a gradient's data past step(). */
+   *  consumed: their storage goes back to the backend (a binary layer's weight gradient lives in
+   *  wasm's own memory), so do not keep a gradient past step(). */
   step(): void {
     if (this.slots.length === 0) this.slots = this.params.map((p) => this.makeSlots(p));
     this.t++;
-    this.params.forEach((p, i) => { if (p.grad) this.update(p, p.grad.data, this.slots[i]!); });
+    this.params.forEach((p, i) => { if (p.grad) this.update(p, p.grad.storage, this.slots[i]!); });
     this.zeroGrad();
   }
 
   /** Clear the gradients (consumed as by step()). */
   zeroGrad(): void {
-    const k = kernels();
-    const values = new Set(this.params.map((p) => p.data)); // never a parameter's own values
+    const values = new Set<unknown>(this.params.map((p) => p.storage)); // never a parameter's own values
     for (const p of this.params) {
-      if (k.freeResident && p.grad && !values.has(p.grad.data)) k.freeResident(p.grad.data);
+      if (p.grad && !values.has(p.grad.storage)) p.backend.free(p.grad.storage);
       p.grad = null;
     }
   }
 
-  protected abstract makeSlots(p: Parameter): Float32Array[];
-  protected abstract update(p: Parameter, grad: Float32Array, slots: Float32Array[]): void;
+  protected abstract makeSlots(p: Parameter): Storage<'f32'>[];
+  protected abstract update(p: Parameter, grad: Storage<'f32'>, slots: Storage<'f32'>[]): void;
 
-  state(): OptimizerState { return { step: this.t, lr: this.lr, slots: this.slots }; }
+  /** The state for a checkpoint, read back once the updates before have run. */
+  async state(): Promise<OptimizerState> {
+    const k = kernels();
+    const slots = await Promise.all(this.slots.map((s) => Promise.all(s.map(async (b) => Float32Array.from(await k.read(b))))));
+    return { step: this.t, lr: this.lr, slots };
+  }
 
   loadState(s: OptimizerState): void {
     if (s.slots.length !== 0 && s.slots.length !== this.params.length) {
       throw new LowbitError(`optimizer state holds ${s.slots.length} parameters, the model has ${this.params.length}`);
     }
-    // copied into slots of our own making (resident ones where the backend offers them)
+    const k = kernels();
+    // written into slots of our own making (persistent storage)
     const mine = s.slots.map((slots, i) => {
-      const want = this.makeSlots(this.params[i]!);
-      if (slots.length !== want.length || slots.some((a, j) => a.length !== want[j]!.length)) {
+      const p = this.params[i]!, want = this.makeSlots(p);
+      if (slots.length !== want.length || slots.some((a) => a.length !== p.size)) {
         throw new LowbitError(`optimizer state for parameter ${i} does not match its shape`);
       }
-      want.forEach((own, j) => own.set(slots[j]!));
+      want.forEach((own, j) => k.write(own, slots[j]!));
       return want;
     });
     this.t = s.step; this.lr = s.lr; this.slots = mine;
   }
 
-  /** A zero-filled slot of n values, in the active backend's own memory where it offers that
-   *  (Kernels.allocResident), so an update kernel uses it without copying it in and out. */
-  protected zeros(n: number): Float32Array {
-    return kernels().allocResident?.('f32', n) ?? new Float32Array(n);
+  /** A zero-filled slot of n values in the active backend's persistent storage, so an update
+   *  kernel uses it where it is. */
+  protected zeros(n: number): Storage<'f32'> {
+    return kernels().alloc('f32', n, true);
   }
 }
 

@@ -1,3 +1,5 @@
+import type { Storage } from '../backends/kernels.js';
+import { kernels } from '../backends/registry.js';
 import { LowbitError } from '../errors/lowbit-error.js';
 import type { Parameter } from '../nn/parameter.js';
 import { ap2 } from '../backends/reference/ap2.js';
@@ -31,23 +33,11 @@ export class ShiftAdaMax extends Optimizer {
     if (this.variant !== 'torch' && this.variant !== 'paper') throw new LowbitError(`ShiftAdaMax: variant must be 'torch' or 'paper', got '${String(this.variant)}'`);
   }
 
-  protected makeSlots(p: Parameter): Float32Array[] { return [new Float32Array(p.size), new Float32Array(p.size)]; }
+  protected makeSlots(p: Parameter): Storage<'f32'>[] { return [this.zeros(p.size), this.zeros(p.size)]; }
 
-  // An elementwise rule with two AP2s per value; it stays here rather than in the kernel contract
-  // until a backend has a reason to own it (the products, not the update, dominate a step).
-  protected update(p: Parameter, grad: Float32Array, [m, v]: Float32Array[]): void {
-    const { beta1, beta2, eps } = this, torch = this.variant === 'torch';
-    const step = ap2(this.lr / (1 - (torch ? beta1 ** this.t : beta1))) * p.lrScale;
-    const theta = p.data, clip = p.clip;
-    for (let i = 0; i < theta.length; i++) {
-      const g = grad[i]!;
-      const mi = m![i] = beta1 * m![i]! + (1 - beta1) * g;
-      const vi = Math.max(beta2 * v![i]!, Math.abs(g));
-      let denom: number;
-      if (torch) { denom = v![i] = ap2(vi) + eps; } else { v![i] = vi; denom = ap2(vi) + eps; }
-      let t = theta[i]! - step * mi / denom;
-      if (clip > 0) t = Math.min(clip, Math.max(-clip, t));
-      theta[i] = t;
-    }
+  protected update(p: Parameter, grad: Storage<'f32'>, [m, v]: Storage<'f32'>[]): void {
+    const torch = this.variant === 'torch';
+    const step = ap2(this.lr / (1 - (torch ? this.beta1 ** this.t : this.beta1))) * p.lrScale;
+    kernels().shiftAdaMaxStep(p.storage, grad, m!, v!, step, this.beta1, this.beta2, this.eps, torch, p.clip);
   }
 }

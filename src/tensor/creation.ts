@@ -1,6 +1,6 @@
 import { LowbitError } from '../errors/lowbit-error.js';
 import { Random } from './random.js';
-import { Tensor, sizeOf, packedWords, type DType, type ArrayFor } from './tensor.js';
+import { Tensor, sizeOf, type DType } from './tensor.js';
 
 /** A float tensor from nested numbers or a flat array with a shape.
  *  @example tensor([[1, 2], [3, 4]]) */
@@ -30,28 +30,23 @@ export function full(shape: readonly number[], value: number): Tensor {
 
 export function ones(shape: readonly number[]): Tensor { return full(shape, 1); }
 
-/** An empty tensor of any dtype (packed `bits` sized for its rows of words). */
+/** A zero-filled tensor of any dtype (packed `bits` sized for its rows of words), on the active backend. */
 export function empty<D extends DType>(shape: readonly number[], dtype: D): Tensor<D> {
-  const n = dtype === 'bits' ? packedWords(shape) : sizeOf(shape);
-  const make: { [K in DType]: (n: number) => ArrayFor[K] } = {
-    float32: (n) => new Float32Array(n), int32: (n) => new Int32Array(n),
-    uint8: (n) => new Uint8Array(n), bits: (n) => new Uint32Array(n),
-  };
-  return new Tensor(make[dtype](n) as ArrayFor[D], shape, dtype);
+  return Tensor.empty(shape, dtype);
 }
 
 /** Standard normal values, seeded. @example randn([4, 7], { seed: 1 }) */
 export function randn(shape: readonly number[], opts: { seed?: number; rng?: Random; scale?: number } = {}): Tensor {
   const rng = opts.rng ?? new Random(opts.seed ?? 1);
-  const t = zeros(shape);
-  for (let i = 0; i < t.data.length; i++) t.data[i] = rng.normal() * (opts.scale ?? 1);
-  return t;
+  const values = new Float32Array(sizeOf(shape));
+  for (let i = 0; i < values.length; i++) values[i] = rng.normal() * (opts.scale ?? 1);
+  return new Tensor(values, shape);
 }
 
 /** Uniform values in [lo, hi), seeded. */
 export function uniform(shape: readonly number[], lo: number, hi: number, opts: { seed?: number; rng?: Random } = {}): Tensor {
   const rng = opts.rng ?? new Random(opts.seed ?? 1);
-  const t = zeros(shape);
-  rng.fillUniform(t.data, lo, hi);
-  return t;
+  const values = new Float32Array(sizeOf(shape));
+  rng.fillUniform(values, lo, hi);
+  return new Tensor(values, shape);
 }

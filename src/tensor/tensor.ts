@@ -1,3 +1,5 @@
+import type { Kernels, Storage } from '../backends/kernels.js';
+import { kernels } from '../backends/registry.js';
 import { LowbitError } from '../errors/lowbit-error.js';
 
 /** Element types. `bits` is a packed ±1 tensor: bit 1 = -1, bit 0 = +1, packed along the last
@@ -11,6 +13,10 @@ export interface ArrayFor {
   bits: Uint32Array;
 }
 
+/** The storage kind behind each dtype. */
+export const KIND_OF = { float32: 'f32', int32: 'i32', uint8: 'u8', bits: 'u32' } as const;
+export type StorageFor<D extends DType> = Storage<(typeof KIND_OF)[D]>;
+
 /** What autograd records on a tensor made by an op; the tensor layer only carries it. */
 export interface GradNode {
   readonly name: string;
@@ -18,10 +24,15 @@ export interface GradNode {
   backward(dy: Tensor): (Tensor | null)[];
 }
 
-/** An n-d array with a shape and a dtype; float tensors may take part in autograd.
- *  @example const x = new Tensor(new Float32Array([1, 2, 3, 4]), [2, 2]) */
+/** An n-d array with a shape and a dtype; float tensors may take part in autograd. Its values
+ *  live in a backend's storage (DESIGN.md, "Tensors live on a device"): ops compute on them there,
+ *  and they come back only through `await t.data()` (or `t.dataSync()` on a synchronous backend).
+ *  Made from a typed array, the tensor's backend takes that array as its storage (the CPU
+ *  backends use it as it is: do not write to it afterwards).
+ *  @example const x = new Tensor(new Float32Array([1, 2, 3, 4]), [2, 2]); await x.data() */
 export class Tensor<D extends DType = 'float32'> {
   readonly shape: readonly number[];
+  readonly storage: StorageFor<D>;
   /** Set on parameters and on everything computed from them while grad mode is on. */
   requiresGrad = false;
   /** Accumulated gradient (leaves only), same shape as the tensor. */
@@ -29,20 +40,40 @@ export class Tensor<D extends DType = 'float32'> {
   /** The op that made this tensor, when it needs a gradient. */
   node: GradNode | null = null;
 
-  constructor(readonly data: ArrayFor[D], shape: readonly number[], readonly dtype: D = 'float32' as D) {
+  constructor(source: ArrayFor[D] | StorageFor<D>, shape: readonly number[], readonly dtype: D = 'float32' as D,
+    readonly backend: Kernels = kernels()) {
     this.shape = Object.freeze([...shape]);
     for (const d of shape) {
       if (!Number.isInteger(d) || d < 0) throw new LowbitError(`tensor: bad shape [${shape.join(',')}]: dims must be integers >= 0`);
     }
-    const want = dtype === 'bits' ? packedWords(shape) : sizeOf(shape);
-    if (data.length !== want) {
-      throw new LowbitError(`tensor: ${dtype} data of length ${data.length} does not fit shape [${shape.join(',')}] (needs ${want})`);
+    this.storage = (backend.isStorage(source) ? source : backend.fromArray(source as never)) as StorageFor<D>;
+    const want = dtype === 'bits' ? packedWords(shape) : sizeOf(shape), length = backend.lengthOf(this.storage as never);
+    if (length !== want) {
+      throw new LowbitError(`tensor: ${dtype} data of length ${length} does not fit shape [${shape.join(',')}] (needs ${want})`);
     }
+  }
+
+  /** A new tensor of this shape and dtype on this tensor's backend, zero-filled. */
+  static empty<D extends DType = 'float32'>(shape: readonly number[], dtype: D = 'float32' as D, backend: Kernels = kernels()): Tensor<D> {
+    const n = dtype === 'bits' ? packedWords(shape) : sizeOf(shape);
+    return new Tensor<D>(backend.alloc(KIND_OF[dtype], n) as never, shape, dtype, backend);
   }
 
   /** Number of logical elements. */
   get size(): number { return sizeOf(this.shape); }
   get rank(): number { return this.shape.length; }
+
+  /** The values, once every kernel before has run (the backend's own array on a CPU backend:
+   *  read, do not write). */
+  data(): Promise<ArrayFor[D]> { return this.backend.read(this.storage as never) as Promise<ArrayFor[D]>; }
+
+  /** The values at once; only on a synchronous backend (reference, wasm). */
+  dataSync(): ArrayFor[D] {
+    if (!this.backend.readSync) {
+      throw new LowbitError(`tensor: the '${this.backend.name}' backend computes asynchronously; use 'await tensor.data()'`);
+    }
+    return this.backend.readSync(this.storage as never) as ArrayFor[D];
+  }
 
   toString(): string { return `Tensor<${this.dtype}>[${this.shape.join(',')}]`; }
 }
@@ -60,4 +91,10 @@ export function packedWords(shape: readonly number[]): number {
   if (shape.length === 0) return 0;
   const k = shape[shape.length - 1]!;
   return k === 0 ? 0 : (sizeOf(shape) / k) * Math.ceil(k / 32);
+}
+
+/** The float32 storage of a tensor that an op received as any dtype (ops take float inputs). */
+export function f32(t: Tensor<DType>): Storage<'f32'> {
+  if (t.dtype !== 'float32') throw new LowbitError(`tensor: expected a float32 tensor, got ${t.dtype} [${t.shape.join(',')}]`);
+  return t.storage as Storage<'f32'>;
 }

@@ -37,3 +37,13 @@ export function batchNormBackward(dy: Float32Array, xhat: Float32Array, rows: nu
     }
   }
 }
+
+export function batchNormEvalBackward(dy: Float32Array, x: Float32Array, rows: number, ch: number, gamma: Float32Array,
+  mean: Float32Array, invStd: Float32Array, dx: Float32Array, dgamma: Float32Array, dbeta: Float32Array): void {
+  dgamma.fill(0, 0, ch); dbeta.fill(0, 0, ch);
+  for (let r = 0; r < rows; r++) for (let c = 0; c < ch; c++) {
+    const i = r * ch + c, xhat = (x[i]! - mean[c]!) * invStd[c]!;
+    dx[i] = dy[i]! * gamma[c]! * invStd[c]!;
+    dgamma[c]! += dy[i]! * xhat; dbeta[c]! += dy[i]!;
+  }
+}

@@ -40,3 +40,7 @@ export function dropout(x: Float32Array, u: Float32Array, p: number, out: Float3
     out[i] = x[i]! * mask[i]!;
   }
 }
+
+export function intToFloat(x: Int32Array, out: Float32Array): void {
+  for (let i = 0; i < x.length; i++) out[i] = x[i]!;
+}

@@ -2,9 +2,9 @@ import { hostStorage } from '../host-storage.js';
 import type { HostKernels, KernelName } from '../kernels.js';
 import { adamStep } from './adam.js';
 import { bitSerialLogGemm } from './bit-serial-log-gemm.js';
-import { batchNormBackward, batchNormEval, batchNormTrain } from './batch-norm.js';
+import { batchNormBackward, batchNormEval, batchNormEvalBackward, batchNormTrain } from './batch-norm.js';
 import { broadcastBinary, reduceSum } from './broadcast.js';
-import { clamp, copy, dropout, passInside, runningAverage, sign, stochasticSign, transpose } from './elementwise.js';
+import { clamp, copy, dropout, intToFloat, passInside, runningAverage, sign, stochasticSign, transpose } from './elementwise.js';
 import { gemm } from './gemm.js';
 import { gemmSignB } from './gemm-sign-b.js';
 import { gradQuantLog } from './grad-quant-log.js';
@@ -13,6 +13,7 @@ import { packCols, packRows } from './pack.js';
 import { packLogPlanes } from './pack-log-planes.js';
 import { pixelSignGemm } from './pixel-sign-gemm.js';
 import { pixelSignGemmNibbles } from './pixel-sign-nibbles.js';
+import { linearQuantize, logQuantize } from './quantize.js';
 import { shiftAdaMaxStep } from './shift-adamax.js';
 import { shiftBatchNormBackward, shiftBatchNormEval, shiftBatchNormEvalBackward, shiftBatchNormTrain } from './shift-batch-norm.js';
 import { thresholdPack } from './threshold-pack.js';
@@ -23,8 +24,8 @@ import { xnorThresholdSliced } from './xnor-threshold-sliced.js';
 /** Every kernel of the contract, in plain TypeScript. */
 const kernels: Pick<HostKernels, KernelName> = {
   gemm, xnorGemm, gemmSignB, packRows, packCols,
-  sign, stochasticSign, clamp, passInside, broadcastBinary, reduceSum, dropout, transpose, copy,
-  batchNormTrain, batchNormEval, batchNormBackward, runningAverage,
+  sign, stochasticSign, clamp, passInside, broadcastBinary, reduceSum, dropout, transpose, copy, intToFloat, linearQuantize, logQuantize,
+  batchNormTrain, batchNormEval, batchNormBackward, batchNormEvalBackward, runningAverage,
   shiftBatchNormTrain, shiftBatchNormEval, shiftBatchNormBackward, shiftBatchNormEvalBackward,
   softmaxCrossEntropy, squaredHinge, countErrors, argmaxRows, adamStep, shiftAdaMaxStep,
   gradQuantLog, packLogPlanes, bitSerialLogGemm, pixelSignGemm, pixelSignGemmNibbles, xnorGemmSliced, xnorThresholdSliced, thresholdPack,

@@ -11,7 +11,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { backward } from '../src/autograd/backward.js';
 import { initDefaultBackend } from '../src/backends/default-backend.js';
-import type { Kernels } from '../src/backends/kernels.js';
+import type { HostKernels } from '../src/backends/kernels.js';
+import { referenceKernels } from '../src/backends/reference/index.js';
 import { kernels } from '../src/backends/registry.js';
 import { subset } from '../src/data/dataset.js';
 import { batches } from '../src/data/batches.js';
@@ -32,7 +33,8 @@ const TIMED = ['gemmSignB', 'packLogPlanes', 'bitSerialLogGemm'] as const;
 function median(xs: number[]): number { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]!; }
 
 const backend = await initDefaultBackend();
-const k = kernels() as Kernels & Record<string, unknown>;
+// the active backend seen with its host arrays, so its kernels can be wrapped with timers
+const k = kernels() as unknown as HostKernels & Record<string, unknown>;
 if (k.name !== 'wasm') throw new Error(`bench/training-gradients: needs the wasm backend, got ${k.name}`);
 const wasmKernels = { packLogPlanes: k.packLogPlanes, bitSerialLogGemm: k.bitSerialLogGemm };
 
@@ -44,13 +46,13 @@ k.gemmSignB = (...args) => {
   const t = performance.now(); gemmSignB(...args); kernelSeconds['gemmSignB']! += (performance.now() - t) / 1000;
 };
 function useBitSerial(mode: Mode): void {
-  const impl = mode === 'log6-wasm' ? wasmKernels : { packLogPlanes: undefined, bitSerialLogGemm: undefined }; // undefined: the op uses the reference
-  const time = <F extends (...args: never[]) => void>(name: string, f: F | undefined) => f && ((...args: Parameters<F>) => {
+  const impl = mode === 'log6-wasm' ? wasmKernels : { packLogPlanes: referenceKernels.packLogPlanes, bitSerialLogGemm: referenceKernels.bitSerialLogGemm };
+  const time = <F extends (...args: never[]) => void>(name: string, f: F) => ((...args: Parameters<F>) => {
     const t = performance.now(); f(...args); kernelSeconds[name] = (kernelSeconds[name] ?? 0) + (performance.now() - t) / 1000;
   });
-  k.packLogPlanes = time('packLogPlanes', impl.packLogPlanes) as Kernels['packLogPlanes'];
+  k.packLogPlanes = time('packLogPlanes', impl.packLogPlanes) as HostKernels['packLogPlanes'];
   const gemm = time('bitSerialLogGemm', impl.bitSerialLogGemm);
-  k.bitSerialLogGemm = gemm && ((sign, planeBits, planes, eMin, s, c, m, n, depth) => {
+  k.bitSerialLogGemm = ((sign, planeBits, planes, eMin, s, c, m, n, depth) => {
     if (countPlanes) {
       const words = Math.ceil(depth / 32);
       for (let i = 0; i < m; i++) {

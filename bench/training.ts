@@ -67,7 +67,7 @@ const add = (system: string, threads: number, s: number): void => {
 };
 
 await initDefaultBackend();
-const k = kernels() as Partial<WasmKernels>;
+const k = kernels() as unknown as Partial<WasmKernels>;
 for (const threads of k.setThreads ? [1, 2] : [1]) {
   await k.setThreads?.(threads);
   add(`lowbit ${k.name} BNN (1-bit W/A)`, threads, lowbitStep(10, false));

@@ -27,7 +27,7 @@ test('mnist-bnn: a 784-256x2-10 BNN reaches >= 90% test accuracy after 2 epochs 
   const config: TrainConfig = { experiment: 'mnist-bnn-test', epochs: 2, batchSize: 100, lr: 0.003, lrEnd: 3e-4, seed: 1, loss: 'squaredHinge', scale: 'symmetric' };
   const result = await fit(model, { train: subset(mnist.train, 0, 30_000), validation: mnist.validation }, config);
   model.loadStateDict(result.bestState, 'best weights');
-  const accuracy = 1 - classificationError(model, mnist.test, config.scale);
+  const accuracy = 1 - await classificationError(model, mnist.test, config.scale);
   t.diagnostic(`test accuracy ${(accuracy * 100).toFixed(2)}% on ${backend}`);
   assert.ok(accuracy >= 0.9, `test accuracy ${(accuracy * 100).toFixed(2)}% < 90% (seed 1, width 256, depth 2, 30000 images, `
     + `2 epochs, backend ${backend}; best validation error ${result.bestValError} at epoch ${result.bestEpoch})`);

@@ -13,22 +13,22 @@ function leaf(t: Tensor): Tensor { t.requiresGrad = true; return t; }
 test('backward: a tensor used twice accumulates both gradients (d(x·x)/dx = 2x)', () => {
   const x = leaf(tensor([1, -2, 3]));
   backward(sum(mul(x, x)));
-  assert.deepEqual([...x.grad!.data], [2, -4, 6]);
+  assert.deepEqual([...x.grad!.dataSync()], [2, -4, 6]);
 });
 
 test('backward: a diamond graph, z = Σ (x·w + x) · x, gives dz/dx = 2xw + 2x and dz/dw = x²', () => {
   const x = leaf(tensor([1, 2])), w = leaf(tensor([3, -1]));
   const h = add(mul(x, w), x); // x reaches z through three paths
   backward(sum(mul(h, x)));
-  assert.deepEqual([...x.grad!.data], [2 * 1 * 3 + 2 * 1, 2 * 2 * -1 + 2 * 2]);
-  assert.deepEqual([...w.grad!.data], [1, 4]);
+  assert.deepEqual([...x.grad!.dataSync()], [2 * 1 * 3 + 2 * 1, 2 * 2 * -1 + 2 * 2]);
+  assert.deepEqual([...w.grad!.dataSync()], [1, 4]);
 });
 
 test('backward: gradients accumulate across two backward calls until cleared', () => {
   const x = leaf(tensor([1, 2]));
   backward(sum(x));
   backward(sum(x));
-  assert.deepEqual([...x.grad!.data], [2, 2]);
+  assert.deepEqual([...x.grad!.dataSync()], [2, 2]);
 });
 
 test('backward: shared subexpressions match finite differences', () =>

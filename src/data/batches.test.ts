@@ -50,26 +50,26 @@ test('batches: x and labels match the sampled indices', () => {
     assert.deepEqual(x.shape, [indices.length, 3]);
     indices.forEach((i, r) => {
       assert.equal(labels[r], i % 10);
-      assert.deepEqual([...x.data.subarray(r * 3, r * 3 + 3)], [i, i + 1, i + 2].map((p) => Math.fround(p / 255)));
+      assert.deepEqual([...x.dataSync().subarray(r * 3, r * 3 + 3)], [i, i + 1, i + 2].map((p) => Math.fround(p / 255)));
     });
   }
 });
 
 test('batches and toFloat: unit and symmetric scales', () => {
   const ds: Dataset = { name: 'px', images: new Uint8Array([0, 51, 255]), labels: new Int32Array([0]), count: 1, features: 3, shape: [3] };
-  const unit = [...batches(ds, { batchSize: 1, scale: 'unit' })][0]!.x.data;
+  const unit = [...batches(ds, { batchSize: 1, scale: 'unit' })][0]!.x.dataSync();
   assert.deepEqual([...unit], [0, Math.fround(0.2), 1]);
-  const sym = [...batches(ds, { batchSize: 1, scale: 'symmetric' })][0]!.x.data;
+  const sym = [...batches(ds, { batchSize: 1, scale: 'symmetric' })][0]!.x.dataSync();
   assert.deepEqual([...sym], [-1, Math.fround(-0.6), 1]);
   const all = toFloat(ds, 'symmetric');
   assert.deepEqual(all.shape, [1, 3]);
-  assert.deepEqual([...all.data], [...sym]);
+  assert.deepEqual([...all.dataSync()], [...sym]);
 });
 
 test('toFloat: whole set in order', () => {
   const x = toFloat(toy(4), 'unit');
   assert.deepEqual(x.shape, [4, 3]);
-  assert.equal(x.data[9], Math.fround(3 / 255)); // sample 3, feature 0
+  assert.equal(x.dataSync()[9], Math.fround(3 / 255)); // sample 3, feature 0
 });
 
 test('batches: bad batchSize, scale or sizes are clear errors', () => {

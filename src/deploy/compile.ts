@@ -2,7 +2,7 @@ import type { PixelScale } from '../data/batches.js';
 import type { Module } from '../nn/module.js';
 import type { QuantDense } from '../nn/quant-dense.js';
 import type { QuantizerConfig } from '../quant/quantizer.js';
-import { bnParams, denseBlocks, type Block } from './dense-blocks.js';
+import { blockValues, bnParams, denseBlocks, type Block, type BlockValues } from './dense-blocks.js';
 import { DeployError } from './deploy-error.js';
 import { bnValue, foldThreshold } from './fold-threshold.js';
 import { AFFINE_ROWS, checkGraph, thresholdsPerUnit, wordsFor, type PackedGraph, type PackedLayer } from './graph.js';
@@ -20,15 +20,16 @@ export interface CompileOptions {
  *  folded into 2^m − 1 integer thresholds per unit (QNN-SPEC §9.1), k·m binary products per layer
  *  shifted and added (§3.3), the first layer on raw 8-bit pixels through bit-planes with the input
  *  scaling folded in (§5.1), the last layer's BN kept as scores (§5.3).
- *  @example const graph = compile(model, { scale: 'symmetric' }); new PackedEngine(graph).predict(pixels, n) */
-export function compile(model: Module, opts: CompileOptions): PackedGraph {
+ *  @example const graph = await compile(model, { scale: 'symmetric' }); await new PackedEngine(graph).predict(pixels, n) */
+export async function compile(model: Module, opts: CompileOptions): Promise<PackedGraph> {
   const blocks = denseBlocks(model);
   const inputs = blocks.map((b, i) => {
     const where = `compile: dense layer ${i} (${b.dense.inFeatures}→${b.dense.outFeatures})`;
     weightLevels(b.dense, where); // refuse unpackable weights first, layer by layer
     return i === 0 ? pixelLevels(opts.scale) : inputLevels(b.dense, where);
   });
-  const layers = blocks.map((b, i) => compileBlock(b, i, inputs[i]!, inputs[i + 1] ?? null, opts.scale));
+  const values = await Promise.all(blocks.map(blockValues));
+  const layers = blocks.map((b, i) => compileBlock(b, values[i]!, i, inputs[i]!, inputs[i + 1] ?? null, opts.scale));
   const graph: PackedGraph = { scale: opts.scale, inputs: blocks[0]!.dense.inFeatures, classes: layers.at(-1)!.outFeatures, layers };
   checkGraph(graph, 'compile');
   return graph;
@@ -70,18 +71,18 @@ function packWeights(w: Float32Array, levels: Levels, n: number, k: number): Uin
   return out;
 }
 
-function compileBlock({ dense, bn, activation }: Block, index: number, inL: Levels, nextL: Levels | null, scale: PixelScale): PackedLayer {
+function compileBlock({ dense, bn, activation }: Block, values: BlockValues, index: number, inL: Levels, nextL: Levels | null, scale: PixelScale): PackedLayer {
   const where = `compile: dense layer ${index} (${dense.inFeatures}→${dense.outFeatures})`;
   const pixels = index === 0;
   if (pixels && dense.inputQuantizer.name !== 'identity') throw new DeployError(`${where}: the first layer must take the pixels as they are (inputQuantizer 'identity')`);
   const wL = weightLevels(dense, where);
-  const k = dense.inFeatures, n = dense.outFeatures, w = dense.weight.data as Float32Array;
+  const k = dense.inFeatures, n = dense.outFeatures, w = values.weight;
   if (!w.every(Number.isFinite)) throw new DeployError(`${where}: weights hold NaN or infinity`);
   const range = dotRange(inL.bits, wL.bits, k);
   if (range >= 2 ** 31 - 1) throw new DeployError(`${where}: ${inL.bits}-bit inputs × ${wL.bits}-bit weights over ${k} inputs overflow the engine's int32 sums`);
   const weights = packWeights(w, wL, n, k);
   const base = { input: pixels ? 'pixels8' as const : 'bits' as const, inFeatures: k, outFeatures: n, inputLevels: inL, weightLevels: wL, weights };
-  const params = bnParams(dense, bn, where);
+  const params = bnParams(dense, bn, where, values);
   if (!nextL) {
     const affine = new Float32Array(AFFINE_ROWS * n);
     params.forEach((p, j) => [p.bias, p.gamma, p.mean, p.invStd, p.beta].forEach((v, r) => { affine[r * n + j] = v; }));

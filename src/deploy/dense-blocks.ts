@@ -5,6 +5,7 @@ import type { Module } from '../nn/module.js';
 import { QuantDense } from '../nn/quant-dense.js';
 import { Sequential } from '../nn/sequential.js';
 import { DeployError } from './deploy-error.js';
+import type { Tensor } from '../tensor/tensor.js';
 import type { BnParams } from './fold-threshold.js';
 
 export interface Block { dense: QuantDense; bn: BatchNorm | null; activation: boolean }
@@ -33,13 +34,26 @@ export function denseBlocks(model: Module): Block[] {
   return blocks;
 }
 
+/** A block's trained values, read back from the backend (compiling is an edge where numbers come back). */
+export interface BlockValues {
+  weight: Float32Array; bias?: Float32Array;
+  gamma?: Float32Array; beta?: Float32Array; mean?: Float32Array; invStd?: Float32Array;
+}
+
+export async function blockValues({ dense, bn }: Block): Promise<BlockValues> {
+  const read = async (t: Tensor | null | undefined) => (t ? Float32Array.from(await t.data()) : undefined);
+  return {
+    weight: (await read(dense.weight))!, bias: await read(dense.bias),
+    gamma: await read(bn?.gamma), beta: await read(bn?.beta), mean: await read(bn?.runningMean), invStd: await read(bn?.runningInvStd),
+  };
+}
+
 /** Per unit: bias and BN statistics as float32 values (identity BN when there is none). */
-export function bnParams(dense: QuantDense, bn: BatchNorm | null, where: string): BnParams[] {
-  const n = dense.outFeatures, bias = dense.bias?.data as Float32Array | undefined;
+export function bnParams(dense: QuantDense, bn: BatchNorm | null, where: string, v: BlockValues): BnParams[] {
+  const n = dense.outFeatures;
   if (bn && bn.features !== n) throw new DeployError(`${where}: followed by BatchNorm(${bn.features})`);
-  const g = bn?.gamma.data as Float32Array | undefined, b = bn?.beta.data as Float32Array | undefined;
   return Array.from({ length: n }, (_, j) => {
-    const p: BnParams = { bias: bias?.[j] ?? 0, gamma: g?.[j] ?? 1, mean: bn?.runningMean[j] ?? 0, invStd: bn?.runningInvStd[j] ?? 1, beta: b?.[j] ?? 0 };
+    const p: BnParams = { bias: v.bias?.[j] ?? 0, gamma: v.gamma?.[j] ?? 1, mean: v.mean?.[j] ?? 0, invStd: v.invStd?.[j] ?? 1, beta: v.beta?.[j] ?? 0 };
     if (!Object.values(p).every(Number.isFinite)) throw new DeployError(`${where}: unit ${j} has a non-finite bias or BN parameter`);
     return p;
   });

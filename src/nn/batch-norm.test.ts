@@ -12,12 +12,12 @@ test('BatchNorm: running statistics move by the momentum towards the batch ones'
   noGrad(() => bn.forward(x));
   const inv0 = 1 / Math.sqrt(8 / 3 + 1e-4), inv1 = 1 / Math.sqrt(8 + 1e-4);
   const close = (got: number, want: number, what: string) => assert.ok(Math.abs(got - want) < 1e-6, `${what}: ${got} vs ${want}`);
-  close(bn.runningMean[0]!, 0.1 * 3, 'mean[0] after 1 batch');
-  close(bn.runningMean[1]!, 0.1 * 2, 'mean[1] after 1 batch');
-  close(bn.runningInvStd[0]!, 0.9 + 0.1 * inv0, 'invStd[0] after 1 batch');
+  close(bn.runningMean.dataSync()[0]!, 0.1 * 3, 'mean[0] after 1 batch');
+  close(bn.runningMean.dataSync()[1]!, 0.1 * 2, 'mean[1] after 1 batch');
+  close(bn.runningInvStd.dataSync()[0]!, 0.9 + 0.1 * inv0, 'invStd[0] after 1 batch');
   noGrad(() => bn.forward(x));
-  close(bn.runningMean[0]!, 0.9 * 0.3 + 0.1 * 3, 'mean[0] after 2 batches');
-  close(bn.runningInvStd[1]!, 0.9 * (0.9 + 0.1 * inv1) + 0.1 * inv1, 'invStd[1] after 2 batches');
+  close(bn.runningMean.dataSync()[0]!, 0.9 * 0.3 + 0.1 * 3, 'mean[0] after 2 batches');
+  close(bn.runningInvStd.dataSync()[1]!, 0.9 * (0.9 + 0.1 * inv1) + 0.1 * inv1, 'invStd[1] after 2 batches');
 });
 
 test('BatchNorm: train mode uses batch statistics, eval mode the running ones (and does not update them)', () => {
@@ -26,16 +26,16 @@ test('BatchNorm: train mode uses batch statistics, eval mode the running ones (a
   const train = noGrad(() => bn.forward(x));
   for (let c = 0; c < 3; c++) {
     let m = 0;
-    for (let r = 0; r < 4; r++) m += train.data[r * 3 + c]!;
+    for (let r = 0; r < 4; r++) m += train.dataSync()[r * 3 + c]!;
     assert.ok(Math.abs(m / 4) < 1e-5, `train output of channel ${c} has mean 0 (seed 8, [4,3])`);
   }
-  const mean = Float32Array.from(bn.runningMean), inv = Float32Array.from(bn.runningInvStd);
+  const mean = Float32Array.from(bn.runningMean.dataSync()), inv = Float32Array.from(bn.runningInvStd.dataSync());
   bn.eval();
   const y = noGrad(() => bn.forward(x));
   assert.deepEqual(bn.runningMean, mean);
   for (let i = 0; i < 12; i++) {
-    const want = (x.data[i]! - mean[i % 3]!) * inv[i % 3]!;
-    assert.ok(Math.abs(y.data[i]! - want) < 1e-5, `eval y[${i}] ${y.data[i]} vs ${want}`);
+    const want = (x.dataSync()[i]! - mean[i % 3]!) * inv[i % 3]!;
+    assert.ok(Math.abs(y.dataSync()[i]! - want) < 1e-5, `eval y[${i}] ${y.dataSync()[i]} vs ${want}`);
   }
 });
 

@@ -12,7 +12,7 @@ test('Dropout: eval mode is the identity; train mode zeroes about p and scales t
   assert.equal(drop.eval().forward(x), x);
   const y = noGrad(() => drop.train().forward(x));
   let zeros = 0;
-  for (const v of y.data) {
+  for (const v of y.dataSync()) {
     if (v === 0) zeros++;
     else assert.equal(v, Math.fround(2 * Math.fround(1 / (1 - p))));
   }
@@ -22,7 +22,7 @@ test('Dropout: eval mode is the identity; train mode zeroes about p and scales t
 
 test('Dropout: the same seed gives the same mask', () => {
   const x = randn([50], { seed: 1 });
-  const run = () => noGrad(() => new Dropout(0.5).useRandom(new Random(77)).forward(x)).data;
+  const run = () => noGrad(() => new Dropout(0.5).useRandom(new Random(77)).forward(x)).dataSync();
   assert.deepEqual(run(), run());
 });
 

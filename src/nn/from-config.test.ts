@@ -32,21 +32,21 @@ for (const [name, opts] of VARIANTS) {
     // the config travels as JSON inside checkpoints
     const copy = fromConfig(JSON.parse(JSON.stringify(model.config())) as LayerConfig);
     assert.deepEqual(copy.config(), model.config());
-    copy.loadStateDict(model.stateDict());
+    copy.loadStateDict(model.stateDictSync());
     const x = randn([6, 20], { seed: 99 });
     const [a, b] = noGrad(() => [model.eval().forward(x), copy.eval().forward(x)]);
-    assert.deepEqual(b!.data, a!.data, `${name}: outputs differ (seed ${seed}, x [6,20])`);
+    assert.deepEqual(b!.dataSync(), a!.dataSync(), `${name}: outputs differ (seed ${seed}, x [6,20])`);
   });
 }
 
 test('loadStateDict: a missing, extra or wrong-sized tensor is a LowbitError naming it', () => {
   const model = mnistMlp({ width: 8, depth: 1, inputs: 4, classes: 3 });
-  const state = new Map(model.stateDict());
+  const state = new Map(model.stateDictSync());
   state.delete('1.runningMean');
   assert.throws(() => model.loadStateDict(state, 'ckpt'), /ckpt: missing tensor '1.runningMean'/);
-  const extra = new Map(model.stateDict()).set('9.weight', new Float32Array(1));
+  const extra = new Map(model.stateDictSync()).set('9.weight', new Float32Array(1));
   assert.throws(() => model.loadStateDict(extra), /unexpected tensor '9.weight'/);
-  const short = new Map(model.stateDict()).set('0.weight', new Float32Array(3));
+  const short = new Map(model.stateDictSync()).set('0.weight', new Float32Array(3));
   assert.throws(() => model.loadStateDict(short), /'0.weight' has 3 values, the model needs 32/);
 });
 

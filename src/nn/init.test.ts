@@ -14,10 +14,10 @@ for (const [fanIn, fanOut, scale] of [[784, 2048, 43.45], [2048, 2048, 52.26], [
 test('QuantDense: latent weights start in U(-1, 1) and are clipped to 1; a float Dense is neither scaled nor clipped', () => {
   const q = new QuantDense(64, 32, { seed: 3 });
   assert.equal(q.weight.clip, 1);
-  assert.ok(q.weight.data.every((w) => w >= -1 && w < 1));
-  assert.ok(q.weight.data.some((w) => Math.abs(w) > 0.9), 'U(-1, 1), not a Glorot-sized range');
+  assert.ok(q.weight.dataSync().every((w) => w >= -1 && w < 1));
+  assert.ok(q.weight.dataSync().some((w) => Math.abs(w) > 0.9), 'U(-1, 1), not a Glorot-sized range');
   const d = new Dense(64, 32);
   assert.equal(d.weight.clip, 0);
   assert.equal(d.weight.lrScale, 1);
-  assert.ok(d.weight.data.every((w) => Math.abs(w) <= Math.sqrt(6 / 96)));
+  assert.ok(d.weight.dataSync().every((w) => Math.abs(w) <= Math.sqrt(6 / 96)));
 });

@@ -29,8 +29,8 @@ test("QuantDense gradientQuantizer 'log6': binary layers get Q(g)ᵀ·x, other l
     const g = gradQuantLog(dy).values, xq = layer.inputQuantizer.apply(x, { training: true, rng });
     for (let o = 0; o < 5; o++) for (let i = 0; i < 37; i++) {
       let want = 0;
-      for (let r = 0; r < 4; r++) want += g[r * 5 + o]! * xq.data[r * 37 + i]!;
-      assert.ok(Math.abs(layer.weight.grad!.data[o * 37 + i]! - want) < 1e-5, `dW[${o},${i}] with ${JSON.stringify(inputQuantizer)} (seed 21)`);
+      for (let r = 0; r < 4; r++) want += g[r * 5 + o]! * xq.dataSync()[r * 37 + i]!;
+      assert.ok(Math.abs(layer.weight.grad!.dataSync()[o * 37 + i]! - want) < 1e-5, `dW[${o},${i}] with ${JSON.stringify(inputQuantizer)} (seed 21)`);
     }
   }
   assert.throws(() => new QuantDense(4, 4, { gradientQuantizer: 'log5' as never }), /log6/);

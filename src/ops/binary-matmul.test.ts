@@ -21,10 +21,10 @@ function plusMinusOne(shape: [number, number], rng: Random): Tensor {
 
 /** Gradients of Σ f(a, b) ⊙ r for fresh leaf copies of a and b. */
 function grads(f: (a: Tensor, b: Tensor) => Tensor, a: Tensor, b: Tensor, r: Float32Array): [Tensor, Float32Array, Float32Array] {
-  const leaf = (t: Tensor) => { const c = new Tensor(Float32Array.from(t.data), t.shape); c.requiresGrad = true; return c; };
+  const leaf = (t: Tensor) => { const c = new Tensor(Float32Array.from(t.dataSync()), t.shape); c.requiresGrad = true; return c; };
   const la = leaf(a), lb = leaf(b), y = f(la, lb);
   backward(y, new Tensor(r, y.shape));
-  return [y, la.grad!.data, lb.grad!.data];
+  return [y, la.grad!.dataSync(), lb.grad!.dataSync()];
 }
 
 // m, n across a word of packed columns (the backward packs along m and n), k around word edges
@@ -38,7 +38,7 @@ for (const [i, [m, n, k]] of SHAPES.entries()) {
     const [yBin, daBin, dbBin] = grads(binaryMatmulT, a, b, r);
     const [yFloat, daFloat, dbFloat] = grads(matmulT, a, b, r);
     assert.deepEqual(yBin.shape, [m, n]);
-    assert.deepEqual(yBin.data, yFloat.data, `forward: ${what}`); // integers: exact
+    assert.deepEqual(yBin.dataSync(), yFloat.dataSync(), `forward: ${what}`); // integers: exact
     // sums of ±r in float32: the two kernels may round in a different order on a fast backend
     for (const [got, want, name] of [[daBin, daFloat, 'da'], [dbBin, dbFloat, 'db']] as const) {
       for (let j = 0; j < want.length; j++) {
@@ -62,7 +62,7 @@ for (const [i, [m, n, k]] of SIGN_WEIGHT_SHAPES.entries()) {
     const x = new Tensor(new Float32Array(m * k).map(() => rng.uniform() * 2 - 1), [m, k]);
     // latent weights, some outside [-1, 1] so the cancelling shows
     const w = new Tensor(new Float32Array(n * k).map(() => rng.uniform() * 3 - 1.5), [n, k]);
-    const signs = new Tensor(w.data.map((v) => (v >= 0 ? 1 : -1)), [n, k]);
+    const signs = new Tensor(w.dataSync().map((v) => (v >= 0 ? 1 : -1)), [n, k]);
     const r = new Float32Array(m * n).map(() => rng.uniform() * 2 - 1);
     const [y, dx, dw] = grads((a, b) => signWeightMatmulSteT(a, b, 1), x, w, r);
     const [yFloat, dxFloat, dsFloat] = grads(matmulT, x, signs, r);
@@ -71,10 +71,10 @@ for (const [i, [m, n, k]] of SIGN_WEIGHT_SHAPES.entries()) {
         assert.ok(Math.abs(got[j]! - want[j]!) <= 1e-5 * (k + Math.abs(want[j]!)), `${name}[${j}]: ${got[j]} vs ${want[j]} (${what})`);
       }
     };
-    near(y.data, yFloat.data, 'y');
+    near(y.dataSync(), yFloat.dataSync(), 'y');
     near(dx, dxFloat, 'dx');
-    near(dw, dsFloat.map((g, j) => (Math.abs(w.data[j]!) <= 1 ? g : 0)), 'dw');
-    assert.ok(dw.some((g, j) => Math.abs(w.data[j]!) > 1 && g === 0 && dsFloat[j] !== 0) || m * n * k < 4, `some gradient cancelled (${what})`);
+    near(dw, dsFloat.map((g, j) => (Math.abs(w.dataSync()[j]!) <= 1 ? g : 0)), 'dw');
+    assert.ok(dw.some((g, j) => Math.abs(w.dataSync()[j]!) > 1 && g === 0 && dsFloat[j] !== 0) || m * n * k < 4, `some gradient cancelled (${what})`);
     checkGradient(([a]) => signWeightMatmulSteT(a!, w, 1), [x], { seed });
   });
 }

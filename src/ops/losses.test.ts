@@ -10,10 +10,10 @@ if (process.env['LOWBIT_BACKEND']) await initDefaultBackend();
 const labels = Int32Array.from([2, 0, 1, 2, 4]);
 
 test('softmaxCrossEntropy: equal logits give log(classes); a confident right row gives ~0', () => {
-  assert.ok(Math.abs(softmaxCrossEntropy(tensor([[0, 0, 0, 0]]), Int32Array.from([1])).data[0]! - Math.log(4)) < 1e-6);
-  assert.ok(softmaxCrossEntropy(tensor([[0, 50, 0]]), Int32Array.from([1])).data[0]! < 1e-6);
+  assert.ok(Math.abs(softmaxCrossEntropy(tensor([[0, 0, 0, 0]]), Int32Array.from([1])).dataSync()[0]! - Math.log(4)) < 1e-6);
+  assert.ok(softmaxCrossEntropy(tensor([[0, 50, 0]]), Int32Array.from([1])).dataSync()[0]! < 1e-6);
   // large logits must not overflow: log(1 + e^-1) for [1000, 999] with label 0
-  assert.ok(Math.abs(softmaxCrossEntropy(tensor([[1000, 999]]), Int32Array.from([0])).data[0]! - Math.log(1 + Math.exp(-1))) < 1e-5);
+  assert.ok(Math.abs(softmaxCrossEntropy(tensor([[1000, 999]]), Int32Array.from([0])).dataSync()[0]! - Math.log(1 + Math.exp(-1))) < 1e-5);
 });
 
 test('softmaxCrossEntropy: gradient matches finite differences', () =>
@@ -23,7 +23,7 @@ test('squaredHinge: mean over rows × classes of max(0, 1 - t·y)², t = ±1 one
   // row 0, label 0: t = [+1, -1, -1]: margins 1-0.5 = 0.5, 1-0.5 = 0.5 (y=-0.5), 1+2 = 3 (y=2) → 0.25 + 0.25 + 9
   // row 1, label 2: t = [-1, -1, +1]: margins 0 (y=-3), 1 (y=0), 0 (y=1.5) → 0 + 1 + 0
   const l = squaredHinge(tensor([[0.5, -0.5, 2], [-3, 0, 1.5]]), Int32Array.from([0, 2]));
-  assert.ok(Math.abs(l.data[0]! - 10.5 / 6) < 1e-6, `loss ${l.data[0]}`);
+  assert.ok(Math.abs(l.dataSync()[0]! - 10.5 / 6) < 1e-6, `loss ${l.dataSync()[0]}`);
 });
 
 test('squaredHinge: gradient matches finite differences away from the kink t·y = 1', () =>

@@ -11,12 +11,12 @@ if (process.env['LOWBIT_BACKEND']) await initDefaultBackend();
 test('matmul: [2,3]·[3,2] by hand', () => {
   const y = matmul(tensor([[1, 2, 3], [4, 5, 6]]), tensor([[1, 0], [0, 1], [1, 1]]));
   assert.deepEqual(y.shape, [2, 2]);
-  assert.deepEqual([...y.data], [4, 5, 10, 11]);
+  assert.deepEqual([...y.dataSync()], [4, 5, 10, 11]);
 });
 
 test('matmulT: a·bᵀ equals matmul with b transposed by hand', () => {
   const y = matmulT(tensor([[1, 2, 3], [4, 5, 6]]), tensor([[1, 0, 1], [0, 1, 1]]));
-  assert.deepEqual([...y.data], [4, 5, 10, 11]);
+  assert.deepEqual([...y.dataSync()], [4, 5, 10, 11]);
 });
 
 for (const [m, k, n, seed] of [[3, 4, 5, 1], [1, 7, 2, 2], [6, 1, 3, 3]] as const) {

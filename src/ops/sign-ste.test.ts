@@ -11,24 +11,24 @@ if (process.env['LOWBIT_BACKEND']) await initDefaultBackend();
 
 /** dL/dx of L = Σ signSte(x, clip) ⊙ dy. */
 function steGrad(x: Tensor, dy: Float32Array, clip?: number): Float32Array {
-  const leaf = new Tensor(Float32Array.from(x.data), x.shape);
+  const leaf = new Tensor(Float32Array.from(x.dataSync()), x.shape);
   leaf.requiresGrad = true;
   const y = signSte(leaf, clip);
   backward(y, new Tensor(dy, y.shape));
-  return leaf.grad!.data;
+  return leaf.grad!.dataSync();
 }
 
 test('signSte: forward is ±1 with sign(0) = sign(-0) = +1 (QNN-SPEC §1.1)', () => {
-  assert.deepEqual([...signSte(tensor([-3, -1, -1e-30, -0, 0, 1e-30, 0.5, 7])).data], [-1, -1, -1, 1, 1, 1, 1, 1]);
+  assert.deepEqual([...signSte(tensor([-3, -1, -1e-30, -0, 0, 1e-30, 0.5, 7])).dataSync()], [-1, -1, -1, 1, 1, 1, 1, 1]);
 });
 
 test('signSte: backward is exactly dy where |x| <= 1 and 0 elsewhere (QNN-SPEC §2.1)', () => {
   const seed = 4, x = randn([5, 9], { seed, scale: 1.5 });
-  x.data.set([-1, 1, 0, -0, 1.0000001, -1.0000001], 0); // the boundary passes, just outside does not
+  x.dataSync().set([-1, 1, 0, -0, 1.0000001, -1.0000001], 0); // the boundary passes, just outside does not
   const dy = new Random(seed + 1).fillUniform(new Float32Array(x.size), -1, 1);
   const dx = steGrad(x, dy);
   for (let i = 0; i < x.size; i++) {
-    assert.equal(dx[i], Math.abs(x.data[i]!) <= 1 ? dy[i] : 0, `element ${i}, x=${x.data[i]} (seed ${seed}, shape [5,9])`);
+    assert.equal(dx[i], Math.abs(x.dataSync()[i]!) <= 1 ? dy[i] : 0, `element ${i}, x=${x.dataSync()[i]} (seed ${seed}, shape [5,9])`);
   }
 });
 
@@ -42,5 +42,5 @@ test('signSte: stochastic forward uses the given uniforms: +1 iff u < hardSigmoi
   // hardSigmoid: -1 → 0, -0.5 → 0.25, 0 → 0.5, 0.5 → 0.75, 1 → 1
   const x = tensor([-1, -0.5, -0.5, 0, 0, 0.5, 0.5, 1]);
   const u = Float32Array.from([0, 0.2, 0.3, 0.49, 0.51, 0.7, 0.8, 0.9999]);
-  assert.deepEqual([...signSte(x, 1, u).data], [-1, 1, -1, 1, -1, 1, -1, 1]);
+  assert.deepEqual([...signSte(x, 1, u).dataSync()], [-1, 1, -1, 1, -1, 1, -1, 1]);
 });

@@ -22,11 +22,11 @@ test('Adam: two steps against hand-computed values (β1 0.9, β2 0.999, ε 1e-8,
   const p = param([0.5]), adam = new Adam([p], { lr: 0.01 });
   p.grad = grad([0.2]);
   adam.step();
-  assert.ok(Math.abs(p.data[0]! - 0.49) < 1e-6, `after step 1: ${p.data[0]}`);
+  assert.ok(Math.abs(p.dataSync()[0]! - 0.49) < 1e-6, `after step 1: ${p.dataSync()[0]}`);
   assert.equal(p.grad, null, 'step() clears the gradient');
   p.grad = grad([-0.1]);
   adam.step();
-  assert.ok(Math.abs(p.data[0]! - 0.4873366) < 1e-6, `after step 2: ${p.data[0]}`);
+  assert.ok(Math.abs(p.dataSync()[0]! - 0.4873366) < 1e-6, `after step 2: ${p.dataSync()[0]}`);
   assert.equal(adam.t, 2);
 });
 
@@ -34,7 +34,7 @@ test('Adam: the parameter lrScale multiplies the step (Glorot scaling, QNN-SPEC 
   const p = param([0], { lrScale: 10 }), adam = new Adam([p], { lr: 0.001 });
   p.grad = grad([-3]);
   adam.step(); // first step ≈ lr·lrScale·sign(g)
-  assert.ok(Math.abs(p.data[0]! - 0.01) < 1e-7, `${p.data[0]}`);
+  assert.ok(Math.abs(p.dataSync()[0]! - 0.01) < 1e-7, `${p.dataSync()[0]}`);
 });
 
 test('Adam: latent weights (clip 1) stay in [-1, 1] after a huge gradient; clip 0 is never clipped (QNN-SPEC §2.2)', () => {
@@ -44,17 +44,17 @@ test('Adam: latent weights (clip 1) stay in [-1, 1] after a huge gradient; clip 
   latent.grad = grad([-1e6, 1e6, 0]);
   free.grad = grad([-1e6, 1e6, 0]);
   adam.step();
-  assert.deepEqual([...latent.data], [1, -1, Math.fround(0.1)]);
-  assert.ok(free.data[0]! > 1 && free.data[1]! < -1, `unclipped moved past ±1: ${[...free.data]}`);
-  assert.ok(latent.data.every(Number.isFinite) && free.data.every(Number.isFinite));
+  assert.deepEqual([...latent.dataSync()], [1, -1, Math.fround(0.1)]);
+  assert.ok(free.dataSync()[0]! > 1 && free.dataSync()[1]! < -1, `unclipped moved past ±1: ${[...free.dataSync()]}`);
+  assert.ok(latent.dataSync().every(Number.isFinite) && free.dataSync().every(Number.isFinite));
 });
 
 test('Adam: a parameter without a gradient is left alone', () => {
   const a = param([0.3]), b = param([0.3]), adam = new Adam([a, b], { lr: 0.1 });
   a.grad = grad([1]);
   adam.step();
-  assert.equal(b.data[0], Math.fround(0.3));
-  assert.notEqual(a.data[0], Math.fround(0.3));
+  assert.equal(b.dataSync()[0], Math.fround(0.3));
+  assert.notEqual(a.dataSync()[0], Math.fround(0.3));
 });
 
 test('Adam: bad hyper-parameters are LowbitErrors naming them', () => {

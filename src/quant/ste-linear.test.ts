@@ -13,7 +13,7 @@ test('steLinear: k bits give exactly 2^k levels, both ends included, k = 1..8', 
   for (let bits = 1; bits <= 8; bits++) {
     const q = steLinear({ bits });
     assert.equal(q.bits, bits);
-    const levels = [...new Set(q.apply(sweep(-1.5, 1.5), ctx).data)].sort((a, b) => a - b);
+    const levels = [...new Set(q.apply(sweep(-1.5, 1.5), ctx).dataSync())].sort((a, b) => a - b);
     assert.equal(levels.length, 2 ** bits, `bits ${bits}`);
     assert.equal(levels[0], -1); assert.equal(levels[levels.length - 1], 1);
   }
@@ -22,7 +22,7 @@ test('steLinear: k bits give exactly 2^k levels, both ends included, k = 1..8', 
 test('steLinear: 1 bit on [-1, 1] is the sign (q(0) = +1) and is marked binary', () => {
   const q = steLinear({ bits: 1 });
   assert.equal(q.binary, true);
-  assert.deepEqual([...q.apply(new Tensor(Float32Array.from([-0.3, 0, 2, -0]), [4]), ctx).data], [-1, 1, 1, 1]);
+  assert.deepEqual([...q.apply(new Tensor(Float32Array.from([-0.3, 0, 2, -0]), [4]), ctx).dataSync()], [-1, 1, 1, 1]);
   assert.equal(steLinear({ bits: 1, lo: 0, hi: 1 }).binary, false);
   assert.equal(steLinear({ bits: 2 }).binary, false);
 });

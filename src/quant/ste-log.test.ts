@@ -15,7 +15,7 @@ test('steLog: k bits give 2·(2^(k-1) - 1) + 1 values (signed magnitudes and 0),
   for (let bits = 2; bits <= 8; bits++) {
     const q = steLog({ bits });
     assert.equal(q.bits, bits);
-    const values = new Set(q.apply(new Tensor(x, [x.length]), ctx).data);
+    const values = new Set(q.apply(new Tensor(x, [x.length]), ctx).dataSync());
     assert.equal(values.size, 2 * (2 ** (bits - 1) - 1) + 1, `bits ${bits}`);
     assert.equal(Math.max(...values), 1, `bits ${bits}: saturates at 2^eMax = 1`);
   }
@@ -23,7 +23,7 @@ test('steLog: k bits give 2·(2^(k-1) - 1) + 1 values (signed magnitudes and 0),
 
 test('steLog: 2 bits is ternary {-2^eMax, 0, 2^eMax}; eMax moves the range', () => {
   const y = steLog({ bits: 2, eMax: 1 }).apply(new Tensor(Float32Array.from([3, 1.5, 1.4, -100, 0]), [5]), ctx);
-  assert.deepEqual([...y.data], [2, 2, 0, -2, 0]);
+  assert.deepEqual([...y.dataSync()], [2, 2, 0, -2, 0]);
 });
 
 test('steLog: round-trips through its config by name, and rejects 1 bit', () => {

@@ -60,7 +60,7 @@ export async function runRecipe(recipe: Recipe, opts: RunOptions = {}): Promise<
     outDir: opts.outDir, resume, onStep: opts.onStep, onEpoch: opts.onEpoch, meta: { recipe },
   });
   model.loadStateDict(fitResult.bestState, 'best weights');
-  const testError = classificationError(model, mnist.test, recipe.train.scale);
+  const testError = await classificationError(model, mnist.test, recipe.train.scale);
   const result: ExperimentResult = {
     experiment: recipe.experiment, ...info, backend: opts.backend ?? 'unknown', model: recipe.model, train: recipe.train,
     ...(recipe.limit ? { limit: recipe.limit } : {}),

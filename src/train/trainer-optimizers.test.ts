@@ -36,7 +36,7 @@ test('fit with shiftAdaMax + halveEvery: resuming from epoch 1 gives the straigh
     const resumedModel = model();
     const resumed = await fit(resumedModel, data, config, { resume: await loadCheckpoint(join(dir, 'last.ckpt')) });
     assert.equal(resumed.history.length, 2);
-    const a = straightModel.stateDict(), b = resumedModel.stateDict();
+    const a = straightModel.stateDictSync(), b = resumedModel.stateDictSync();
     for (const [k, v] of a) assert.deepEqual(b.get(k), v, `tensor ${k} after epoch 2`);
     assert.deepEqual(resumed.history.map((h) => h.valError), straight.history.map((h) => h.valError));
   } finally {

@@ -8,11 +8,12 @@ import { lossByName, type LossName } from '../losses/loss.js';
 import type { Module } from '../nn/module.js';
 import { Adam } from '../optim/adam.js';
 import { exponentialDecay, halveEvery } from '../optim/lr-schedule.js';
-import type { Optimizer } from '../optim/optimizer.js';
+import type { Optimizer, OptimizerState } from '../optim/optimizer.js';
 import { ShiftAdaMax } from '../optim/shift-adamax.js';
 import { Random } from '../tensor/random.js';
+import { Tensor } from '../tensor/tensor.js';
 import { saveCheckpoint, type Checkpoint } from './checkpoint.js';
-import { argmaxRows, classificationError } from './evaluate.js';
+import { classificationError } from './evaluate.js';
 
 /** Everything that defines a training run besides the model; stored in every checkpoint so that
  *  `--resume` continues with exactly the same settings. */
@@ -37,6 +38,8 @@ export interface EpochMetrics {
   seconds: number; samplesPerSec: number;
 }
 
+/** Progress after a step. `loss` is the latest loss read back: the trainer reads losses and
+ *  error counts from the backend once per logging interval (FitOptions.logEvery), not every step. */
 export interface StepInfo { epoch: number; epochs: number; step: number; steps: number; loss: number; samplesPerSec: number; etaSeconds: number }
 
 export interface FitOptions {
@@ -48,6 +51,9 @@ export interface FitOptions {
   onEpoch?: (m: EpochMetrics) => void;
   /** Extra metadata stored in every checkpoint (the recipe, so that a run can be resumed). */
   meta?: Record<string, unknown>;
+  /** Steps between reads of the losses (the only numbers a step sends back); default 50. The
+   *  epoch's metrics are the same whatever it is. */
+  logEvery?: number;
 }
 
 export interface FitResult {
@@ -72,7 +78,7 @@ export async function fit(model: Module, data: Splits, config: TrainConfig, opts
   let bestState = new Map<string, Float32Array>();
   if (opts.resume) {
     ({ rng, history, best } = restore(opts.resume, model, optimizer, config));
-    bestState = copyState(model.stateDict()); // replaced below when a better epoch comes
+    bestState = await model.stateDict(); // replaced below when a better epoch comes
     const b = opts.resume.meta.bestState as boolean | undefined;
     if (b) for (const [k, v] of opts.resume.tensors) if (k.startsWith('best.')) bestState.set(k.slice(5), Float32Array.from(v));
   }
@@ -80,30 +86,43 @@ export async function fit(model: Module, data: Splits, config: TrainConfig, opts
   if (opts.outDir) await mkdir(opts.outDir, { recursive: true });
 
   const steps = config.batchSize > data.train.count ? 1 : Math.floor(data.train.count / config.batchSize);
+  const logEvery = opts.logEvery ?? 50;
+  if (!Number.isInteger(logEvery) || logEvery < 1) throw new LowbitError(`train: logEvery must be a positive integer, got ${logEvery}`);
   for (let epoch = history.length; epoch < config.epochs; epoch++) {
     optimizer.lr = schedule(epoch);
     model.train();
     const start = performance.now();
-    let lossSum = 0, wrong = 0, seen = 0, step = 0;
+    // each step's loss and the error count stay on the backend until a logging point
+    const losses = Tensor.empty([steps]), wrong = Tensor.empty([1], 'int32'), k = losses.backend;
+    const rows: number[] = [];
+    let lossSum = 0, read = 0, lastLoss = NaN, seen = 0, step = 0;
     for (const b of batches(data.train, { batchSize: config.batchSize, rng, scale: config.scale, dropLast: data.train.count >= config.batchSize })) {
       const scores = model.forward(b.x);
       const l = loss(scores, b.labels);
       backward(l);
       optimizer.step();
-      const pred = argmaxRows(scores);
-      for (let i = 0; i < pred.length; i++) if (pred[i] !== b.labels[i]) wrong++;
-      lossSum += l.data[0]! * b.labels.length; seen += b.labels.length; step++;
+      const [n, classes] = scores.shape as [number, number];
+      k.countErrors(scores.storage, new Tensor(b.labels, [n], 'int32').storage, n, classes, wrong.storage);
+      k.copy(l.storage, 0, losses.storage, step, 1);
+      rows.push(n); seen += n; step++;
+      if (step % logEvery === 0 || step === steps) {
+        const values = await losses.data();
+        for (; read < step; read++) lossSum += values[read]! * rows[read]!; // in step order, in double
+        lastLoss = values[step - 1]!;
+      }
       const elapsed = (performance.now() - start) / 1000;
-      opts.onStep?.({ epoch: epoch + 1, epochs: config.epochs, step, steps, loss: l.data[0]!, samplesPerSec: seen / elapsed, etaSeconds: (elapsed / step) * (steps - step) });
+      opts.onStep?.({ epoch: epoch + 1, epochs: config.epochs, step, steps, loss: lastLoss, samplesPerSec: seen / elapsed, etaSeconds: (elapsed / step) * (steps - step) });
     }
+    const trainError = (await wrong.data())[0]! / seen;
     const seconds = (performance.now() - start) / 1000;
-    const valError = classificationError(model, data.validation, config.scale);
-    const metrics: EpochMetrics = { epoch: epoch + 1, lr: optimizer.lr, trainLoss: lossSum / seen, trainError: wrong / seen, valError, seconds, samplesPerSec: seen / seconds };
+    const valError = await classificationError(model, data.validation, config.scale);
+    const metrics: EpochMetrics = { epoch: epoch + 1, lr: optimizer.lr, trainLoss: lossSum / seen, trainError, valError, seconds, samplesPerSec: seen / seconds };
     history.push(metrics);
     const improved = valError < best.valError;
-    if (improved) { best = { epoch: epoch + 1, valError }; bestState = copyState(model.stateDict()); }
+    if (improved) { best = { epoch: epoch + 1, valError }; bestState = await model.stateDict(); }
     if (opts.outDir) {
-      const ckpt = (withBest: boolean): Checkpoint => snapshot(model, optimizer, rng, config, history, best, withBest ? bestState : null, opts.meta);
+      const state = await model.stateDict(), optimizerState = await optimizer.state();
+      const ckpt = (withBest: boolean): Checkpoint => snapshot(state, model, optimizerState, rng, config, history, best, withBest ? bestState : null, opts.meta);
       if (improved) await saveCheckpoint(join(opts.outDir, 'best.ckpt'), ckpt(false));
       await saveCheckpoint(join(opts.outDir, 'last.ckpt'), ckpt(true));
       await appendFile(join(opts.outDir, 'metrics.jsonl'), JSON.stringify(metrics) + '\n');
@@ -121,17 +140,12 @@ function checkConfig(c: TrainConfig): void {
   if (c.optimizer !== undefined && c.optimizer !== 'adam' && c.optimizer !== 'shiftAdaMax') throw new LowbitError(`train: optimizer must be 'adam' or 'shiftAdaMax', got '${String(c.optimizer)}'`);
 }
 
-function copyState(state: Map<string, Float32Array>): Map<string, Float32Array> {
-  return new Map([...state].map(([k, v]) => [k, Float32Array.from(v)]));
-}
-
 /** The checkpoint of the run as it stands: model, optimizer slots, random state, history, and
  *  (in last.ckpt) the best weights so far, so that a resumed run still reports the right model. */
-function snapshot(model: Module, optimizer: Optimizer, rng: Random, config: TrainConfig, history: EpochMetrics[],
+function snapshot(state: Map<string, Float32Array>, model: Module, o: OptimizerState, rng: Random, config: TrainConfig, history: EpochMetrics[],
   best: { epoch: number; valError: number }, bestState: Map<string, Float32Array> | null, extra: Record<string, unknown> = {}): Checkpoint {
   const tensors = new Map<string, Float32Array>();
-  for (const [k, v] of model.stateDict()) tensors.set(`model.${k}`, v);
-  const o = optimizer.state();
+  for (const [k, v] of state) tensors.set(`model.${k}`, v);
   o.slots.forEach((slots, i) => slots.forEach((s, j) => tensors.set(`optim.${i}.${j}`, s)));
   if (bestState) for (const [k, v] of bestState) tensors.set(`best.${k}`, v);
   return {

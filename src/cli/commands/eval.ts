@@ -17,7 +17,7 @@ export function evalCommand(program: Command): void {
       await selectBackend(o.backend);
       const { model, scale, checkpoint } = await loadTrainedModel(path);
       const { test } = await loadMnist();
-      const error = classificationError(model, test, scale);
+      const error = await classificationError(model, test, scale);
       const epoch = checkpoint.meta.epoch;
       out.result(`test error ${percent(error)} (${test.count} images, epoch ${String(epoch)})`, { checkpoint: path, epoch, testError: error, images: test.count });
     });

@@ -22,16 +22,16 @@ export function exportCommand(program: Command): void {
       if (!o.out && !o.onnx) throw new LowbitError('export: say where to write: -o model.lbit and/or --onnx model.onnx');
       await selectBackend(o.backend);
       const { model, scale } = await loadTrainedModel(path);
-      const floatBytes = [...model.stateDict().values()].reduce((n, t) => n + 4 * t.length, 0);
+      const floatBytes = model.namedTensors().reduce((n, [, t]) => n + 4 * t.size, 0);
       const lines = [`float32 model ${bytes(floatBytes)}`];
       const result: Record<string, unknown> = { checkpoint: path, scale, floatBytes };
       if (o.out) {
-        const packed = await saveModelFile(o.out, compile(model, { scale }));
+        const packed = await saveModelFile(o.out, await compile(model, { scale }));
         lines.push(`packed ${o.out} ${bytes(packed)} (${(floatBytes / packed).toFixed(1)}x smaller)`);
         Object.assign(result, { packed: o.out, packedBytes: packed });
       }
       if (o.onnx) {
-        const onnx = exportOnnx(model, { scale });
+        const onnx = await exportOnnx(model, { scale });
         await writeFile(o.onnx, onnx);
         lines.push(`onnx ${o.onnx} ${bytes(onnx.length)} (float32; input x scaled ${scale})`);
         Object.assign(result, { onnx: o.onnx, onnxBytes: onnx.length });

@@ -1,6 +1,6 @@
 import type { PixelScale } from '../../data/batches.js';
 import type { Module } from '../../nn/module.js';
-import { bnParams, denseBlocks } from '../dense-blocks.js';
+import { blockValues, bnParams, denseBlocks } from '../dense-blocks.js';
 import { DeployError } from '../deploy-error.js';
 import { FLOAT, ModelProto } from './onnx-schema.js';
 
@@ -14,9 +14,9 @@ const IR_VERSION = 8;
  *    → hidden blocks: sign as Where(Less(y, 0), −1, +1), which gives sign(0) = +1 (ONNX Sign
  *      gives 0 there, QNN-SPEC §10.1) → ... → scores [batch, classes].
  *  Encoded with protobufjs from onnx.proto's descriptors (onnx-schema.ts).
- *  @example await writeFile('model.onnx', exportOnnx(model, { scale: 'symmetric' })) */
-export function exportOnnx(model: Module, opts: { scale: PixelScale }): Uint8Array {
-  const blocks = denseBlocks(model);
+ *  @example await writeFile('model.onnx', await exportOnnx(model, { scale: 'symmetric' })) */
+export async function exportOnnx(model: Module, opts: { scale: PixelScale }): Promise<Uint8Array> {
+  const blocks = denseBlocks(model), values = await Promise.all(blocks.map(blockValues));
   const nodes: object[] = [], inits: object[] = [];
   const tensor = (name: string, dims: number[], values: Float32Array) => {
     inits.push({ name, dims, dataType: FLOAT, rawData: new Uint8Array(values.buffer, values.byteOffset, values.byteLength) });
@@ -29,11 +29,11 @@ export function exportOnnx(model: Module, opts: { scale: PixelScale }): Uint8Arr
     const where = `exportOnnx: dense layer ${i}`;
     if (!dense.kernelQuantizer.binary) throw new DeployError(`${where}: its weights are not binarized (kernelQuantizer '${dense.kernelQuantizer.name}'); ONNX export takes binary nets only, the packed .lbit model (compile, lowbit export -o) also runs k-bit ones`);
     if (i > 0 && !dense.inputQuantizer.binary) throw new DeployError(`${where}: its input quantizer '${dense.inputQuantizer.name}' is not binary`);
-    const k = dense.inFeatures, n = dense.outFeatures, w = dense.weight.data as Float32Array;
+    const k = dense.inFeatures, n = dense.outFeatures, w = values[i]!.weight;
     const wt = new Float32Array(k * n);
     for (let j = 0; j < n; j++) for (let p = 0; p < k; p++) wt[p * n + j] = w[j * k + p]! >= 0 ? 1 : -1; // sign(0) = +1
     let y = node('MatMul', [h, tensor(`w${i}`, [k, n], wt)], `matmul${i}`);
-    const params = bnParams(dense, bn, where);
+    const params = bnParams(dense, bn, where, values[i]!);
     if (dense.bias) y = node('Add', [y, tensor(`b${i}`, [n], Float32Array.from(params, (p) => p.bias))], `bias${i}`);
     const a = Float32Array.from(params, (p) => p.gamma * p.invStd);
     const c = Float32Array.from(params, (p, j) => p.beta - a[j]! * p.mean);

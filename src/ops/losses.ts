@@ -11,7 +11,8 @@ const lossOp = defineOp<{ kind: LossKind }>({
   forward: ({ kernels, attrs, saved, empty }, [y, labels]) => {
     if (y!.rank !== 2) throw new LowbitError(`${attrs.kind}: scores must be [rows, classes], got [${y!.shape}]`);
     const [rows, classes] = y!.shape as [number, number];
-    if (labels!.dtype !== 'int32' || labels!.size !== rows) throw new LowbitError(`${attrs.kind}: ${rows} rows of scores need ${rows} int32 labels, got ${labels!.dtype} [${labels!.shape}]`);
+    if (labels!.dtype !== 'int32') throw new LowbitError(`${attrs.kind}: labels must be int32, got ${labels!.dtype}`);
+    if (labels!.size !== rows) throw new LowbitError(`${attrs.kind}: ${rows} rows of scores but ${labels!.size} labels`);
     const grad = empty(y!.shape), loss = empty([1]);
     kernels[attrs.kind](f32(y!), labels!.storage as Tensor<'int32'>['storage'], rows, classes, grad.storage, loss.storage);
     saved.grad = grad;

@@ -18,11 +18,11 @@ test('bitSerialLogGemm equals G·Sᵀ exactly, k not a multiple of 32, m = 1, 31
     for (const eMin of [-40, -8]) {
       const seed = m * 1000 + n * 10 + k, rng = new Random(seed);
       const g = logValues(rng, m * k, eMin, planes), signs = Float32Array.from({ length: n * k }, () => (rng.uniform() < 0.5 ? -1 : 1));
-      const words = Math.ceil(k / 32), sign = new Uint32Array(m * words), planeBits = new Uint32Array(m * planes * words), s = new Uint32Array(n * words);
-      packLogPlanes(g, m, k, eMin, planes, sign, planeBits);
+      const scale = Int32Array.of(eMin, eMin + planes - 1), words = Math.ceil(k / 32), sign = new Uint32Array(m * words), planeBits = new Uint32Array(m * planes * words), s = new Uint32Array(n * words);
+      packLogPlanes(g, m, k, scale, planes, sign, planeBits);
       packRows(signs, s, n, k);
       const got = new Float32Array(m * n);
-      bitSerialLogGemm(sign, planeBits, planes, eMin, s, got, m, n, k);
+      bitSerialLogGemm(sign, planeBits, planes, scale, s, got, m, n, k);
       for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) {
         let dot = 0;
         for (let p = 0; p < k; p++) dot += g[i * k + p]! * signs[j * k + p]!;
@@ -35,7 +35,7 @@ test('bitSerialLogGemm equals G·Sᵀ exactly, k not a multiple of 32, m = 1, 31
 test('packLogPlanes: one plane bit per nonzero value, sign bit for negatives, zeros set nothing', () => {
   const sign = new Uint32Array(1), planeBits = new Uint32Array(3);
   // eMin -1, 3 planes: 2^-1 → plane 0, 2^0 → plane 1, 2^1 → plane 2
-  packLogPlanes(Float32Array.from([0.5, -1, 0, 2, -0.5]), 1, 5, -1, 3, sign, planeBits);
+  packLogPlanes(Float32Array.from([0.5, -1, 0, 2, -0.5]), 1, 5, Int32Array.of(-1, 1), 3, sign, planeBits);
   assert.equal(sign[0], 0b10010);
   assert.deepEqual([...planeBits], [0b10001, 0b00010, 0b01000]);
 });

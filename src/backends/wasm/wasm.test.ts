@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { runConformance } from '../conformance.js';
+import { opaque } from '../registry.js';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { loadWasmKernels } from './index.js';
@@ -12,7 +13,7 @@ after(() => wasm.close());
 for (const threads of [1, 2]) {
   describe(`wasm with ${threads} thread(s)`, () => {
     before(() => wasm.setThreads(threads));
-    runConformance(`wasm ×${threads}`, wasm);
+    runConformance(`wasm ×${threads}`, opaque(wasm));
   });
 }
 

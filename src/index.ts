@@ -38,7 +38,7 @@ export { steLinear, type LinearOptions } from './quant/ste-linear.js';
 export { steLog, type LogOptions } from './quant/ste-log.js';
 export { quantizerForBits } from './quant/by-bits.js';
 export { gradQuantLog, type GradientQuantizerName } from './quant/grad-quant-log.js';
-export { ap2, roundHalfAway } from './backends/reference/ap2.js';
+export { ap2, roundHalfAway } from './backends/ap2.js';
 export { quantizer, registerQuantizer } from './quant/registry.js';
 export type { Quantizer, QuantizerConfig } from './quant/quantizer.js';
 

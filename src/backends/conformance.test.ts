@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { checkKernel } from './conformance.js';
 import { makeDeferredBackend } from './deferred/deferred-backend.js';
 import type { HostKernels, KernelName, Kernels } from './kernels.js';
-import { roundHalfAway } from './reference/ap2.js';
+import { roundHalfAway } from './ap2.js';
 import { referenceKernels as ref } from './reference/index.js';
 import { opaque } from './registry.js';
 

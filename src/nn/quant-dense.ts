@@ -4,7 +4,7 @@ import { binaryMatmulSteT, binaryMatmulT, signWeightMatmulSteT } from '../ops/bi
 import { binaryMatmulTLogGrad } from '../ops/binary-matmul-log-grad.js';
 import { matmulT } from '../ops/matmul.js';
 import { quantizeGradient } from '../ops/quantize-gradient.js';
-import { ap2 } from '../backends/reference/ap2.js';
+import { ap2 } from '../backends/ap2.js';
 import type { GradientQuantizerName } from '../quant/grad-quant-log.js';
 import type { Quantizer } from '../quant/quantizer.js';
 import { quantizer, type QuantizerSpec } from '../quant/registry.js';

@@ -2,7 +2,7 @@ import type { Storage } from '../backends/kernels.js';
 import { kernels } from '../backends/registry.js';
 import { LowbitError } from '../errors/lowbit-error.js';
 import type { Parameter } from '../nn/parameter.js';
-import { ap2 } from '../backends/reference/ap2.js';
+import { ap2 } from '../backends/ap2.js';
 import { Optimizer, checkPositive, checkUnit } from './optimizer.js';
 
 export interface ShiftAdaMaxOptions {

@@ -1,5 +1,5 @@
 import { LowbitError } from '../../errors/lowbit-error.js';
-import { logQuantValue, roundHalfAway } from './ap2.js';
+import { logQuantValue, roundHalfAway } from '../ap2.js';
 
 /** GradQuantLog (QNN-SPEC §3.5 [IMPL], §7.4): logarithmic quantization of one layer's gradient
  *  with one scale per layer per batch, deterministic (no noise):

@@ -1,5 +1,5 @@
 import { LowbitError } from '../../errors/lowbit-error.js';
-import { logQuantValue } from './ap2.js';
+import { logQuantValue } from '../ap2.js';
 
 /** LinearQuantK (QNN-SPEC §3.2 [IMPL]): ties round up (half away from zero on a non-negative
  *  index), so with 2 levels on [-1, 1] q(0) = +1, the same tie rule as sign(0) = +1. */

@@ -1,4 +1,4 @@
-import { ap2 } from './ap2.js';
+import { ap2 } from '../ap2.js';
 
 /** Shift-based AdaMax (QNN-SPEC §4.3) in place, `step` already AP2'd and scaled per parameter:
  *    m ← β1·m + (1 − β1)·g;  v ← max(β2·v, |g|);  θ ← θ − step·m/(AP2(v) + ε), clipped when clip > 0.

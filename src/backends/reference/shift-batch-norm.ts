@@ -1,4 +1,4 @@
-import { ap2 } from './ap2.js';
+import { ap2 } from '../ap2.js';
 
 /** Shift-based batch norm over [rows, ch], as Torch7's BatchNormalizationShiftPow2 (QNN-SPEC
  *  §4.1, §10.8), per channel:

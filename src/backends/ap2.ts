@@ -1,6 +1,6 @@
-/** Power-of-two arithmetic of the QNN method: AP2 and the logarithmic quantizer's core.
- *  This file imports nothing, so ops (shift batch norm, the log quantizer's op), optimizers
- *  (shift AdaMax) and quantizers can all share one definition of the rounding rule. */
+/** Power-of-two arithmetic of the QNN method: AP2 and the logarithmic quantizer's core. It imports
+ *  nothing, so kernels (shift batch norm, log quantizers, shift AdaMax), optimizers and quantizers
+ *  share one definition of the rounding rule. */
 
 /** C's `round`: halves go away from zero (JS `Math.round` sends -2.5 to -2, C to -3).
  *  Torch's AP2 uses it, so we do too wherever bit parity with Torch matters (QNN-SPEC §3.1).

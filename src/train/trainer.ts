@@ -105,7 +105,7 @@ export async function fit(model: Module, data: Splits, config: TrainConfig, opts
       k.countErrors(scores.storage, new Tensor(b.labels, [n], 'int32').storage, n, classes, wrong.storage);
       k.copy(l.storage, 0, losses.storage, step, 1);
       rows.push(n); seen += n; step++;
-      if (step % logEvery === 0 || step === steps) {
+      if (step === 1 || step % logEvery === 0 || step === steps) { // the first too, so progress has a loss to show
         const values = await losses.data();
         for (; read < step; read++) lossSum += values[read]! * rows[read]!; // in step order, in double
         lastLoss = values[step - 1]!;

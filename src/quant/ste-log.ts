@@ -29,7 +29,7 @@ export function steLog(opts: LogOptions = {}): Quantizer {
   if (!Number.isInteger(eMax)) throw new LowbitError(`steLog: eMax must be an integer exponent, got ${eMax}`);
   const eMin = logExponentMin(bits, eMax);
   return {
-    name: 'steLog', bits, binary: false,
+    name: 'steLog', bits, binary: false, levels: null, signClip: null, // powers of two: no uniform code
     apply: (x) => logQuantSte(x, eMin, eMax, cancelOutside),
     config: () => ({ name: 'steLog', bits, eMax, cancelOutside }),
   };

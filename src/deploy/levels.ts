@@ -1,5 +1,5 @@
 import type { PixelScale } from '../data/batches.js';
-import { isSignCode, levelStep, type Levels } from '../quant/levels.js';
+import { isSignCode, levelStep, rangeProblem, type Levels } from '../quant/levels.js';
 import { pixelSum, scaledDot } from './pixel-dot.js';
 
 /** Levels (quant/levels.ts: code u stands for lo + step·u, kept as `bits` planes, plane n = bit n
@@ -35,10 +35,13 @@ export function codeOf(l: Levels, y: number): number {
 /** Largest |T| for k inputs, a product of 2^P − 1 and 2^Q − 1 plane weights (|C_nq| <= k). */
 export const dotRange = (inputBits: number, weightBits: number, k: number): number => (2 ** inputBits - 1) * (2 ** weightBits - 1) * k;
 
-/** Can the engine pack these levels? (what compile and the file loader check) */
+/** Can the engine pack these levels? (what compile and the file loader check): the sign's code,
+ *  or a range that steLinear accepts (quant/levels.ts rangeProblem: finite, lo < hi, within
+ *  ±2^24, a step float32 resolves), so that no score comes out NaN or infinite. */
 export function levelsProblem(l: Levels, what: string, weights: boolean): string | null {
   if (typeof l !== 'object' || l === null || !Number.isInteger(l.bits) || l.bits < 1 || l.bits > 8) return `${what}: bits must be an integer in 1..8`;
-  if (!Number.isFinite(l.lo) || !Number.isFinite(l.hi) || l.lo === l.hi) return `${what}: needs finite lo ≠ hi`;
+  const bad = isSignCode(l) ? null : rangeProblem(l.bits, l.lo, l.hi);
+  if (bad) return `${what}: ${bad}`;
   if (weights && l.lo !== -l.hi) return `${what}: weight levels must be symmetric about 0 (lo = −hi), got [${l.lo}, ${l.hi}]`;
   return null;
 }

@@ -85,7 +85,9 @@ function compileBlock({ dense, bn, activation }: Block, index: number, inL: Leve
   const sums = planeSums(weights, n, wL.bits, k);
   params.forEach((p, j) => {
     // the next layer's input code for the integer the engine computes: the float model's
-    // pre-activation as a float32 (its product's output), bias + BN, HardTanh, then the quantizer
+    // pre-activation as a float32 (its product's output), bias + BN, HardTanh, then the quantizer.
+    // On raw pixels that is the exact value of the integer: the float model's own sum of rounded
+    // pixels is no function of it, and lies within pixel-dot.ts pixelRoundingBound of it
     const code = (v: number): number => {
       const y = bnValue(Math.fround(dotValue(inL, wL, v, sums[j]!, pixels ? scale : null)), p);
       return codeOf(nextL, activation ? (y < -1 ? -1 : y > 1 ? 1 : y) : y);

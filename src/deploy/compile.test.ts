@@ -99,6 +99,9 @@ test('compile refuses what it cannot pack, with a DeployError naming the layer',
   assert.throws(() => compile(mnistMlp({ width: 8, depth: 1, bitsW: 3, quant: 'log' }), { scale: 'unit' }), isDeploy(/dense layer 0 \(784→8\): its weights are not binarized or linearly quantized \(kernelQuantizer 'steLog'; supported: steSign/));
   assert.throws(() => compile(mnistMlp({ width: 8, depth: 1, bitsA: 3, quant: 'log' }), { scale: 'unit' }), isDeploy(/dense layer 1 \(8→10\): its input quantizer 'steLog' cannot be packed/));
   assert.throws(() => compile(new Sequential([new QuantDense(4, 3, { kernelQuantizer: { name: 'steLinear', bits: 2, lo: 0, hi: 1 } })]), { scale: 'unit' }), isDeploy(/symmetric about 0/));
+  assert.throws(() => compile(new Sequential([new QuantDense(4, 3), new QuantDense(3, 2, { inputQuantizer: 'identity' })]), { scale: 'unit' }), isDeploy(/dense layer 1 \(3→2\): its input quantizer 'identity' cannot be packed/));
+  assert.throws(() => compile(new Sequential([new QuantDense(4, 3, { inputQuantizer: 'steSign' })]), { scale: 'unit' }), isDeploy(/dense layer 0 \(4→3\): the first layer must take the pixels as they are \(inputQuantizer 'identity', got 'steSign'\)/));
+  assert.throws(() => compile(new Sequential([new QuantDense(4, 3, { kernelQuantizer: 'identity' })]), { scale: 'unit' }), isDeploy(/not binarized or linearly quantized \(kernelQuantizer 'identity'/));
   const nan = mnistMlp({ width: 8, depth: 1 });
   (nan.layers[0] as QuantDense).weight.data[3] = NaN;
   assert.throws(() => compile(nan, { scale: 'unit' }), isDeploy(/NaN/));

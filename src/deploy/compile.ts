@@ -1,12 +1,11 @@
 import type { PixelScale } from '../data/batches.js';
 import type { Module } from '../nn/module.js';
 import type { QuantDense } from '../nn/quant-dense.js';
-import type { QuantizerConfig } from '../quant/quantizer.js';
 import { blockValues, bnParams, denseBlocks, type Block, type BlockValues } from './dense-blocks.js';
 import { DeployError } from './deploy-error.js';
 import { bnValue, foldThreshold } from './fold-threshold.js';
 import { AFFINE_ROWS, checkGraph, thresholdsPerUnit, wordsFor, type PackedGraph, type PackedLayer } from './graph.js';
-import { codeOf, dotRange, dotValue, levelsProblem, pixelLevels, SIGN_LEVELS, type Levels } from './levels.js';
+import { codeOf, dotRange, dotValue, levelsProblem, pixelLevels, type Levels } from './levels.js';
 import { planeSums } from './pixel-dot.js';
 
 export interface CompileOptions {
@@ -37,15 +36,9 @@ export async function compile(model: Module, opts: CompileOptions): Promise<Pack
 
 const SUPPORTED = "supported: steSign (±1) or steLinear with 1..8 bits (weights on a range symmetric about 0)";
 
-/** Levels of a quantizer config as the engine packs them, or null when it cannot. */
-function levelsOf(config: QuantizerConfig, binary: boolean): Levels | null {
-  if (config.name === 'steLinear') return { bits: config.bits as number, lo: config.lo as number, hi: config.hi as number };
-  if (binary) return SIGN_LEVELS; // steSign, steStochasticSign (deterministic sign in eval mode)
-  return null;
-}
-
+/** The levels a quantizer gives at run time, as it states them (Quantizer.levels), checked. */
 function inputLevels(dense: QuantDense, where: string): Levels {
-  const q = dense.inputQuantizer, l = levelsOf(q.config(), q.binary);
+  const q = dense.inputQuantizer, l = q.levels;
   if (!l) throw new DeployError(`${where}: its input quantizer '${q.name}' cannot be packed (${SUPPORTED.replace(' (weights on a range symmetric about 0)', '')})`);
   const bad = levelsProblem(l, `${where}: input quantizer ${q.name}`, false);
   if (bad) throw new DeployError(bad);
@@ -53,7 +46,7 @@ function inputLevels(dense: QuantDense, where: string): Levels {
 }
 
 function weightLevels(dense: QuantDense, where: string): Levels {
-  const q = dense.kernelQuantizer, l = levelsOf(q.config(), q.binary);
+  const q = dense.kernelQuantizer, l = q.levels;
   if (!l) throw new DeployError(`${where}: its weights are not binarized or linearly quantized (kernelQuantizer '${q.name}'; ${SUPPORTED})`);
   const bad = levelsProblem(l, `${where}: kernelQuantizer ${q.name}`, true);
   if (bad) throw new DeployError(`${bad}; ${SUPPORTED}`);
@@ -74,7 +67,8 @@ function packWeights(w: Float32Array, levels: Levels, n: number, k: number): Uin
 function compileBlock({ dense, bn, activation }: Block, values: BlockValues, index: number, inL: Levels, nextL: Levels | null, scale: PixelScale): PackedLayer {
   const where = `compile: dense layer ${index} (${dense.inFeatures}→${dense.outFeatures})`;
   const pixels = index === 0;
-  if (pixels && dense.inputQuantizer.name !== 'identity') throw new DeployError(`${where}: the first layer must take the pixels as they are (inputQuantizer 'identity')`);
+  // the pixels go in as they are: only a quantizer that passes float values (bits 32) may sit there
+  if (pixels && dense.inputQuantizer.bits < 32) throw new DeployError(`${where}: the first layer must take the pixels as they are (inputQuantizer 'identity', got '${dense.inputQuantizer.name}')`);
   const wL = weightLevels(dense, where);
   const k = dense.inFeatures, n = dense.outFeatures, w = values.weight;
   if (!w.every(Number.isFinite)) throw new DeployError(`${where}: weights hold NaN or infinity`);
@@ -92,7 +86,9 @@ function compileBlock({ dense, bn, activation }: Block, values: BlockValues, ind
   const sums = planeSums(weights, n, wL.bits, k);
   params.forEach((p, j) => {
     // the next layer's input code for the integer the engine computes: the float model's
-    // pre-activation as a float32 (its product's output), bias + BN, HardTanh, then the quantizer
+    // pre-activation as a float32 (its product's output), bias + BN, HardTanh, then the quantizer.
+    // On raw pixels that is the exact value of the integer: the float model's own sum of rounded
+    // pixels is no function of it, and lies within pixel-dot.ts pixelRoundingBound of it
     const code = (v: number): number => {
       const y = bnValue(Math.fround(dotValue(inL, wL, v, sums[j]!, pixels ? scale : null)), p);
       return codeOf(nextL, activation ? (y < -1 ? -1 : y > 1 ? 1 : y) : y);

@@ -90,3 +90,35 @@ export function planeSums(weights: Uint32Array, n: number, q: number, k: number)
   for (let j = 0; j < n; j++) for (let b = 0; b < q; b++) out[j] = out[j]! + rows[j * q + b]! * 2 ** b;
   return out;
 }
+
+/** How far the float model's first-layer pre-activation can lie from the value the engine folds
+ *  against, and why no fold on the integer can be exact for every input (QNN-SPEC §5.1, §9.1).
+ *
+ *  The engine computes one integer per unit (S = p·w, or T for k-bit weights) and compile folds
+ *  BN and the next quantizer against v(S), the exact pre-activation for that integer (scaledDot
+ *  / dotValue in double, rounded once to float32). The float model sums x̂_i·w_i instead, with
+ *  x̂ = float32(a·p + c) (toFloat): each pixel's rounding e(p) = x̂(p) − (a·p + c) enters the sum
+ *  pixel by pixel, so two images with the same S can give different float sums (the model's
+ *  pre-activation is not a function of S), and a backend that sums in float32 adds rounding in
+ *  its own order. So the fold is exact wherever the unit's switch points (where BN + quantizer
+ *  change the code) lie farther than δ from v(S), and may disagree with the float model only
+ *  for integers within δ of one:
+ *      δ = Σ|w_i|·(E + 2^-53)   + the backend's summation error
+ *  E = max over the 256 bytes of |e(p)| (2^-25 or less; 2^-53 covers the double evaluation of
+ *  a·p + c). The reference backend sums in double: exactly for ±1 weights while k < 2^21 (every
+ *  x̂ is a multiple of 2^-32, so every partial sum fits 53 bits), so it adds nothing there; a sum
+ *  of k terms in precision u adds at most γ_{k−1}·Σ|x̂_i·w_i|, γ_{k−1} = (k−1)u/(1 − (k−1)u), for
+ *  any summation tree (Higham, Accuracy and Stability of Numerical Algorithms, §4.2): u = 2^-24
+ *  for a backend that sums in float32 (wasm), 2^-53 for k-bit weights on the reference.
+ *  For 784 ±1 weights δ = 784·(2^-25 + 2^-53) ≈ 2.3e-5 on the reference backend, far below the
+ *  spacing of v(S) (2/255 'symmetric', 1/255 'unit', per unit of S): at most the one integer
+ *  nearest a switch point is at risk, and only when the switch point lies within δ of it.
+ *  This returns the first term, which no backend avoids. */
+export function pixelRoundingBound(scale: PixelScale, sumAbsWeights: number): number {
+  let e = 0;
+  for (let p = 0; p < 256; p++) {
+    const x = scale === 'symmetric' ? (2 * p) / 255 - 1 : p / 255;
+    e = Math.max(e, Math.abs(Math.fround(x) - x));
+  }
+  return sumAbsWeights * (e + 2 ** -53);
+}

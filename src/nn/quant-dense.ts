@@ -79,11 +79,11 @@ export class QuantDense extends Module {
     }
     const ctx = { training: this.training, rng: this.rng };
     const xq = this.inputQuantizer.apply(x, ctx);
-    const k = this.kernelQuantizer.config();
+    const clip = this.kernelQuantizer.signClip;
     let y: Tensor;
     if (this.opts.gradientQuantizer === 'log6') y = this.productLog6(xq, ctx);
-    else if (this.inputQuantizer.binary && k.name === 'steSign') y = binaryMatmulSteT(xq, this.weight, k.clip as number); // sign fused into the product
-    else if (k.name === 'steSign') y = signWeightMatmulSteT(xq, this.weight, k.clip as number); // float input, ±1 weights
+    else if (this.inputQuantizer.binary && clip !== null) y = binaryMatmulSteT(xq, this.weight, clip); // sign fused into the product
+    else if (clip !== null) y = signWeightMatmulSteT(xq, this.weight, clip); // float input, ±1 weights
     else {
       const wq = this.kernelQuantizer.apply(this.weight, ctx);
       y = this.inputQuantizer.binary && this.kernelQuantizer.binary ? binaryMatmulT(xq, wq) : matmulT(xq, wq);

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { LowbitError } from '../errors/lowbit-error.js';
 import { Random } from '../tensor/random.js';
 import { Tensor } from '../tensor/tensor.js';
 import { quantizer } from './registry.js';
@@ -33,4 +34,22 @@ test('steLinear: round-trips through its config by name, and rejects bad bit wid
   assert.equal(quantizer(q.config()).bits, 3);
   assert.throws(() => steLinear({ bits: 9 }), /1\.\.8/);
   assert.throws(() => steLinear({ bits: 0 }), /1\.\.8/);
+});
+
+test('steLinear: the range must give finite, distinct float32 levels (|lo|, |hi| <= 2^24, step >= 2^-20·max(1, |lo|, |hi|))', () => {
+  const refuses = (lo: number, hi: number, bits: number, re: RegExp) =>
+    assert.throws(() => steLinear({ bits, lo, hi }), (e: unknown) => e instanceof LowbitError && /^steLinear: /.test(e.message) && re.test(e.message), `[${lo}, ${hi}] ${bits} bits`);
+  refuses(-1e308, 1e308, 2, /within ±2\^24/); // the step overflowed to Infinity and the outputs were NaN
+  refuses(-(2 ** 24) - 2, 0, 2, /within ±2\^24/);
+  refuses(0, 1e-9, 1, /step .* too fine/);
+  refuses(1000, 1000.001, 4, /step .* too fine/);
+  refuses(1, 1, 2, /lo < hi/);
+  refuses(NaN, 1, 2, /finite range/);
+  refuses(0, Infinity, 2, /finite range/);
+  refuses(0, '1' as unknown as number, 2, /finite range/);
+  for (const [lo, hi, bits] of [[-(2 ** 24), 2 ** 24, 8], [0, 2 ** -12, 8], [-0.25, 2, 3]] as const) {
+    const q = steLinear({ bits, lo, hi }), y = q.apply(sweep(lo - (hi - lo), hi + (hi - lo), 8001), ctx).data;
+    assert.ok(y.every(Number.isFinite), `[${lo}, ${hi}] ${bits} bits: finite outputs`);
+    assert.equal(new Set(y).size, 2 ** bits, `[${lo}, ${hi}] ${bits} bits: ${2 ** bits} distinct float32 levels`);
+  }
 });

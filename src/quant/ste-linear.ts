@@ -1,11 +1,14 @@
 import { LowbitError } from '../errors/lowbit-error.js';
 import { linearQuantSte } from '../ops/linear-quant-ste.js';
+import { isBinary, rangeProblem, type Levels } from './levels.js';
 import type { Quantizer } from './quantizer.js';
 
 export interface LinearOptions {
   /** k = 1..8: 2^k levels. */
   bits?: number;
-  /** The full-scale range [lo, hi]; both ends are levels. Default [-1, 1] (after hard tanh). */
+  /** The full-scale range [lo, hi]; both ends are levels. Default [-1, 1] (after hard tanh).
+   *  Finite, lo < hi, |lo| and |hi| at most 2^24, and a step (hi − lo)/(2^k − 1) of at least
+   *  2^-20·max(1, |lo|, |hi|): so the float32 levels stay distinct and scores finite (levels.ts). */
   lo?: number;
   hi?: number;
 }
@@ -25,11 +28,14 @@ export interface LinearOptions {
 export function steLinear(opts: LinearOptions = {}): Quantizer {
   const bits = opts.bits ?? 2, lo = opts.lo ?? -1, hi = opts.hi ?? 1;
   if (!(Number.isInteger(bits) && bits >= 1 && bits <= 8)) throw new LowbitError(`steLinear: bits must be an integer in 1..8, got ${bits}`);
-  if (!(Number.isFinite(lo) && Number.isFinite(hi) && lo < hi)) throw new LowbitError(`steLinear: need a finite range lo < hi, got [${lo}, ${hi}]`);
+  const bad = rangeProblem(bits, lo, hi);
+  if (bad) throw new LowbitError(`steLinear: ${bad}`);
+  const levels: Levels = { bits, lo, hi }; // the code is linearQuantSte's round((clip(x) − lo)/Δ)
   return {
-    name: 'steLinear', bits,
-    // 1 bit on [-1, 1] gives exactly ±1, so the layer may use the XNOR-popcount product
-    binary: bits === 1 && lo === -1 && hi === 1,
+    // 1 bit on [-1, 1] gives exactly ±1, so the layer may use the XNOR-popcount product; the
+    // sign is not fused (in double, −2^-53 <= x < 0 rounds up to +1,
+    // where the sign gives −1)
+    name: 'steLinear', bits, levels, binary: isBinary(levels), signClip: null,
     apply: (x) => linearQuantSte(x, 2 ** bits, lo, hi),
     config: () => ({ name: 'steLinear', bits, lo, hi }),
   };

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { LowbitError } from '../errors/lowbit-error.js';
 import { Random } from '../tensor/random.js';
 import { Tensor } from '../tensor/tensor.js';
 import { quantizer } from './registry.js';
@@ -31,4 +32,19 @@ test('steLog: round-trips through its config by name, and rejects 1 bit', () => 
   assert.deepEqual(q.config(), { name: 'steLog', bits: 6, eMax: -2, cancelOutside: true });
   assert.equal(q.bits, 6);
   assert.throws(() => steLog({ bits: 1 }), /2\.\.8/);
+});
+
+test('steLog: every magnitude must be a float32 value within 2^-149..2^24, so outputs stay finite and nonzero', () => {
+  const refuses = (bits: number, eMax: number) =>
+    assert.throws(() => steLog({ bits, eMax }), (e: unknown) => e instanceof LowbitError && /^steLog: .* must lie in 2\^-149\.\.2\^24/.test(e.message), `bits ${bits} eMax ${eMax}`);
+  refuses(4, 1000); // 2^1000 is Infinity in float32
+  refuses(4, 25);
+  refuses(8, -24); // its smallest magnitude, 2^-150, is 0 in float32
+  refuses(2, -150);
+  for (const [bits, eMax] of [[4, 24], [8, -23], [2, -149]] as const) {
+    const q = steLog({ bits, eMax }), top = 2 ** eMax;
+    const y = q.apply(new Tensor(Float32Array.from([1e30, -1e30, top, Math.fround(2 ** (eMax - 2 ** (bits - 1) + 2))]), [4]), ctx).data;
+    assert.deepEqual([...y].slice(0, 3), [top, -top, top], `bits ${bits} eMax ${eMax}: saturates at 2^eMax`);
+    assert.ok(y[3]! > 0, `bits ${bits} eMax ${eMax}: the smallest magnitude is not flushed to 0`);
+  }
 });

@@ -2,10 +2,15 @@ import { LowbitError } from '../errors/lowbit-error.js';
 import { logQuantSte } from '../ops/log-quant-ste.js';
 import type { Quantizer } from './quantizer.js';
 
+/** 2^24 = MAX_LEVEL (levels.ts); 2^-149 is the smallest float32 (subnormal). */
+const MAX_EXPONENT = 24, MIN_EXPONENT = -149;
+
 export interface LogOptions {
   /** k = 2..8: 1 sign bit + (k - 1) bits of exponent code. */
   bits?: number;
-  /** Largest magnitude is 2^eMax (saturation). Default 0: values in [-1, 1] after hard tanh. */
+  /** Largest magnitude is 2^eMax (saturation). Default 0: values in [-1, 1] after hard tanh.
+   *  The code's magnitudes 2^eMin..2^eMax must lie in 2^-149..2^24: float32 values (none flushed
+   *  to 0), and no larger than steLinear's bound (quant/levels.ts MAX_LEVEL). */
   eMax?: number;
   /** Zero the gradient where |x| > 2^eMax (default false: identity STE). */
   cancelOutside?: boolean;
@@ -28,8 +33,12 @@ export function steLog(opts: LogOptions = {}): Quantizer {
   if (!(Number.isInteger(bits) && bits >= 2 && bits <= 8)) throw new LowbitError(`steLog: bits must be an integer in 2..8 (1 sign bit + exponent code), got ${bits}`);
   if (!Number.isInteger(eMax)) throw new LowbitError(`steLog: eMax must be an integer exponent, got ${eMax}`);
   const eMin = logExponentMin(bits, eMax);
+  if (eMax > MAX_EXPONENT || eMin < MIN_EXPONENT) {
+    throw new LowbitError(`steLog: ${bits} bits with eMax ${eMax} span 2^${eMin}..2^${eMax}; every magnitude must lie in 2^${MIN_EXPONENT}..2^${MAX_EXPONENT} `
+      + `(a float32 value, and scores stay finite), so eMax must be in ${MIN_EXPONENT + 2 ** (bits - 1) - 2}..${MAX_EXPONENT}`);
+  }
   return {
-    name: 'steLog', bits, binary: false,
+    name: 'steLog', bits, binary: false, levels: null, signClip: null, // powers of two: no uniform code
     apply: (x) => logQuantSte(x, eMin, eMax, cancelOutside),
     config: () => ({ name: 'steLog', bits, eMax, cancelOutside }),
   };

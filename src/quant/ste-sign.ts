@@ -1,5 +1,6 @@
 import { LowbitError } from '../errors/lowbit-error.js';
 import { signSte } from '../ops/sign-ste.js';
+import { SIGN_LEVELS } from './levels.js';
 import type { Quantizer } from './quantizer.js';
 
 export interface SignOptions {
@@ -20,7 +21,7 @@ function checkClip(name: string, clip: number): number {
 export function steSign(opts: SignOptions = {}): Quantizer {
   const clip = checkClip('steSign', opts.clip ?? 1);
   return {
-    name: 'steSign', bits: 1, binary: true,
+    name: 'steSign', bits: 1, binary: true, levels: SIGN_LEVELS, signClip: clip,
     apply: (x) => signSte(x, clip),
     config: () => ({ name: 'steSign', clip }),
   };
@@ -32,7 +33,8 @@ export function steSign(opts: SignOptions = {}): Quantizer {
 export function steStochasticSign(opts: SignOptions = {}): Quantizer {
   const clip = checkClip('steStochasticSign', opts.clip ?? 1);
   return {
-    name: 'steStochasticSign', bits: 1, binary: true,
+    // eval mode gives the sign, so it packs as one; training draws, so no fused sign
+    name: 'steStochasticSign', bits: 1, binary: true, levels: SIGN_LEVELS, signClip: null,
     apply: (x, ctx) => {
       if (!ctx.training) return signSte(x, clip);
       const u = ctx.rng.fillUniform(new Float32Array(x.size));

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { mnistMlp } from '../models/mnist-mlp.js';
 import { compile } from './compile.js';
-import { crc32 } from './crc32.js';
+import { crc32 } from '../codec/crc32.js';
 import { PackedEngine } from './engine.js';
 import { decodeModel, encodeModel } from './model-file.js';
 import { ModelFileError } from './model-file-error.js';

@@ -1,5 +1,5 @@
 import { DeployError } from './deploy-error.js';
-import { crc32 } from './crc32.js';
+import { crc32 } from '../codec/crc32.js';
 import { AFFINE_ROWS, checkGraph, MAX_FEATURES, thresholdsPerUnit, wordsFor, type PackedGraph, type PackedLayer } from './graph.js';
 import { levelsProblem, type Levels } from './levels.js';
 import { ModelFileError } from './model-file-error.js';

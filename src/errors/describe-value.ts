@@ -14,3 +14,9 @@ export function describeValue(v: unknown, maxChars = 40): string {
   for (const k in v) { if (keys.length === 4) { keys.push('…'); break; } keys.push(k.length <= 20 ? k : `${k.slice(0, 20)}…`); }
   return `an object {${keys.join(', ')}}`;
 }
+
+/** A name as messages quote it, 'steSign'; anything else (not a string, very long) as describeValue.
+ *  @example describeName('steSgn')  // → 'steSgn' */
+export function describeName(v: unknown, maxChars = 40): string {
+  return typeof v === 'string' && v.length <= maxChars && !/[\x00-\x1f']/.test(v) ? `'${v}'` : describeValue(v, maxChars);
+}

@@ -109,16 +109,16 @@ test('checkpoint: corrupted metadata (bad JSON, bad UTF-8, no tensor index)', ()
 
 test('checkpoint: tensor entries past the end, negative or fractional offsets, bad fields, duplicates', () => {
   const entry = (e: unknown[]) => forge(JSON.stringify({ tensors: e }), [1, 2, 3, 4]);
-  rejects(entry([{ name: 'w', offset: 2, length: 3 }]), /truncated: tensor "w"/, 'past the end');
-  rejects(entry([{ name: 'w', offset: 4, length: 0 }, { name: 'v', offset: 5, length: 0 }]), /truncated: tensor "v"/, 'empty tensor beyond the end');
-  rejects(entry([{ name: 'w', offset: 0, length: 2 ** 40 }]), /truncated: tensor "w"/, 'huge length');
+  rejects(entry([{ name: 'w', offset: 2, length: 3 }]), /truncated: tensor 'w'/, 'past the end');
+  rejects(entry([{ name: 'w', offset: 4, length: 0 }, { name: 'v', offset: 5, length: 0 }]), /truncated: tensor 'v'/, 'empty tensor beyond the end');
+  rejects(entry([{ name: 'w', offset: 0, length: 2 ** 40 }]), /truncated: tensor 'w'/, 'huge length');
   rejects(entry([{ name: 'w', offset: -1, length: 2 }]), /bad tensor entry/, 'negative offset');
   rejects(entry([{ name: 'w', offset: 0, length: -2 }]), /bad tensor entry/, 'negative length');
   rejects(entry([{ name: 'w', offset: 0.5, length: 2 }]), /bad tensor entry/, 'fractional offset');
   rejects(entry([{ name: 'w', offset: '0', length: 2 }]), /bad tensor entry/, 'offset as a string');
   rejects(entry([{ name: 7, offset: 0, length: 2 }]), /bad tensor entry/, 'name not a string');
   rejects(entry([null]), /bad tensor entry/, 'null entry');
-  rejects(entry([{ name: 'w', offset: 0, length: 2 }, { name: 'w', offset: 2, length: 2 }]), /"w" appears twice/, 'duplicate names');
+  rejects(entry([{ name: 'w', offset: 0, length: 2 }, { name: 'w', offset: 2, length: 2 }]), /'w' appears twice/, 'duplicate names');
 });
 
 test('checkpoint: a huge declared metadata length fails before allocating anything', () => {

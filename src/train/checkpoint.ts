@@ -1,7 +1,7 @@
 import { open, readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import { crc32 } from '../codec/crc32.js';
 import { parseJsonHeader } from '../codec/json-header.js';
-import { describeValue } from '../errors/describe-value.js';
+import { describeName, describeValue } from '../errors/describe-value.js';
 import { CheckpointError } from './checkpoint-error.js';
 import { removeStaleTemporaries, staleTemporaries, temporaryPath } from './checkpoint-temporaries.js';
 
@@ -75,8 +75,8 @@ export function decodeCheckpoint(bytes: Uint8Array, file: string): Checkpoint {
     if (typeof name !== 'string' || !Number.isInteger(offset) || !Number.isInteger(length) || (offset as number) < 0 || (length as number) < 0) {
       fail(`bad tensor entry ${describeValue(t)}: needs a name, an integer offset >= 0 and an integer length >= 0`);
     }
-    if ((offset as number) + (length as number) > floats) fail(`truncated: tensor ${describeValue(name)} needs floats ${offset}..${(offset as number) + (length as number)}, the file holds ${floats}`);
-    if (tensors.has(name as string)) fail(`tensor ${describeValue(name)} appears twice`);
+    if ((offset as number) + (length as number) > floats) fail(`truncated: tensor ${describeName(name)} needs floats ${offset}..${(offset as number) + (length as number)}, the file holds ${floats}`);
+    if (tensors.has(name as string)) fail(`tensor ${describeName(name)} appears twice`);
     tensors.set(name as string, payload.subarray(offset as number, (offset as number) + (length as number)));
   }
   delete meta.tensors;

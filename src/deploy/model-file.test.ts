@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { mnistMlp } from '../models/mnist-mlp.js';
 import { compile } from './compile.js';
-import { crc32 } from './crc32.js';
+import { crc32 } from '../codec/crc32.js';
 import { PackedEngine } from './engine.js';
 import { decodeModel, encodeModel } from './model-file.js';
 import { ModelFileError } from './model-file-error.js';
@@ -18,9 +18,9 @@ const rejects = (bytes: Uint8Array | ArrayBuffer, re: RegExp, why: string) =>
 
 /** A file whose JSON says what `edit` makes it say, with a valid header and checksum: only the
  *  loader's own checks stand between it and the engine. */
-function forge(edit: (m: any) => void): Uint8Array {
+function forge(edit: (m: any) => void, text = (json: string) => json): Uint8Array {
   const m = structuredClone(meta); edit(m);
-  const json = new TextEncoder().encode(JSON.stringify(m)), start = 24 + Math.ceil(json.length / 8) * 8;
+  const json = new TextEncoder().encode(text(JSON.stringify(m))), start = 24 + Math.ceil(json.length / 8) * 8;
   const out = new Uint8Array(start + good.length - payloadStart);
   out.set(good.subarray(0, 24)); out.set(json, 24); out.set(good.subarray(payloadStart), start);
   view(out).setUint32(12, json.length, true);
@@ -82,4 +82,13 @@ test('hostile JSON with a valid checksum: absurd counts, offsets and shapes are 
   ];
   for (const [edit, re] of cases) rejects(forge(edit), re, edit.toString());
   rejects(forge((m) => { m.format = 'x'; }).map((b, i, a) => (i >= 24 && i < 30 ? 0xff : b)), /checksum|JSON/, 'invalid utf-8');
+});
+
+test('JSON nested thousands deep (valid checksum) is a ModelFileError, not a RangeError', () => {
+  // spliced in as text: JSON.stringify itself overflows the stack on such a value
+  const deep = '['.repeat(12000) + ']'.repeat(12000);
+  const deepAt = (edit: (m: any) => void): Uint8Array => forge(edit, (json) => json.replace('"DEEP"', deep));
+  rejects(deepAt((m) => { m.layers[1].inFeatures = 'DEEP'; }), /nests deeper than 64 levels/, 'a deep number field');
+  rejects(deepAt((m) => { m.scale = 'DEEP'; }), /nests deeper/, 'a deep scale');
+  rejects(forge((m) => { m.layers[0].kind = { a: 'x'.repeat(1e5) }; }), /kind must be .*got an object \{a\}/, 'a huge value is described, not printed');
 });

@@ -1,5 +1,7 @@
 import { DeployError } from './deploy-error.js';
-import { crc32 } from './crc32.js';
+import { crc32 } from '../codec/crc32.js';
+import { parseJsonHeader } from '../codec/json-header.js';
+import { describeValue } from '../errors/describe-value.js';
 import { AFFINE_ROWS, checkGraph, MAX_FEATURES, thresholdsPerUnit, wordsFor, type PackedGraph, type PackedLayer } from './graph.js';
 import { levelsProblem, type Levels } from './levels.js';
 import { ModelFileError } from './model-file-error.js';
@@ -79,10 +81,7 @@ export function decodeModel(input: Uint8Array | ArrayBuffer, file = 'model'): Pa
     fail(`${payloadStart + payloadBytes > bytes.length ? 'truncated' : 'has trailing data'}: the header says ${payloadStart + payloadBytes} bytes, the file has ${bytes.length}`);
   }
   if (crc32(bytes.subarray(HEADER_BYTES)) !== view.getUint32(20, true)) fail('checksum mismatch: the file is corrupted; export it again');
-  let meta: unknown;
-  try {
-    meta = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(HEADER_BYTES, HEADER_BYTES + jsonBytes)));
-  } catch (e) { return fail(`graph JSON is unreadable (${(e as Error).message})`); }
+  const meta = parseJsonHeader(bytes.subarray(HEADER_BYTES, HEADER_BYTES + jsonBytes), (what) => fail(`graph ${what}`));
   return readGraph(meta, bytes.subarray(payloadStart), fail);
 }
 
@@ -91,10 +90,11 @@ function readGraph(meta: unknown, payload: Uint8Array, fail: (what: string) => n
     typeof v === 'object' && v !== null && !Array.isArray(v) ? v as Record<string, unknown> : fail(`${what} must be an object`);
   const int = (o: Record<string, unknown>, key: string, what: string, max: number): number => {
     const v = o[key];
-    return Number.isInteger(v) && (v as number) >= 0 && (v as number) <= max ? v as number : fail(`${what}.${key} must be an integer in 0..${max}, got ${JSON.stringify(v)}`);
+    return Number.isInteger(v) && (v as number) >= 0 && (v as number) <= max ? v as number : fail(`${what}.${key} must be an integer in 0..${max}, got ${describeValue(v)}`);
   };
   const g = obj(meta, 'graph');
-  if (g.format !== 'lowbit-packed') fail(`graph.format must be 'lowbit-packed', got ${JSON.stringify(g.format)}`);
+  if (g.format !== 'lowbit-packed') fail(`graph.format must be 'lowbit-packed', got ${describeValue(g.format)}`);
+  if (g.scale !== 'symmetric' && g.scale !== 'unit') fail(`graph.scale must be 'symmetric' or 'unit', got ${describeValue(g.scale)}`);
   if (!Array.isArray(g.layers) || g.layers.length < 1 || g.layers.length > MAX_LAYERS) fail(`graph.layers must be an array of 1..${MAX_LAYERS} layers`);
   const used: [number, number][] = [];
   const section = (l: Record<string, unknown>, name: SectionName, expected: number, what: string): Uint8Array => {
@@ -117,7 +117,7 @@ function readGraph(meta: unknown, payload: Uint8Array, fail: (what: string) => n
   const layers = raws.map((l, i): PackedLayer => {
     const what = `layer ${i}`;
     const inFeatures = int(l, 'inFeatures', what, MAX_FEATURES), outFeatures = int(l, 'outFeatures', what, MAX_FEATURES);
-    if (l.input !== 'pixels8' && l.input !== 'bits') fail(`${what}.input must be 'pixels8' or 'bits', got ${JSON.stringify(l.input)}`);
+    if (l.input !== 'pixels8' && l.input !== 'bits') fail(`${what}.input must be 'pixels8' or 'bits', got ${describeValue(l.input)}`);
     const input = l.input as PackedLayer['input'], weightLevels = levels(l, 'weightLevels', what, true);
     const base = { input, inFeatures, outFeatures, inputLevels: inputLevels[i]!, weightLevels };
     const weights = copy(section(l, 'weights', 4 * outFeatures * weightLevels.bits * wordsFor(inFeatures), what), Uint32Array);
@@ -127,7 +127,7 @@ function readGraph(meta: unknown, payload: Uint8Array, fail: (what: string) => n
       const directions = copy(section(l, 'directions', count, what), Uint8Array);
       return { kind: 'threshold', ...base, weights, thresholds, directions };
     }
-    if (l.kind !== 'scores') fail(`${what}.kind must be 'threshold' or 'scores', got ${JSON.stringify(l.kind)}`);
+    if (l.kind !== 'scores') fail(`${what}.kind must be 'threshold' or 'scores', got ${describeValue(l.kind)}`);
     const affine = copy(section(l, 'affine', 4 * AFFINE_ROWS * outFeatures, what), Float32Array);
     return { kind: 'scores', ...base, weights, affine };
   });

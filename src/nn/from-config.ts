@@ -1,6 +1,7 @@
+import { describeName, describeValue } from '../errors/describe-value.js';
 import { LowbitError } from '../errors/lowbit-error.js';
 import type { GradientQuantizerName } from '../quant/grad-quant-log.js';
-import type { QuantizerSpec } from '../quant/registry.js';
+import { quantizerConfig } from '../quant/registry.js';
 import { BatchNorm } from './batch-norm.js';
 import { Dense } from './dense.js';
 import { Dropout } from './dropout.js';
@@ -10,40 +11,105 @@ import { QuantDense, type LrScaleSpec } from './quant-dense.js';
 import { Sequential } from './sequential.js';
 import { ShiftBatchNorm } from './shift-batch-norm.js';
 
-type Builder = (c: Record<string, unknown>) => Module;
+/** What a builder gets besides its layer's config. */
+export interface BuildContext {
+  /** Build a nested layer (a container's child). */
+  layer(config: unknown): Module;
+  /** Claim the float32 values a layer is about to allocate (parameters and buffers), before it
+   *  allocates them: refused past `FromConfigOptions.maxFloats`. */
+  reserve(floats: number, what: string): void;
+}
 
-const num = (c: Record<string, unknown>, key: string): number => {
+type Builder = (c: Record<string, unknown>, ctx: BuildContext) => Module;
+
+export interface FromConfigOptions {
+  /** The most float32 values the model's parameters and buffers may hold. A checkpoint's loader
+   *  passes the count its own tensors hold, so a config that claims more (a hostile or damaged
+   *  file) is refused before anything is allocated. Default: no limit. */
+  maxFloats?: number;
+}
+
+/** Containers nest a few levels; far more is a damaged or hostile config, refused before the
+ *  recursion would overflow the stack. */
+export const MAX_CONFIG_DEPTH = 32;
+
+// Config is data: sizes are positive integers, options numbers, booleans or names; each is
+// checked here with the layer and key in the message, so nothing else reaches a constructor.
+const field = (c: Record<string, unknown>, key: string, what: string, ok: (v: unknown) => boolean, optional: boolean): unknown => {
   const v = c[key];
-  if (typeof v !== 'number') throw new LowbitError(`config: ${String(c.type)}.${key} must be a number, got ${JSON.stringify(v)}`);
-  return v;
+  if ((v === undefined && optional) || ok(v)) return v;
+  throw new LowbitError(`config: ${String(c.type)}.${key} must be ${what}, got ${describeValue(v)}`);
+};
+const size = (c: Record<string, unknown>, key: string): number =>
+  field(c, key, 'a positive integer', (v) => Number.isSafeInteger(v) && (v as number) >= 1, false) as number;
+const num = (c: Record<string, unknown>, key: string, optional = false): number | undefined =>
+  field(c, key, 'a number', (v) => typeof v === 'number', optional) as number | undefined;
+const int = (c: Record<string, unknown>, key: string): number | undefined =>
+  field(c, key, 'an integer', (v) => Number.isSafeInteger(v), true) as number | undefined;
+const bool = (c: Record<string, unknown>, key: string): boolean =>
+  field(c, key, 'true or false', (v) => typeof v === 'boolean', true) === true;
+const lrScale = (c: Record<string, unknown>): LrScaleSpec | undefined =>
+  field(c, 'lrScale', "'glorot', 'glorotPow2' or a number", (v) => v === 'glorot' || v === 'glorotPow2' || typeof v === 'number', true) as LrScaleSpec | undefined;
+const name = (c: Record<string, unknown>, key: string): string | undefined =>
+  field(c, key, 'a name', (v) => typeof v === 'string', true) as string | undefined;
+const quant = (c: Record<string, unknown>, key: string) => (c[key] === undefined ? undefined : quantizerConfig(c[key], `config: ${String(c.type)}.${key}`));
+
+const quantDense = (c: Record<string, unknown>, ctx: BuildContext): Module => {
+  const inFeatures = size(c, 'inFeatures'), outFeatures = size(c, 'outFeatures'), bias = bool(c, 'bias');
+  const opts = {
+    inputQuantizer: quant(c, 'inputQuantizer'), kernelQuantizer: quant(c, 'kernelQuantizer'), bias, lrScale: lrScale(c),
+    seed: int(c, 'seed'), gradientQuantizer: name(c, 'gradientQuantizer') as GradientQuantizerName | undefined,
+  };
+  ctx.reserve(inFeatures * outFeatures + (bias ? outFeatures : 0), `${String(c.type)}(${inFeatures}→${outFeatures})`);
+  return c.type === 'Dense' ? new Dense(inFeatures, outFeatures, { bias, seed: opts.seed }) : new QuantDense(inFeatures, outFeatures, opts);
+};
+
+const batchNorm = (Layer: typeof BatchNorm | typeof ShiftBatchNorm) => (c: Record<string, unknown>, ctx: BuildContext): Module => {
+  const features = size(c, 'features'), opts = { momentum: num(c, 'momentum', true), eps: num(c, 'eps', true) };
+  ctx.reserve(4 * features, `${Layer.name}(${features})`); // γ, β, running mean, running inverse std
+  return new Layer(features, opts);
 };
 
 const builders = new Map<string, Builder>([
-  ['Sequential', (c) => {
-    if (!Array.isArray(c.layers)) throw new LowbitError('config: Sequential.layers must be an array');
-    return new Sequential(c.layers.map((l) => fromConfig(l as LayerConfig)));
+  ['Sequential', (c, ctx) => {
+    if (!Array.isArray(c.layers)) throw new LowbitError(`config: Sequential.layers must be an array, got ${describeValue(c.layers)}`);
+    return new Sequential(c.layers.map((l) => ctx.layer(l)));
   }],
-  ['QuantDense', (c) => new QuantDense(num(c, 'inFeatures'), num(c, 'outFeatures'), {
-    inputQuantizer: c.inputQuantizer as QuantizerSpec, kernelQuantizer: c.kernelQuantizer as QuantizerSpec,
-    bias: Boolean(c.bias), lrScale: c.lrScale as LrScaleSpec, seed: c.seed as number | undefined,
-    gradientQuantizer: c.gradientQuantizer as GradientQuantizerName | undefined,
-  })],
-  ['Dense', (c) => new Dense(num(c, 'inFeatures'), num(c, 'outFeatures'), { bias: Boolean(c.bias), seed: c.seed as number | undefined })],
-  ['BatchNorm', (c) => new BatchNorm(num(c, 'features'), { momentum: c.momentum as number, eps: c.eps as number })],
-  ['ShiftBatchNorm', (c) => new ShiftBatchNorm(num(c, 'features'), { momentum: c.momentum as number, eps: c.eps as number })],
+  ['QuantDense', quantDense],
+  ['Dense', quantDense],
+  ['BatchNorm', batchNorm(BatchNorm)],
+  ['ShiftBatchNorm', batchNorm(ShiftBatchNorm)],
   ['HardTanh', () => new HardTanh()],
-  ['Dropout', (c) => new Dropout(num(c, 'p'))],
+  ['Dropout', (c) => new Dropout(num(c, 'p')!)],
 ]);
 
-/** Make a layer type known to configs (conv layers, LSTMs and SBN register here). */
+/** Make a layer type known to configs (conv layers, LSTMs and SBN register here). A builder
+ *  checks its config's fields, reserves what it allocates (`ctx.reserve`), and builds children
+ *  through `ctx.layer`. */
 export function registerLayer(type: string, build: Builder): void { builders.set(type, build); }
 
-/** Build a model from its `config()`. Weights are loaded separately (`loadStateDict`). */
-export function fromConfig(config: LayerConfig): Module {
-  if (typeof config !== 'object' || config === null || typeof config.type !== 'string') {
-    throw new LowbitError(`config: expected a layer object with a 'type', got ${JSON.stringify(config)?.slice(0, 80)}`);
-  }
-  const build = builders.get(config.type);
-  if (!build) throw new LowbitError(`config: unknown layer type '${config.type}'; known: ${[...builders.keys()].join(', ')}`);
-  return build(config);
+/** Build a model from its `config()`, which must be plain data (names and numbers, as a
+ *  checkpoint holds it). Weights are loaded separately (`loadStateDict`).
+ *  @example fromConfig(JSON.parse(text), { maxFloats: 1e6 }) */
+export function fromConfig(config: LayerConfig, opts: FromConfigOptions = {}): Module {
+  let left = opts.maxFloats ?? Infinity;
+  const build = (c: unknown, depth: number): Module => {
+    if (depth > MAX_CONFIG_DEPTH) throw new LowbitError(`config: layers nest deeper than ${MAX_CONFIG_DEPTH} levels`);
+    if (typeof c !== 'object' || c === null || Array.isArray(c) || typeof (c as LayerConfig).type !== 'string') {
+      throw new LowbitError(`config: expected a layer object with a 'type', got ${describeValue(c)}`);
+    }
+    const type = (c as LayerConfig).type, builder = builders.get(type);
+    if (!builder) throw new LowbitError(`config: unknown layer type ${describeName(type)}; known: ${[...builders.keys()].join(', ')}`);
+    return builder(c as Record<string, unknown>, {
+      layer: (child) => build(child, depth + 1),
+      reserve: (floats, what) => {
+        if (!(floats <= left)) {
+          throw new LowbitError(`config: ${what} needs ${floats} float32 values, more than the ${opts.maxFloats} its weights hold`
+            + `${left < (opts.maxFloats ?? 0) ? ` (${left} left after the layers before it)` : ''}; the config does not match the weights`);
+        }
+        left -= floats;
+      },
+    });
+  };
+  return build(config, 0);
 }

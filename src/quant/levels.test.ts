@@ -19,7 +19,7 @@ test('each quantizer states the levels its eval-mode outputs take (code u → lo
     if (!l) { assert.ok(q.name === 'identity' || q.name === 'steLog', `${what}: only float and log outputs have no code`); continue; }
     assert.equal(l.bits, q.bits, `${what}: bits`);
     const values = Array.from({ length: 2 ** l.bits }, (_, u) => Math.fround(l.lo + levelStep(l) * u));
-    const seen = new Set(q.apply(x, ctx).data);
+    const seen = new Set(q.apply(x, ctx).dataSync());
     for (const v of seen) assert.ok(values.includes(v), `${what}: output ${v} is not one of its levels ${values}`);
     assert.equal(seen.size, values.length, `${what}: every level is reached`);
     assert.equal(q.signClip !== null, q.name === 'steSign', `${what}: only the deterministic sign is fused`);

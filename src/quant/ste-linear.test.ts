@@ -48,7 +48,7 @@ test('steLinear: the range must give finite, distinct float32 levels (|lo|, |hi|
   refuses(0, Infinity, 2, /finite range/);
   refuses(0, '1' as unknown as number, 2, /finite range/);
   for (const [lo, hi, bits] of [[-(2 ** 24), 2 ** 24, 8], [0, 2 ** -12, 8], [-0.25, 2, 3]] as const) {
-    const q = steLinear({ bits, lo, hi }), y = q.apply(sweep(lo - (hi - lo), hi + (hi - lo), 8001), ctx).data;
+    const q = steLinear({ bits, lo, hi }), y = q.apply(sweep(lo - (hi - lo), hi + (hi - lo), 8001), ctx).dataSync();
     assert.ok(y.every(Number.isFinite), `[${lo}, ${hi}] ${bits} bits: finite outputs`);
     assert.equal(new Set(y).size, 2 ** bits, `[${lo}, ${hi}] ${bits} bits: ${2 ** bits} distinct float32 levels`);
   }

@@ -1,3 +1,6 @@
+import { describeValue } from '../errors/describe-value.js';
+import { LowbitError } from '../errors/lowbit-error.js';
+
 /** Seeded pseudo-random numbers (xoshiro128**): the same seed gives the same stream on every
  *  platform, which resume and reproducible runs rely on. State is four u32 words, so it can be
  *  saved in a checkpoint and restored exactly. */
@@ -58,7 +61,17 @@ export class Random {
 
   /** The state, to store in a checkpoint. */
   state(): number[] { return Array.from(this.s); }
-  static fromState(state: readonly number[]): Random { return new Random(Uint32Array.from(state)); }
+  /** The stream whose `state()` this was. The state comes from files, so it is checked: exactly
+   *  four u32 words, not all zero (xoshiro's one fixed point: it would give 0 forever, and
+   *  shuffling and dropout would silently stop being random). */
+  static fromState(state: readonly number[]): Random {
+    const words = state as unknown;
+    if (!Array.isArray(words) || words.length !== 4 || !words.every((w) => Number.isInteger(w) && w >= 0 && w <= 0xffffffff)) {
+      throw new LowbitError(`random: a saved state is 4 integers in 0..4294967295, got ${describeValue(words)}${Array.isArray(words) ? ` [${words.slice(0, 4).map((w) => describeValue(w)).join(', ')}${words.length > 4 ? ', …' : ''}]` : ''}; the checkpoint is damaged`);
+    }
+    if (words.every((w) => w === 0)) throw new LowbitError('random: a saved state of all zeros is not a xoshiro128** state (it gives 0 forever); the checkpoint is damaged');
+    return new Random(Uint32Array.from(words as number[]));
+  }
 }
 
 function rotl(x: number, k: number): number { return ((x << k) | (x >>> (32 - k))) >>> 0; }

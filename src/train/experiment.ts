@@ -4,11 +4,10 @@ import { subset, type Dataset } from '../data/dataset.js';
 import { loadMnist } from '../data/mnist.js';
 import { LowbitError } from '../errors/lowbit-error.js';
 import { buildModel } from '../models/registry.js';
-import { fromConfig } from '../nn/from-config.js';
-import type { LayerConfig } from '../nn/module.js';
 import { loadCheckpoint } from './checkpoint.js';
 import { classificationError } from './evaluate.js';
 import { runInfo } from './run-info.js';
+import { modelOf } from './trained-model.js';
 import { fit, type EpochMetrics, type StepInfo, type TrainConfig } from './trainer.js';
 
 /** A run of the paper as data: the model to build and how to train it (experiments/*.json). */
@@ -42,7 +41,8 @@ export interface RunOptions {
 /** Load the data, build the model, train with model selection on validation, then report the
  *  test error of the best-validation weights. Writes result.json to outDir when given. */
 export async function runRecipe(recipe: Recipe, opts: RunOptions = {}): Promise<ExperimentResult> {
-  const resume = opts.resume ? await loadCheckpoint(opts.resume.endsWith('.ckpt') ? opts.resume : join(opts.resume, 'last.ckpt')) : undefined;
+  const resumePath = opts.resume && (opts.resume.endsWith('.ckpt') ? opts.resume : join(opts.resume, 'last.ckpt'));
+  const resume = resumePath ? await loadCheckpoint(resumePath) : undefined;
   if (resume) {
     const r = resume.meta.recipe as Recipe | undefined;
     if (!r) throw new LowbitError(`resume: ${opts.resume} holds no recipe; it was not written by a lowbit training run`);
@@ -54,7 +54,7 @@ export async function runRecipe(recipe: Recipe, opts: RunOptions = {}): Promise<
   const mnist = await loadMnist();
   const train: Dataset = recipe.limit ? subset(mnist.train, 0, Math.min(recipe.limit, mnist.train.count), 'mnist-train') : mnist.train;
   opts.onLog?.(`${recipe.experiment}: ${train.count} training, ${mnist.validation.count} validation, ${mnist.test.count} test images`);
-  const model = resume ? fromConfig(resume.meta.model as LayerConfig) : buildModel(recipe.model.name, recipe.model);
+  const model = resume ? modelOf(resume, resumePath!) : buildModel(recipe.model.name, recipe.model);
   const config: TrainConfig = { experiment: recipe.experiment, ...recipe.train };
   const fitResult = await fit(model, { train, validation: mnist.validation }, config, {
     outDir: opts.outDir, resume, onStep: opts.onStep, onEpoch: opts.onEpoch, meta: { recipe },

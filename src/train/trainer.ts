@@ -14,6 +14,7 @@ import { Random } from '../tensor/random.js';
 import { Tensor } from '../tensor/tensor.js';
 import { saveCheckpoint, type Checkpoint } from './checkpoint.js';
 import { classificationError } from './evaluate.js';
+import { checkResumeState } from './resume-state.js';
 
 /** Everything that defines a training run besides the model; stored in every checkpoint so that
  *  `--resume` continues with exactly the same settings. */
@@ -159,9 +160,7 @@ function snapshot(state: Map<string, Float32Array>, model: Module, o: OptimizerS
 }
 
 function restore(ckpt: Checkpoint, model: Module, optimizer: Optimizer, config: TrainConfig) {
-  const meta = ckpt.meta as { epoch?: number; history?: EpochMetrics[]; best?: { epoch: number; valError: number }; rng?: number[]; optimizer?: { step: number; lr: number; slots: number } };
-  if (!meta.history || !meta.rng || !meta.optimizer || !meta.best) throw new LowbitError('resume: the checkpoint lacks training state (resume from last.ckpt)');
-  if (meta.history.length > config.epochs) throw new LowbitError(`resume: the checkpoint has ${meta.history.length} epochs, more than the run's ${config.epochs}`);
+  const meta = checkResumeState(ckpt.meta, config);
   const state = new Map<string, Float32Array>();
   for (const [k, v] of ckpt.tensors) if (k.startsWith('model.')) state.set(k.slice(6), v);
   model.loadStateDict(state, 'resume');

@@ -1,5 +1,5 @@
-/** CRC-32 (IEEE 802.3, the zlib/PNG one): lets the .lbit loader tell a corrupted weight byte from a
- *  real model, which no size or shape check can. */
+/** CRC-32 (IEEE 802.3, the zlib/PNG one): lets the .lbit and checkpoint loaders tell a corrupted
+ *  byte from a real file, which no size or shape check can. */
 const TABLE = (() => {
   const t = new Uint32Array(256);
   for (let n = 0; n < 256; n++) {

@@ -1,12 +1,12 @@
-import assert from 'node:assert/strict';
 import type { Kernels, ScoreDot } from './kernels.js';
 
 /** Check a backend's packed-inference kernels (kernels.ts, "packed inference") against plain
  *  versions written here from their definitions, on seeded random inputs of awkward sizes: k
  *  around word boundaries, one row, no rows, layers narrower and wider than 128 columns (the wasm
  *  backend's sliced layout). Everything goes through the contract (fromArray, alloc, await read),
- *  so an asynchronous backend runs it as it is. All results must match exactly; a failure names
- *  the kernel, seed and shape. @example await runEngineConformance('wasm', wasm) */
+ *  so an asynchronous backend runs it as it is, and nothing but the contract is imported, so a
+ *  browser page runs it too. All results must match exactly; the first difference throws, naming
+ *  the backend, kernel, seed, shape and index. @example await runEngineConformance('wasm', wasm) */
 export async function runEngineConformance(name: string, backend: Kernels): Promise<void> {
   const k = backend, at = (what: string) => `${name}: ${what}`;
   const SHAPES = [[0, 5, 33], [1, 1, 1], [3, 7, 31], [2, 40, 64], [5, 130, 65], [4, 200, 1000], [1, 256, 784]] as const;
@@ -18,24 +18,24 @@ export async function runEngineConformance(name: string, backend: Kernels): Prom
     const w = k.prepareBinaryWeights(k.fromArray(b.slice()), n, depth);
     const c = k.alloc('i32', m * n);
     k.binaryProduct(k.fromArray(a.slice()), w, c, m);
-    assert.deepEqual(await k.read(c), dots, at(`binaryProduct ${shape}`));
+    same(await k.read(c), dots, at(`binaryProduct ${shape}`));
 
     const lim = Int32Array.from({ length: n }, () => Math.round((rng() - 0.5) * 2.2 * depth));
     const flip = Uint32Array.from({ length: Math.ceil(n / 32) }, (_, i) => tail(randomWord(rng), n - 32 * i));
     const t = k.prepareBinaryThreshold(w, k.fromArray(lim.slice()), k.fromArray(flip.slice()));
     const bits = k.alloc('u32', m * Math.ceil(n / 32));
     k.binaryThreshold(k.fromArray(a.slice()), t, bits, m);
-    assert.deepEqual(await k.read(bits), plainThreshold(dots, m, n, lim, flip), at(`binaryThreshold ${shape}`));
+    same(await k.read(bits), plainThreshold(dots, m, n, lim, flip), at(`binaryThreshold ${shape}`));
 
     const pw = k.preparePixelWeights(k.fromArray(b.slice()), n, depth);
     const pc = k.alloc('i32', m * n);
     k.pixelProduct(k.fromArray(x.slice()), pw, pc, m);
-    assert.deepEqual(await k.read(pc), plainPixel(x, b, m, n, depth), at(`pixelProduct ${shape}`));
+    same(await k.read(pc), plainPixel(x, b, m, n, depth), at(`pixelProduct ${shape}`));
     for (const p of [t, w, pw, t]) k.freePrepared(p); // the threshold layout before its weights; twice is harmless
 
     const planes = k.alloc('u32', m * 8 * words);
     k.packPlanes(k.fromArray(x.slice()), m, depth, planes);
-    assert.deepEqual(await k.read(planes), plainPlanes(x, m, depth), at(`packPlanes ${shape}`));
+    same(await k.read(planes), plainPlanes(x, m, depth), at(`packPlanes ${shape}`));
   }
 
   for (const [s, [rows, p, n, q]] of ([[0, 4, 3, 2], [1, 1, 1, 1], [3, 8, 5, 1], [2, 2, 33, 3], [3, 1, 70, 2], [1, 3, 4, 8]] as const).entries()) {
@@ -44,12 +44,12 @@ export async function runEngineConformance(name: string, backend: Kernels): Prom
     const c = Int32Array.from({ length: rows * p * n * q }, () => Math.round((rng() - 0.5) * 2000));
     const got = k.alloc('i32', rows * n);
     k.combinePlanes(k.fromArray(c.slice()), rows, p, n, q, got);
-    assert.deepEqual(await k.read(got), plainCombine(c, rows, p, n, q), at(`combinePlanes ${shape}`));
+    same(await k.read(got), plainCombine(c, rows, p, n, q), at(`combinePlanes ${shape}`));
     const sums = Int32Array.from({ length: n * q }, () => Math.round((rng() - 0.5) * 1000));
     const sp = Int32Array.from({ length: rows * n * q }, () => Math.round((rng() - 0.5) * 100000));
     const pix = k.alloc('i32', rows * n);
     k.combinePixelProducts(k.fromArray(sp.slice()), rows, n, q, k.fromArray(sums.slice()), pix);
-    assert.deepEqual(await k.read(pix), plainPixelCombine(sp, rows, n, q, sums), at(`combinePixelProducts ${shape}`));
+    same(await k.read(pix), plainPixelCombine(sp, rows, n, q, sums), at(`combinePixelProducts ${shape}`));
   }
 
   for (const [s, [rows, n, bits]] of ([[0, 5, 2], [1, 1, 2], [3, 33, 2], [2, 70, 3], [4, 31, 4], [1, 65, 8]] as const).entries()) {
@@ -59,7 +59,7 @@ export async function runEngineConformance(name: string, backend: Kernels): Prom
     const flip = Uint8Array.from({ length: n * per }, () => (rng() < 0.3 ? 1 : 0));
     const out = k.alloc('u32', rows * bits * Math.ceil(n / 32));
     k.packCodes(k.fromArray(v.slice()), rows, n, bits, k.fromArray(lim.slice()), k.fromArray(flip.slice()), out);
-    assert.deepEqual(await k.read(out), plainCodes(v, rows, n, bits, lim, flip), at(`packCodes ${shape}`));
+    same(await k.read(out), plainCodes(v, rows, n, bits, lim, flip), at(`packCodes ${shape}`));
   }
 
   const forms: ScoreDot[] = [{ kind: 'pixels', symmetric: true }, { kind: 'pixels', symmetric: false },
@@ -71,14 +71,22 @@ export async function runEngineConformance(name: string, backend: Kernels): Prom
     const affine = Float32Array.from({ length: 5 * n }, (_, i) => (i >= 3 * n && i < 4 * n ? 0.1 + rng() : (rng() - 0.5) * 4));
     const out = k.alloc('f32', rows * n);
     k.scoreRows(k.fromArray(t.slice()), rows, n, k.fromArray(bsum.slice()), dot, k.fromArray(affine.slice()), out);
-    assert.deepEqual(await k.read(out), plainScores(t, rows, n, bsum, dot, affine), at(`scoreRows ${shape}`));
+    same(await k.read(out), plainScores(t, rows, n, bsum, dot, affine), at(`scoreRows ${shape}`));
 
     // argmaxRows on these scores with ties made on purpose: the first maximum wins
     const scores = plainScores(t, rows, n, bsum, dot, affine);
     for (let r = 0; r < rows; r++) if (n > 3) scores[r * n + 3] = scores[r * n + 1]!;
     const best = k.alloc('i32', rows);
     k.argmaxRows(k.fromArray(scores.slice()), rows, n, best);
-    assert.deepEqual(await k.read(best), plainArgmax(scores, rows, n), at(`argmaxRows ${shape}`));
+    same(await k.read(best), plainArgmax(scores, rows, n), at(`argmaxRows ${shape}`));
+  }
+}
+
+/** Exactly equal, element by element (Object.is: −0 and 0 differ, as float32 bits do). */
+function same(got: ArrayLike<number>, want: ArrayLike<number>, what: string): void {
+  if (got.length !== want.length) throw new Error(`${what}: ${got.length} values, expected ${want.length}`);
+  for (let i = 0; i < want.length; i++) {
+    if (!Object.is(got[i], want[i])) throw new Error(`${what}: index ${i} is ${got[i]}, expected ${want[i]}`);
   }
 }
 

@@ -34,42 +34,42 @@ function images(count: number, rng: Random) {
 
 /** k-bit products are rounded by the float model and exact in the engine: classes must agree,
  *  scores to float32 rounding (parity-kbit.test.ts checks the same on trained nets and MNIST). */
-function checkClose(model: Module, scale: PixelScale, seed: number): void {
+async function checkClose(model: Module, scale: PixelScale, seed: number): Promise<void> {
   const rng = new Random(seed);
   randomizeBn(model, rng);
   model.eval();
   const ds = images(300, rng);
   const want = noGrad(() => model.forward(toFloat(ds, scale)));
-  const engine = new PackedEngine(compile(model, { scale }));
-  const got = engine.run(ds.images, ds.count), classes = want.shape[1]!;
+  const engine = new PackedEngine(await compile(model, { scale }));
+  const got = await engine.run(ds.images, ds.count), classes = want.shape[1]!;
   for (let i = 0; i < got.length; i++) {
     assert.ok(Math.abs(got[i]! - want.data[i]!) <= 1e-5 * Math.max(1, Math.abs(want.data[i]!)), `seed ${seed} scale ${scale}: score ${i} is ${got[i]}, float model ${want.data[i]}`);
   }
-  assert.deepEqual(engine.predict(ds.images, ds.count), argmaxRows(want), `seed ${seed} scale ${scale}: classes`);
-  assert.deepEqual(engine.run(ds.images.subarray(0, 5 * 784), 5), got.subarray(0, 5 * classes), `seed ${seed}: batch of 5`);
+  assert.deepEqual(await engine.predict(ds.images, ds.count), argmaxRows(want), `seed ${seed} scale ${scale}: classes`);
+  assert.deepEqual(await engine.run(ds.images.subarray(0, 5 * 784), 5), got.subarray(0, 5 * classes), `seed ${seed}: batch of 5`);
 }
 
-function checkSame(model: Module, scale: PixelScale, seed: number): void {
+async function checkSame(model: Module, scale: PixelScale, seed: number): Promise<void> {
   const rng = new Random(seed);
   randomizeBn(model, rng);
   model.eval();
   const ds = images(300, rng);
   const want = noGrad(() => model.forward(toFloat(ds, scale))).data;
-  const engine = new PackedEngine(compile(model, { scale }));
-  const got = engine.run(ds.images, ds.count);
+  const engine = new PackedEngine(await compile(model, { scale }));
+  const got = await engine.run(ds.images, ds.count);
   assert.equal(got.length, want.length);
   for (let i = 0; i < got.length; i++) assert.equal(got[i], want[i], `seed ${seed} scale ${scale}: score ${i}`);
   // the first layer's other route (the paper's bit-planes) gives the same scores
-  const planes = new PackedEngine(engine.graph, { firstLayer: 'bitPlanes' }).run(ds.images.subarray(0, 5 * 784), 5);
+  const planes = await new PackedEngine(engine.graph, { firstLayer: 'bitPlanes' }).run(ds.images.subarray(0, 5 * 784), 5);
   for (let i = 0; i < planes.length; i++) assert.equal(planes[i], want[i], `seed ${seed} scale ${scale}: score ${i}, bit-planes, batch of 5`);
 }
 
-test('compiled graph gives the float model\'s eval scores exactly (random BN incl. γ<0, γ=0; both scales)', () => {
-  checkSame(mnistMlp({ width: 45, depth: 2, seed: 5 }), 'symmetric', 11);
-  checkSame(mnistMlp({ width: 70, depth: 1, seed: 6, dropoutIn: 0.2, dropoutHidden: 0.3 }), 'unit', 12);
+test('compiled graph gives the float model\'s eval scores exactly (random BN incl. γ<0, γ=0; both scales)', async () => {
+  await checkSame(mnistMlp({ width: 45, depth: 2, seed: 5 }), 'symmetric', 11);
+  await checkSame(mnistMlp({ width: 70, depth: 1, seed: 6, dropoutIn: 0.2, dropoutHidden: 0.3 }), 'unit', 12);
 });
 
-test('biases are folded in, and a layer without BN thresholds its raw product', () => {
+test('biases are folded in, and a layer without BN thresholds its raw product', async () => {
   const model = new Sequential([
     new QuantDense(784, 40, { bias: true, seed: 2 }), new BatchNorm(40), new HardTanh(),
     new QuantDense(40, 33, { inputQuantizer: 'steSign', bias: true, seed: 3 }), new HardTanh(),
@@ -77,14 +77,14 @@ test('biases are folded in, and a layer without BN thresholds its raw product', 
   ]);
   const rng = new Random(9);
   for (const [, p] of model.namedParameters()) if (p.data.length <= 40) p.data.forEach((_, i) => { p.data[i] = rng.normal() * 3; });
-  checkSame(model, 'symmetric', 13);
+  await checkSame(model, 'symmetric', 13);
 });
 
-test('k-bit weights × m-bit activations (QNN-SPEC §3.3): W2/A2, W1/A3, W4/A1, asymmetric activation ranges, no HardTanh', () => {
-  checkClose(mnistMlp({ width: 45, depth: 2, seed: 5, bitsW: 2, bitsA: 2 }), 'symmetric', 21);
-  checkClose(mnistMlp({ width: 37, depth: 1, seed: 6, bitsW: 1, bitsA: 3 }), 'unit', 22);
-  checkClose(mnistMlp({ width: 40, depth: 2, seed: 7, bitsW: 4, bitsA: 1 }), 'symmetric', 23);
-  checkClose(new Sequential([
+test('k-bit weights × m-bit activations (QNN-SPEC §3.3): W2/A2, W1/A3, W4/A1, asymmetric activation ranges, no HardTanh', async () => {
+  await checkClose(mnistMlp({ width: 45, depth: 2, seed: 5, bitsW: 2, bitsA: 2 }), 'symmetric', 21);
+  await checkClose(mnistMlp({ width: 37, depth: 1, seed: 6, bitsW: 1, bitsA: 3 }), 'unit', 22);
+  await checkClose(mnistMlp({ width: 40, depth: 2, seed: 7, bitsW: 4, bitsA: 1 }), 'symmetric', 23);
+  await checkClose(new Sequential([
     new QuantDense(784, 40, { kernelQuantizer: { name: 'steLinear', bits: 2 }, bias: true, seed: 2 }), new BatchNorm(40), new HardTanh(),
     new QuantDense(40, 33, { inputQuantizer: { name: 'steLinear', bits: 3, lo: 0, hi: 1 }, kernelQuantizer: { name: 'steLinear', bits: 2, lo: -0.5, hi: 0.5 }, seed: 3 }), new BatchNorm(33),
     new QuantDense(33, 10, { inputQuantizer: 'steSign', kernelQuantizer: { name: 'steLinear', bits: 3 }, seed: 4 }), new BatchNorm(10),

@@ -25,7 +25,7 @@ test('ONNX export: onnxruntime agrees with the packed engine on 2000 MNIST test 
   const session = await ort.InferenceSession.create(bytes);
   const x = toFloat(ds, 'symmetric');
   const scores = (await session.run({ x: new ort.Tensor('float32', x.data, [ds.count, 784]) })).scores!.data as Float32Array;
-  const packed = new PackedEngine(compile(model, { scale: 'symmetric' })).predict(ds.images, ds.count);
+  const packed = await new PackedEngine(await compile(model, { scale: 'symmetric' })).predict(ds.images, ds.count);
   let differ = 0;
   for (let i = 0; i < ds.count; i++) {
     let best = 0;

@@ -55,7 +55,6 @@ test('packed engine: pixels other than a Uint8Array of count × inputs bytes are
   for (const bad of [new Int8Array(784), new Uint8ClampedArray(784), new Uint16Array(784), Array.from({ length: 784 }, () => 0)]) {
     await assert.rejects(engine.run(bad as never, 1), DeployError);
     await assert.rejects(engine.predict(bad as never), /engine\.predict: pixels must be a Uint8Array of raw bytes \(0\.\.255\), got \w+/);
-    assert.throws(() => engine.runSync(bad as never, 1), /engine\.runSync: pixels must be a Uint8Array/);
   }
   await assert.rejects(engine.run(new Uint8Array(785), 1), /engine\.run: expected count × 784 pixel bytes, got 785 bytes for count 1/);
   await assert.rejects(engine.run(new Uint8Array(785)), /got 785 bytes for count 1\.0012/);
@@ -68,13 +67,10 @@ test('packed engine: dispose() frees what it made, is idempotent, and a disposed
   const graph = await compile(mnistMlp({ width: 8, depth: 1, seed: 1 }), { scale: 'symmetric' });
   const engine = new PackedEngine(graph), pixels = new Uint8Array(2 * 784).fill(100);
   const before = await engine.run(pixels);
-  assert.deepEqual(engine.runSync(pixels), before, 'the synchronous run gives the same scores');
-  assert.deepEqual(await engine.predict(pixels), engine.predictSync(pixels));
   engine.dispose();
   engine.dispose();
   await assert.rejects(engine.run(pixels), /engine\.run: this engine was disposed; make a new PackedEngine\(graph\)/);
   await assert.rejects(engine.predict(pixels), /engine\.predict: this engine was disposed/);
-  assert.throws(() => engine.predictSync(pixels), /engine\.predictSync: this engine was disposed/);
   assert.deepEqual(await new PackedEngine(graph).run(pixels), before, 'the graph itself is left intact');
 });
 

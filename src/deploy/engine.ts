@@ -99,18 +99,6 @@ export class PackedEngine {
     return this.take(used, await this.kernels.read<'i32'>(used[0]));
   }
 
-  /** run, at once, on a synchronous backend (reference, wasm): for timing loops. */
-  runSync(pixels: Uint8Array, count?: number): Float32Array {
-    const read = this.readSync('runSync'), used = this.enqueue(pixels, count, 'runSync');
-    return this.take(used, read<'f32'>(used[0]));
-  }
-
-  /** predict, at once, on a synchronous backend (reference, wasm). */
-  predictSync(pixels: Uint8Array, count?: number): Int32Array {
-    const read = this.readSync('predictSync'), used = this.enqueueClasses(pixels, count, 'predictSync');
-    return this.take(used, read<'i32'>(used[0]));
-  }
-
   /** Give every storage and prepared layout back to the backend now. Idempotent; the engine
    *  cannot run afterwards. */
   dispose(): void {
@@ -139,14 +127,6 @@ export class PackedEngine {
     const own = values.slice() as T;
     for (const buf of used) this.kernels.free(buf);
     return own;
-  }
-
-  private readSync(what: string): <K extends StorageKind>(buf: OpaqueStorage[K]) => HostArrays[K] {
-    const k = this.kernels;
-    if (!k.readSync && !this.disposed) { // (a disposed engine's own error comes from enqueue)
-      throw new DeployError(`engine.${what}: backend '${k.name}' answers asynchronously; use await engine.${what.replace('Sync', '')}(...)`);
-    }
-    return (buf) => k.readSync!(buf);
   }
 
   /** Checks the input at the API edge, then enqueues every chunk; returns the scores' storage

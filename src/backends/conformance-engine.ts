@@ -1,14 +1,27 @@
-import type { Kernels, ScoreDot } from './kernels.js';
+import type { KernelName, Kernels, ScoreDot } from './kernels.js';
 
-/** Check a backend's packed-inference kernels (kernels.ts, "packed inference") against plain
- *  versions written here from their definitions, on seeded random inputs of awkward sizes: k
- *  around word boundaries, one row, no rows, layers narrower and wider than 128 columns (the wasm
- *  backend's sliced layout). Everything goes through the contract (fromArray, alloc, await read),
- *  so an asynchronous backend runs it as it is, and nothing but the contract is imported, so a
- *  browser page runs it too. All results must match exactly; the first difference throws, naming
- *  the backend, kernel, seed, shape and index. @example await runEngineConformance('wasm', wasm) */
+/** The packed-inference kernels (kernels.ts, "packed inference"). */
+export type EngineKernelName = Extract<KernelName, 'prepareBinaryWeights' | 'binaryProduct' | 'prepareBinaryThreshold'
+  | 'binaryThreshold' | 'preparePixelWeights' | 'pixelProduct' | 'freePrepared' | 'packPlanes' | 'combinePlanes'
+  | 'combinePixelProducts' | 'packCodes' | 'scoreRows'>;
+/** A check of some of them on a backend; `name` labels its failures. Rejects on the first difference. */
+export type EngineCheck = (backend: Kernels, name: string) => Promise<void>;
+
+/** Check a backend's packed-inference kernels against plain versions written here from their
+ *  definitions, on seeded random inputs of awkward sizes: k around word boundaries, one row, no
+ *  rows, layers narrower and wider than 128 columns (the wasm backend's sliced layout).
+ *  Everything goes through the contract (fromArray, alloc, await read), so an asynchronous
+ *  backend runs it as it is, and nothing but the contract is imported, so a browser page runs it
+ *  too. All results must match exactly; the first difference throws, naming the backend, kernel,
+ *  seed, shape and index. @example await runEngineConformance('wasm', wasm) */
 export async function runEngineConformance(name: string, backend: Kernels): Promise<void> {
-  const k = backend, at = (what: string) => `${name}: ${what}`;
+  for (const check of new Set(Object.values(engineChecks))) await check(backend, name);
+}
+
+/** The prepared layouts and the products that read them, one check for the lot (a layout is
+ *  only observable through its product); the bit-planes of the same pixels beside them. */
+const checkPrepared: EngineCheck = async (k, name) => {
+  const at = (what: string) => `${name}: ${what}`;
   const SHAPES = [[0, 5, 33], [1, 1, 1], [3, 7, 31], [2, 40, 64], [5, 130, 65], [4, 200, 1000], [1, 256, 784]] as const;
   for (const [s, [m, n, depth]] of SHAPES.entries()) {
     const seed = 100 + s, rng = random(seed), words = Math.ceil(depth / 32), shape = `seed ${seed} m=${m} n=${n} k=${depth}`;
@@ -38,6 +51,11 @@ export async function runEngineConformance(name: string, backend: Kernels): Prom
     same(await k.read(planes), plainPlanes(x, m, depth), at(`packPlanes ${shape}`));
   }
 
+};
+
+/** Plane products combined into T, from XNOR planes or from pixel products. */
+const checkCombine: EngineCheck = async (k, name) => {
+  const at = (what: string) => `${name}: ${what}`;
   for (const [s, [rows, p, n, q]] of ([[0, 4, 3, 2], [1, 1, 1, 1], [3, 8, 5, 1], [2, 2, 33, 3], [3, 1, 70, 2], [1, 3, 4, 8]] as const).entries()) {
     const seed = 200 + s, rng = random(seed), shape = `seed ${seed} rows=${rows} p=${p} n=${n} q=${q}`;
     // products of k = 1000 inputs: |T| stays far below 2^31 for p + q <= 11 planes
@@ -52,6 +70,11 @@ export async function runEngineConformance(name: string, backend: Kernels): Prom
     same(await k.read(pix), plainPixelCombine(sp, rows, n, q, sums), at(`combinePixelProducts ${shape}`));
   }
 
+};
+
+/** k-bit output codes as planes. */
+const checkCodes: EngineCheck = async (k, name) => {
+  const at = (what: string) => `${name}: ${what}`;
   for (const [s, [rows, n, bits]] of ([[0, 5, 2], [1, 1, 2], [3, 33, 2], [2, 70, 3], [4, 31, 4], [1, 65, 8]] as const).entries()) {
     const seed = 300 + s, rng = random(seed), per = 2 ** bits - 1, shape = `seed ${seed} rows=${rows} n=${n} bits=${bits}`;
     const v = Int32Array.from({ length: rows * n }, () => Math.round((rng() - 0.5) * 200));
@@ -62,6 +85,11 @@ export async function runEngineConformance(name: string, backend: Kernels): Prom
     same(await k.read(out), plainCodes(v, rows, n, bits, lim, flip), at(`packCodes ${shape}`));
   }
 
+};
+
+/** The score epilogue, every form of the product, bit for bit; argmax of the scores with ties. */
+const checkScores: EngineCheck = async (k, name) => {
+  const at = (what: string) => `${name}: ${what}`;
   const forms: ScoreDot[] = [{ kind: 'pixels', symmetric: true }, { kind: 'pixels', symmetric: false },
     { kind: 'levels', a: 1, c: 0 }, { kind: 'levels', a: 1 / 12, c: -0.3 / 7 }];
   for (const [s, dot] of forms.entries()) for (const [rows, n] of [[0, 10], [1, 10], [7, 33]] as const) {
@@ -80,7 +108,15 @@ export async function runEngineConformance(name: string, backend: Kernels): Prom
     k.argmaxRows(k.fromArray(scores.slice()), rows, n, best);
     same(await k.read(best), plainArgmax(scores, rows, n), at(`argmaxRows ${shape}`));
   }
-}
+};
+
+/** Each packed-inference kernel's check (several share one), for a conformance suite that
+ *  wants one test per kernel. */
+export const engineChecks: Record<EngineKernelName, EngineCheck> = {
+  prepareBinaryWeights: checkPrepared, binaryProduct: checkPrepared, prepareBinaryThreshold: checkPrepared,
+  binaryThreshold: checkPrepared, preparePixelWeights: checkPrepared, pixelProduct: checkPrepared, freePrepared: checkPrepared,
+  packPlanes: checkPrepared, combinePlanes: checkCombine, combinePixelProducts: checkCombine, packCodes: checkCodes, scoreRows: checkScores,
+};
 
 /** Exactly equal, element by element (Object.is: −0 and 0 differ, as float32 bits do). */
 function same(got: ArrayLike<number>, want: ArrayLike<number>, what: string): void {

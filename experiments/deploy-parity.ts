@@ -20,7 +20,7 @@ const backend = (await initDefaultBackend()).name;
 const { model, scale } = await loadTrainedModel(checkpoint);
 const { test } = await loadMnist();
 const scores = noGrad(() => model.forward(toFloat(test, scale)));
-const expected = argmaxRows(scores);
+const expected = await argmaxRows(scores);
 const scoreValues = await scores.data();
 const file = encodeModel(await compile(model, { scale }));
 const routes = [];

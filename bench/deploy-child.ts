@@ -11,7 +11,7 @@ if (kind === 'lowbit') {
   const { decodeModel } = await import('../src/deploy/model-file.js');
   await initDefaultBackend();
   const engine = new PackedEngine(decodeModel(readFileSync(file)));
-  for (let i = 0; i < 5; i++) engine.run(pixels, 100);
+  for (let i = 0; i < 5; i++) await engine.run(pixels, 100);
 } else if (kind === 'ort') {
   const ort = (await import('onnxruntime-node')).default;
   const s = await ort.InferenceSession.create(file, { intraOpNumThreads: 1 });

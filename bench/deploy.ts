@@ -70,8 +70,8 @@ export async function benchDeploy(): Promise<void> {
   for (const width of WIDTHS) {
     const net = `784-${width}x3-10`, model = mnistMlp({ width, depth: 3, seed: 1 });
     const lbit = join(dir, `${width}.lbit`), onnx = join(dir, `${width}.onnx`);
-    writeFileSync(lbit, encodeModel(compile(model, { scale: 'symmetric' })));
-    writeFileSync(onnx, exportOnnx(model, { scale: 'symmetric' }));
+    writeFileSync(lbit, encodeModel(await compile(model, { scale: 'symmetric' })));
+    writeFileSync(onnx, await exportOnnx(model, { scale: 'symmetric' }));
     const lbitBytes = readFileSync(lbit).length, onnxBytes = readFileSync(onnx).length;
     const graph = decodeModel(readFileSync(lbit));
     const engine = new PackedEngine(graph), planes = new PackedEngine(graph, { firstLayer: 'bitPlanes' });

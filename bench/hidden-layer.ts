@@ -26,7 +26,12 @@ const ROUTES = ['xnorGemm + thresholdPack', 'xnorGemmSliced + thresholdPack', 'x
 interface Row { width: number; batch: number; threads: number; density: number; usPerImage: Record<typeof ROUTES[number], number> }
 
 const wasm = await loadWasmKernels();
-const alloc = <T extends Uint32Array | Int32Array>(made: T | undefined, fallback: T): T => { if (made) { made.set(fallback); return made; } return fallback; };
+/** A resident copy of values (wasm memory, read in place by the kernels). */
+const resident = <T extends Uint32Array | Int32Array>(values: T): T => {
+  const made = wasm.alloc(values instanceof Int32Array ? 'i32' : 'u32', values.length, true) as T;
+  made.set(values);
+  return made;
+};
 
 function packedRows(rng: Random, rows: number, k: number, density: number): Uint32Array {
   const words = Math.ceil(k / 32), out = new Uint32Array(rows * words);
@@ -54,16 +59,16 @@ const rows: Row[] = [];
 for (const width of WIDTHS) {
   const n = width, k = width, rng = new Random(width);
   const b = packedRows(rng, n, k, 0.5);
-  const weights = alloc(wasm.allocResident?.('u32', b.length), b);
-  const laid = packSlices(b, n, k), sliced = alloc(wasm.allocResident?.('u32', laid.length), laid);
+  const weights = resident(b);
+  const laid = packSlices(b, n, k), sliced = resident(laid);
   const limits = Int32Array.from({ length: n }, () => rng.int(61) - 30);
-  const lim = alloc(wasm.allocResident?.('i32', n), limits);
-  const th = packThresholdSlices(sliced, lim, n, k), thr = alloc(wasm.allocResident?.('u32', th.length), th);
-  const flipBits = packedRows(rng, 1, n, 0.5), flip = alloc(wasm.allocResident?.('u32', flipBits.length), flipBits);
+  const lim = resident(limits);
+  const th = packThresholdSlices(sliced, lim, n, k), thr = resident(th);
+  const flipBits = packedRows(rng, 1, n, 0.5), flip = resident(flipBits);
   for (const batch of BATCHES) for (const density of DENSITIES) {
-    const inputs = packedRows(rng, batch, k, density), a = alloc(wasm.allocResident?.('u32', inputs.length), inputs);
-    const c = alloc(wasm.allocResident?.('i32', batch * n), new Int32Array(batch * n));
-    const outWords = batch * Math.ceil(n / 32), out = alloc(wasm.allocResident?.('u32', outWords), new Uint32Array(outWords));
+    const inputs = packedRows(rng, batch, k, density), a = resident(inputs);
+    const c = resident(new Int32Array(batch * n));
+    const outWords = batch * Math.ceil(n / 32), out = resident(new Uint32Array(outWords));
     const runs: Record<typeof ROUTES[number], () => void> = {
       'xnorGemm + thresholdPack': () => { wasm.xnorGemm(a, weights, c, batch, n, k); wasm.thresholdPack!(c, batch, n, null, 1, lim, flip, out); },
       'xnorGemmSliced + thresholdPack': () => { wasm.xnorGemmSliced!(a, sliced, c, batch, n, k); wasm.thresholdPack!(c, batch, n, null, 1, lim, flip, out); },
@@ -79,7 +84,7 @@ for (const width of WIDTHS) {
       rows.push(row);
       console.error(JSON.stringify(row));
     }
-    for (const x of [a, c, out]) wasm.freeResident?.(x);
+    for (const x of [a, c, out]) wasm.free(x);
   }
 }
 wasm.close();

@@ -36,8 +36,8 @@ export async function benchKernels(): Promise<void> {
     await wasm.setThreads(threads);
     const macs = m * n * k;
     const wasmXnorGmacs = macs / median(timeXnor(wasm, m, n, k, false)) / 1e9;
-    const resident = wasm.allocResident ? macs / median(timeXnor(wasm, m, n, k, true)) / 1e9 : null;
-    const sliced = wasm.xnorGemmSliced ? macs / median(timeSliced(wasm, m, n, k)) / 1e9 : null;
+    const resident = wasm.shared ? macs / median(timeXnor(wasm, m, n, k, true)) / 1e9 : null;
+    const sliced = wasm.native.has('xnorGemmSliced') ? macs / median(timeSliced(wasm, m, n, k)) / 1e9 : null;
     const nativeOf = (exe: string | null) => (exe ? macs / median(runNative(exe, m, n, k, threads)) / 1e9 : null);
     const wasmGemmGflops = (2 * macs) / median(timeGemm(wasm, m, n, k)) / 1e9;
     const row: Row = { m, n, k, threads, wasmXnorGmacs, wasmResidentXnorGmacs: resident, wasmSlicedGmacs: sliced, nativeXnorGmacs: nativeOf(natives.native),
@@ -57,7 +57,7 @@ export async function benchKernels(): Promise<void> {
     'G binary-MAC/s = m·n·k / seconds (one MAC = one ±1 multiply-add); GFLOP/s = 2·m·n·k / seconds.',
     'binary/float = binary MAC/s ÷ float MAC/s, both wasm, same threads.',
     'wasm timings are whole Kernels calls: they include copying inputs into wasm memory and the result out; '
-      + 'resident B: B allocated in wasm memory (Kernels.allocResident), as deployed weights can be, so only A and C are copied.',
+      + 'resident B: B allocated in wasm memory (Kernels.alloc(kind, n, true)), as deployed weights can be, so only A and C are copied.',
     'wasm sliced: xnorGemmSliced, the same product by bit-sliced counting (B transposed per 128 columns once by packSlices, '
       + 'resident, as the packed engine holds its hidden layers); it reads only the rows of the rarer bit value of each A row, '
       + 'so its speed depends on A: here random bits (about half ones), its typical case. sliced/XNOR: over the resident-B XNOR.',
@@ -72,16 +72,16 @@ export async function benchKernels(): Promise<void> {
   console.log(markdown(machine, notes, rows));
 }
 
-/** With residentB, B (the weights of a deployed layer) lives in wasm memory (allocResident),
+/** With residentB, B (the weights of a deployed layer) lives in wasm memory (alloc(kind, n, true)),
  *  as a deployed model's packed weights can: no copy of it per call. */
 function timeXnor(wasm: WasmKernels, m: number, n: number, k: number, residentB: boolean): number[] {
   const words = Math.ceil(k / 32);
   const a = randomWords(m * words, 1), c = new Int32Array(m * n);
   let b = randomWords(n * words, 2);
-  const own = residentB ? wasm.allocResident?.('u32', b.length) : undefined;
+  const own = residentB ? wasm.alloc('u32', b.length, true) : undefined;
   if (own) { own.set(b); b = own; }
   const seconds = timeRuns(REPS, 2, () => wasm.xnorGemm(a, b, c, m, n, k));
-  if (own) wasm.freeResident?.(own);
+  if (own) wasm.free(own);
   return seconds;
 }
 
@@ -90,10 +90,10 @@ function timeSliced(wasm: WasmKernels, m: number, n: number, k: number): number[
   const words = Math.ceil(k / 32);
   const a = randomWords(m * words, 1), c = new Int32Array(m * n), b = randomWords(n * words, 2);
   clearTails(a, m, k); clearTails(b, n, k);
-  const laid = packSlices(b, n, k), own = wasm.allocResident?.('u32', laid.length);
-  if (own) own.set(laid);
-  const seconds = timeRuns(REPS, 2, () => wasm.xnorGemmSliced!(a, own ?? laid, c, m, n, k));
-  if (own) wasm.freeResident?.(own);
+  const laid = packSlices(b, n, k), own = wasm.alloc('u32', laid.length, true);
+  own.set(laid);
+  const seconds = timeRuns(REPS, 2, () => wasm.xnorGemmSliced(a, own, c, m, n, k));
+  wasm.free(own);
   return seconds;
 }
 

@@ -17,35 +17,37 @@ interface Sample { build: string; kernel1Us: number; kernel100Us: number; forwar
 
 if (process.argv[2] === 'child') {
   // one side: time the kernel and the engine with whichever build this process loads
-  const { initDefaultBackend } = await import('../src/backends/default-backend.js');
+  const { loadWasmKernels } = await import('../src/backends/wasm/index.js');
+  const { setKernels } = await import('../src/backends/registry.js');
   const { compile } = await import('../src/deploy/compile.js');
   const { PackedEngine } = await import('../src/deploy/engine.js');
   const { mnistMlp } = await import('../src/models/mnist-mlp.js');
   const { Random } = await import('../src/tensor/random.js');
   const { packSignNibbles, signNibbleWords } = await import('../src/backends/reference/pixel-sign-nibbles.js');
-  const k = await initDefaultBackend() as Awaited<ReturnType<typeof initDefaultBackend>> & { setThreads(n: number): Promise<void>; build: string };
+  const k = await loadWasmKernels();
+  setKernels(k);
   await k.setThreads(1);
-  const median = (fn: () => unknown, runs: number): number => {
-    fn();
+  const median = async (fn: () => unknown, runs: number): Promise<number> => {
+    await fn();
     const t: number[] = [];
-    for (let i = 0; i < runs; i++) { const s = performance.now(); fn(); t.push(performance.now() - s); }
+    for (let i = 0; i < runs; i++) { const s = performance.now(); await fn(); t.push(performance.now() - s); }
     t.sort((a, b) => a - b);
     return t[runs >> 1]! * 1000;
   };
   const rng = new Random(1), n = 2048, kk = 784, words = Math.ceil(kk / 32);
   const s = new Uint32Array(n * words).map(() => rng.int(2 ** 32) >>> 0);
   for (let j = 0; j < n; j++) s[j * words + words - 1]! &= 2 ** (kk % 32) - 1;
-  const t = k.allocResident?.('u32', signNibbleWords(n, kk)) ?? new Uint32Array(signNibbleWords(n, kk));
+  const t = k.alloc('u32', signNibbleWords(n, kk), true);
   packSignNibbles(s, n, kk, t);
   const x1 = new Uint8Array(kk).map(() => rng.int(256)), x100 = new Uint8Array(100 * kk).map(() => rng.int(256));
   const c = new Int32Array(100 * n);
-  const engine = new PackedEngine(compile(mnistMlp({ width: 2048, depth: 3, seed: 1 }), { scale: 'symmetric' }));
+  const engine = new PackedEngine(await compile(mnistMlp({ width: 2048, depth: 3, seed: 1 }), { scale: 'symmetric' }));
   const sample: Sample = {
     build: k.build,
-    kernel1Us: median(() => k.pixelSignGemmNibbles!(x1, t, c, 1, n, kk), 2000),
-    kernel100Us: median(() => k.pixelSignGemmNibbles!(x100, t, c, 100, n, kk), 60),
-    forward1Us: median(() => engine.run(x1, 1), 2000),
-    forward100Us: median(() => engine.run(x100, 100), 60),
+    kernel1Us: await median(() => k.pixelSignGemmNibbles!(x1, t, c, 1, n, kk), 2000),
+    kernel100Us: await median(() => k.pixelSignGemmNibbles!(x100, t, c, 100, n, kk), 60),
+    forward1Us: await median(() => engine.run(x1, 1), 2000),
+    forward100Us: await median(() => engine.run(x100, 100), 60),
   };
   process.stdout.write(JSON.stringify(sample) + '\n');
   process.exit(0);

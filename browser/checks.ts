@@ -5,6 +5,8 @@ import { packSignNibbles } from '../src/backends/reference/pixel-sign-nibbles.js
 import { packSlices } from '../src/backends/reference/xnor-gemm-sliced.js';
 import { packThresholdSlices } from '../src/backends/reference/xnor-threshold-sliced.js';
 import { loadWasmKernels } from '../src/backends/wasm/index.js';
+import { runEngineConformance } from '../src/backends/conformance-engine.js';
+import { opaque } from '../src/backends/registry.js';
 import { Random } from '../src/tensor/random.js';
 
 export interface BrowserReport {
@@ -84,6 +86,9 @@ export async function runChecks(threads: number): Promise<BrowserReport> {
     ref.adamStep(want[0]!, want[1]!, want[2]!, want[3]!, 0.01, 0.9, 0.999, 1e-8, 5, 1);
     same(got[0]!, want[0]!, 'adamStep param');
   }
+  // the packed engine's kernels: prepared layouts (sliced, fused, nibble tables) and epilogues
+  checks++;
+  try { await runEngineConformance(`wasm ×${wasm.threads}`, opaque(wasm)); } catch (e) { failures.push((e as Error).message); }
   const report = { shared: wasm.shared, build: wasm.build, threads: wasm.threads, failures, checks };
   wasm.close();
   return report;

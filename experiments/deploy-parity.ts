@@ -20,18 +20,19 @@ const backend = (await initDefaultBackend()).name;
 const { model, scale } = await loadTrainedModel(checkpoint);
 const { test } = await loadMnist();
 const scores = noGrad(() => model.forward(toFloat(test, scale)));
-const expected = argmaxRows(scores);
-const file = encodeModel(compile(model, { scale }));
+const expected = await argmaxRows(scores);
+const scoreValues = await scores.data();
+const file = encodeModel(await compile(model, { scale }));
 const routes = [];
 for (const firstLayer of ['integer', 'bitPlanes'] as const) {
   const engine = new PackedEngine(decodeModel(file), { firstLayer });
-  const got = engine.run(test.images, test.count);
+  const got = await engine.run(test.images, test.count);
   let mismatches = 0, maxScoreDiff = 0, wrong = 0;
   const classes = test.count ? got.length / test.count : 0;
   for (let i = 0; i < test.count; i++) {
     let best = 0;
     for (let c = 0; c < classes; c++) {
-      maxScoreDiff = Math.max(maxScoreDiff, Math.abs(got[i * classes + c]! - scores.data[i * classes + c]!));
+      maxScoreDiff = Math.max(maxScoreDiff, Math.abs(got[i * classes + c]! - scoreValues[i * classes + c]!));
       if (got[i * classes + c]! > got[i * classes + best]!) best = c;
     }
     if (best !== expected[i]) mismatches++;

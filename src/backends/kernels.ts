@@ -216,7 +216,62 @@ export interface Kernels<S extends StorageTypes = OpaqueStorage> extends Storage
     m: number, n: number, k: number): void;
   /** pixelSignGemm with the weights re-laid once by packSignNibbles (reference/pixel-sign-nibbles.ts). */
   pixelSignGemmNibbles(x: S['u8'], t: S['u32'], c: S['i32'], m: number, n: number, k: number): void;
+
+  // ---- packed inference: prepared layouts and the engine's epilogues -------------------------
+  // Weights that run many times are laid out once by the backend (`prepare*`), in whatever form
+  // its products read fastest (wasm: bit-sliced from 128 columns on, nibble tables for pixels);
+  // the handle is opaque above the backends. A prepare call reads its storage arguments when it
+  // runs (enqueued like a kernel) and keeps no reference to them: free them afterwards at will.
+  // A backend implements the prepare* kernels and the products that take their handles together.
+  /** Packed ±1 weights b (n rows of ceil(k/32) words, as xnorGemm's b) laid out for binaryProduct. */
+  prepareBinaryWeights(b: S['u32'], n: number, k: number): Prepared<'binary'>;
+  /** C[m,n] = xnorGemm(a, b) with b prepared (n, k as prepared). Exact. */
+  binaryProduct(a: S['u32'], w: Prepared<'binary'>, c: S['i32'], m: number): void;
+  /** A 1-bit-in, 1-bit-out layer: weights w (which must outlive this handle) with thresholds
+   *  lim (n int32) and flips (ceil(n/32) words, bits past n 0), as thresholdPack takes them. */
+  prepareBinaryThreshold(w: Prepared<'binary'>, lim: S['i32'], flip: S['u32']): Prepared<'binaryThreshold'>;
+  /** out = thresholdPack(xnorGemm(a, b), m, n, null, 1, lim, flip): m packed rows of ceil(n/32)
+   *  words, the product never stored where the backend can fuse it. Exact. */
+  binaryThreshold(a: S['u32'], t: Prepared<'binaryThreshold'>, out: S['u32'], m: number): void;
+  /** Packed ±1 weights s (n rows of ceil(k/32) words) laid out for pixelProduct. */
+  preparePixelWeights(s: S['u32'], n: number, k: number): Prepared<'pixel'>;
+  /** C[m,n] = pixelSignGemm(x, s) with s prepared: bytes times ±1, exact in int32 for k <= 8,421,504. */
+  pixelProduct(x: S['u8'], w: Prepared<'pixel'>, c: S['i32'], m: number): void;
+  /** Give a prepared layout's memory back now (else at garbage collection); a second call does nothing. */
+  freePrepared(p: Prepared<PreparedKind>): void;
+  /** The 8 bit-planes of `count` images of k bytes (QNN-SPEC §5.1): row img·8 + b of out
+   *  (ceil(k/32) words, tail bits 0) holds bit b of every pixel of image img. */
+  packPlanes(pixels: S['u8'], count: number, k: number, out: S['u32']): void;
+  /** T[r,j] = Σ_{b<p, w<q} 2^{b+w}·C[r·p + b, j·q + w]: the plane products C [rows·p, n·q] of
+   *  `rows` inputs of p planes and n units of q weight planes combined (int32, exact while
+   *  |T| < 2^31, which the packed graph guarantees). t: rows × n. */
+  combinePlanes(c: S['i32'], rows: number, p: number, n: number, q: number, t: S['i32']): void;
+  /** T[r,j] = Σ_{w<q} 2^w·(255·sums[j·q + w] − 2·S[r, j·q + w]) from the pixel products S
+   *  [rows, n·q] (pixelProduct) and each weight row's Σ of ±1 values: the same T as
+   *  combinePlanes gives from the 8 bit-plane products (deploy/pixel-dot.ts). t: rows × n. */
+  combinePixelProducts(s: S['i32'], rows: number, n: number, q: number, sums: S['i32'], t: S['i32']): void;
+  /** k-bit output codes: unit j of row r gets code = Σ_{i<2^bits−1} (v[r,j] < lim[j·per + i]) XOR
+   *  flip[j·per + i] (per = 2^bits − 1), written as `bits` planes: out row r holds bits × ceil(n/32)
+   *  words, plane b (bit b of every code) at word b·ceil(n/32). Tail bits 0. Exact. */
+  packCodes(v: S['i32'], rows: number, n: number, bits: number, lim: S['i32'], flip: S['u8'], out: S['u32']): void;
+  /** Class scores from the last layer's integers T [rows, n], as the float model evaluates them
+   *  (deploy/levels.ts dotValue, then fold-threshold.ts bnValue), in float64 rounded to float32
+   *  where shown, so bit for bit the float model's (the parity tests pin it):
+   *    x = f32(dot), dot = a·T − c·bsum[j]                    (dot.kind 'levels')
+   *                  S = (255·bsum[j] − T)/2; 2S/255 − bsum[j] (dot.kind 'pixels', symmetric)
+   *                                                  or S/255  (not symmetric)
+   *    y = f32(γ·(f32(x + bias) − μ)·invStd + β), affine = 5 rows of n: bias, γ, μ, invStd, β.
+   *  bsum: Σ_q 2^q·(Σ of plane q's ±1 values) per unit. out: rows × n. */
+  scoreRows(t: S['i32'], rows: number, n: number, bsum: S['i32'], dot: ScoreDot, affine: S['f32'], out: S['f32']): void;
 }
+
+/** The layouts behind prepare* handles. */
+export type PreparedKind = 'binary' | 'binaryThreshold' | 'pixel';
+declare const preparedBrand: unique symbol;
+/** A backend's own layout of weights (prepare*): opaque, only its backend reads it. */
+export interface Prepared<What extends PreparedKind> { readonly [preparedBrand]: What }
+/** How scoreRows turns T into the float model's product (Kernels.scoreRows). */
+export type ScoreDot = { kind: 'levels'; a: number; c: number } | { kind: 'pixels'; symmetric: boolean };
 
 export type BinaryOp = 'add' | 'sub' | 'mul' | 'div';
 

@@ -18,12 +18,14 @@ import { PackedEngine } from './engine.js';
 function randomizeBn(model: Module, rng: Random): void {
   for (const m of (model as Sequential).layers) {
     if (!(m instanceof BatchNorm)) continue;
+    const [gamma, beta, mean, invStd] = [m.gamma, m.beta, m.runningMean, m.runningInvStd].map((t) => Float32Array.from(t.dataSync())) as Float32Array[];
     for (let j = 0; j < m.features; j++) {
-      m.gamma.data[j] = j % 7 === 0 ? 0 : rng.normal();
-      m.beta.data[j] = rng.normal() * 0.5;
-      m.runningMean[j] = rng.normal() * 8;
-      m.runningInvStd[j] = 0.02 + rng.uniform() * 0.3;
+      gamma![j] = j % 7 === 0 ? 0 : rng.normal();
+      beta![j] = rng.normal() * 0.5;
+      mean![j] = rng.normal() * 8;
+      invStd![j] = 0.02 + rng.uniform() * 0.3;
     }
+    m.gamma.write(gamma!); m.beta.write(beta!); m.runningMean.write(mean!); m.runningInvStd.write(invStd!);
   }
 }
 
@@ -34,75 +36,77 @@ function images(count: number, rng: Random) {
 
 /** k-bit products are rounded by the float model and exact in the engine: classes must agree,
  *  scores to float32 rounding (parity-kbit.test.ts checks the same on trained nets and MNIST). */
-function checkClose(model: Module, scale: PixelScale, seed: number): void {
+async function checkClose(model: Module, scale: PixelScale, seed: number): Promise<void> {
   const rng = new Random(seed);
   randomizeBn(model, rng);
   model.eval();
   const ds = images(300, rng);
   const want = noGrad(() => model.forward(toFloat(ds, scale)));
-  const engine = new PackedEngine(compile(model, { scale }));
-  const got = engine.run(ds.images, ds.count), classes = want.shape[1]!;
+  const engine = new PackedEngine(await compile(model, { scale }));
+  const got = await engine.run(ds.images, ds.count), classes = want.shape[1]!;
   for (let i = 0; i < got.length; i++) {
-    assert.ok(Math.abs(got[i]! - want.data[i]!) <= 1e-5 * Math.max(1, Math.abs(want.data[i]!)), `seed ${seed} scale ${scale}: score ${i} is ${got[i]}, float model ${want.data[i]}`);
+    assert.ok(Math.abs(got[i]! - want.dataSync()[i]!) <= 1e-5 * Math.max(1, Math.abs(want.dataSync()[i]!)), `seed ${seed} scale ${scale}: score ${i} is ${got[i]}, float model ${want.dataSync()[i]}`);
   }
-  assert.deepEqual(engine.predict(ds.images, ds.count), argmaxRows(want), `seed ${seed} scale ${scale}: classes`);
-  assert.deepEqual(engine.run(ds.images.subarray(0, 5 * 784), 5), got.subarray(0, 5 * classes), `seed ${seed}: batch of 5`);
+  assert.deepEqual(await engine.predict(ds.images, ds.count), await argmaxRows(want), `seed ${seed} scale ${scale}: classes`);
+  assert.deepEqual(await engine.run(ds.images.subarray(0, 5 * 784), 5), got.subarray(0, 5 * classes), `seed ${seed}: batch of 5`);
 }
 
-function checkSame(model: Module, scale: PixelScale, seed: number): void {
+async function checkSame(model: Module, scale: PixelScale, seed: number): Promise<void> {
   const rng = new Random(seed);
   randomizeBn(model, rng);
   model.eval();
   const ds = images(300, rng);
-  const want = noGrad(() => model.forward(toFloat(ds, scale))).data;
-  const engine = new PackedEngine(compile(model, { scale }));
-  const got = engine.run(ds.images, ds.count);
+  const want = noGrad(() => model.forward(toFloat(ds, scale))).dataSync();
+  const engine = new PackedEngine(await compile(model, { scale }));
+  const got = await engine.run(ds.images, ds.count);
   assert.equal(got.length, want.length);
   for (let i = 0; i < got.length; i++) assert.equal(got[i], want[i], `seed ${seed} scale ${scale}: score ${i}`);
   // the first layer's other route (the paper's bit-planes) gives the same scores
-  const planes = new PackedEngine(engine.graph, { firstLayer: 'bitPlanes' }).run(ds.images.subarray(0, 5 * 784), 5);
+  const planes = await new PackedEngine(engine.graph, { firstLayer: 'bitPlanes' }).run(ds.images.subarray(0, 5 * 784), 5);
   for (let i = 0; i < planes.length; i++) assert.equal(planes[i], want[i], `seed ${seed} scale ${scale}: score ${i}, bit-planes, batch of 5`);
 }
 
-test('compiled graph gives the float model\'s eval scores exactly (random BN incl. γ<0, γ=0; both scales)', () => {
-  checkSame(mnistMlp({ width: 45, depth: 2, seed: 5 }), 'symmetric', 11);
-  checkSame(mnistMlp({ width: 70, depth: 1, seed: 6, dropoutIn: 0.2, dropoutHidden: 0.3 }), 'unit', 12);
+test('compiled graph gives the float model\'s eval scores exactly (random BN incl. γ<0, γ=0; both scales)', async () => {
+  await checkSame(mnistMlp({ width: 45, depth: 2, seed: 5 }), 'symmetric', 11);
+  await checkSame(mnistMlp({ width: 70, depth: 1, seed: 6, dropoutIn: 0.2, dropoutHidden: 0.3 }), 'unit', 12);
 });
 
-test('biases are folded in, and a layer without BN thresholds its raw product', () => {
+test('biases are folded in, and a layer without BN thresholds its raw product', async () => {
   const model = new Sequential([
     new QuantDense(784, 40, { bias: true, seed: 2 }), new BatchNorm(40), new HardTanh(),
     new QuantDense(40, 33, { inputQuantizer: 'steSign', bias: true, seed: 3 }), new HardTanh(),
     new QuantDense(33, 10, { inputQuantizer: 'steSign', bias: true, seed: 4 }), new BatchNorm(10),
   ]);
   const rng = new Random(9);
-  for (const [, p] of model.namedParameters()) if (p.data.length <= 40) p.data.forEach((_, i) => { p.data[i] = rng.normal() * 3; });
-  checkSame(model, 'symmetric', 13);
+  for (const [, p] of model.namedParameters()) if (p.size <= 40) p.write(Float32Array.from({ length: p.size }, () => rng.normal() * 3));
+  await checkSame(model, 'symmetric', 13);
 });
 
-test('k-bit weights × m-bit activations (QNN-SPEC §3.3): W2/A2, W1/A3, W4/A1, asymmetric activation ranges, no HardTanh', () => {
-  checkClose(mnistMlp({ width: 45, depth: 2, seed: 5, bitsW: 2, bitsA: 2 }), 'symmetric', 21);
-  checkClose(mnistMlp({ width: 37, depth: 1, seed: 6, bitsW: 1, bitsA: 3 }), 'unit', 22);
-  checkClose(mnistMlp({ width: 40, depth: 2, seed: 7, bitsW: 4, bitsA: 1 }), 'symmetric', 23);
-  checkClose(new Sequential([
+test('k-bit weights × m-bit activations (QNN-SPEC §3.3): W2/A2, W1/A3, W4/A1, asymmetric activation ranges, no HardTanh', async () => {
+  await checkClose(mnistMlp({ width: 45, depth: 2, seed: 5, bitsW: 2, bitsA: 2 }), 'symmetric', 21);
+  await checkClose(mnistMlp({ width: 37, depth: 1, seed: 6, bitsW: 1, bitsA: 3 }), 'unit', 22);
+  await checkClose(mnistMlp({ width: 40, depth: 2, seed: 7, bitsW: 4, bitsA: 1 }), 'symmetric', 23);
+  await checkClose(new Sequential([
     new QuantDense(784, 40, { kernelQuantizer: { name: 'steLinear', bits: 2 }, bias: true, seed: 2 }), new BatchNorm(40), new HardTanh(),
     new QuantDense(40, 33, { inputQuantizer: { name: 'steLinear', bits: 3, lo: 0, hi: 1 }, kernelQuantizer: { name: 'steLinear', bits: 2, lo: -0.5, hi: 0.5 }, seed: 3 }), new BatchNorm(33),
     new QuantDense(33, 10, { inputQuantizer: 'steSign', kernelQuantizer: { name: 'steLinear', bits: 3 }, seed: 4 }), new BatchNorm(10),
   ]), 'unit', 24);
 });
 
-test('compile refuses what it cannot pack, with a DeployError naming the layer', () => {
+test('compile refuses what it cannot pack, with a DeployError naming the layer', async () => {
   const isDeploy = (re: RegExp) => (e: unknown) => e instanceof DeployError && re.test(e.message);
-  assert.throws(() => compile(mnistMlp({ width: 8, depth: 1, float: true }), { scale: 'unit' }), isDeploy(/not binarized/));
-  assert.throws(() => compile(new Sequential([new QuantDense(4, 3), new BatchNorm(3), new HardTanh()]), { scale: 'unit' }), isDeploy(/HardTanh after the last layer/));
-  assert.throws(() => compile(new Sequential([new BatchNorm(4), new QuantDense(4, 3)]), { scale: 'unit' }), isDeploy(/must start with a QuantDense/));
-  assert.throws(() => compile(mnistMlp({ width: 8, depth: 1, bitsW: 3, quant: 'log' }), { scale: 'unit' }), isDeploy(/dense layer 0 \(784→8\): its weights are not binarized or linearly quantized \(kernelQuantizer 'steLog'; supported: steSign/));
-  assert.throws(() => compile(mnistMlp({ width: 8, depth: 1, bitsA: 3, quant: 'log' }), { scale: 'unit' }), isDeploy(/dense layer 1 \(8→10\): its input quantizer 'steLog' cannot be packed/));
-  assert.throws(() => compile(new Sequential([new QuantDense(4, 3, { kernelQuantizer: { name: 'steLinear', bits: 2, lo: 0, hi: 1 } })]), { scale: 'unit' }), isDeploy(/symmetric about 0/));
-  assert.throws(() => compile(new Sequential([new QuantDense(4, 3), new QuantDense(3, 2, { inputQuantizer: 'identity' })]), { scale: 'unit' }), isDeploy(/dense layer 1 \(3→2\): its input quantizer 'identity' cannot be packed/));
-  assert.throws(() => compile(new Sequential([new QuantDense(4, 3, { inputQuantizer: 'steSign' })]), { scale: 'unit' }), isDeploy(/dense layer 0 \(4→3\): the first layer must take the pixels as they are \(inputQuantizer 'identity', got 'steSign'\)/));
-  assert.throws(() => compile(new Sequential([new QuantDense(4, 3, { kernelQuantizer: 'identity' })]), { scale: 'unit' }), isDeploy(/not binarized or linearly quantized \(kernelQuantizer 'identity'/));
+  await assert.rejects(() => compile(mnistMlp({ width: 8, depth: 1, float: true }), { scale: 'unit' }), isDeploy(/not binarized/));
+  await assert.rejects(() => compile(new Sequential([new QuantDense(4, 3), new BatchNorm(3), new HardTanh()]), { scale: 'unit' }), isDeploy(/HardTanh after the last layer/));
+  await assert.rejects(() => compile(new Sequential([new BatchNorm(4), new QuantDense(4, 3)]), { scale: 'unit' }), isDeploy(/must start with a QuantDense/));
+  await assert.rejects(() => compile(mnistMlp({ width: 8, depth: 1, bitsW: 3, quant: 'log' }), { scale: 'unit' }), isDeploy(/dense layer 0 \(784→8\): its weights are not binarized or linearly quantized \(kernelQuantizer 'steLog'; supported: steSign/));
+  await assert.rejects(() => compile(mnistMlp({ width: 8, depth: 1, bitsA: 3, quant: 'log' }), { scale: 'unit' }), isDeploy(/dense layer 1 \(8→10\): its input quantizer 'steLog' cannot be packed/));
+  await assert.rejects(() => compile(new Sequential([new QuantDense(4, 3, { kernelQuantizer: { name: 'steLinear', bits: 2, lo: 0, hi: 1 } })]), { scale: 'unit' }), isDeploy(/symmetric about 0/));
+  await assert.rejects(() => compile(new Sequential([new QuantDense(4, 3), new QuantDense(3, 2, { inputQuantizer: 'identity' })]), { scale: 'unit' }), isDeploy(/dense layer 1 \(3→2\): its input quantizer 'identity' cannot be packed/));
+  await assert.rejects(() => compile(new Sequential([new QuantDense(4, 3, { inputQuantizer: 'steSign' })]), { scale: 'unit' }), isDeploy(/dense layer 0 \(4→3\): the first layer must take the pixels as they are \(inputQuantizer 'identity', got 'steSign'\)/));
+  await assert.rejects(() => compile(new Sequential([new QuantDense(4, 3, { kernelQuantizer: 'identity' })]), { scale: 'unit' }), isDeploy(/not binarized or linearly quantized \(kernelQuantizer 'identity'/));
   const nan = mnistMlp({ width: 8, depth: 1 });
-  (nan.layers[0] as QuantDense).weight.data[3] = NaN;
-  assert.throws(() => compile(nan, { scale: 'unit' }), isDeploy(/NaN/));
+  const w = (nan.layers[0] as QuantDense).weight, values = Float32Array.from(w.dataSync());
+  values[3] = NaN;
+  w.write(values);
+  await assert.rejects(() => compile(nan, { scale: 'unit' }), isDeploy(/NaN/));
 });

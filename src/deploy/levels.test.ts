@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { mnistMlp } from '../models/mnist-mlp.js';
 import { compile } from './compile.js';
-import { crc32 } from './crc32.js';
+import { crc32 } from '../codec/crc32.js';
 import { levelsProblem, pixelLevels, SIGN_LEVELS } from './levels.js';
 import { decodeModel, encodeModel } from './model-file.js';
 import { ModelFileError } from './model-file-error.js';
@@ -20,8 +20,8 @@ test('levelsProblem: the sign\'s code and steLinear\'s ranges pass; ranges that 
   }
 });
 
-test('a .lbit file whose level range overflows is refused by the loader, naming the layer (not run into NaN scores)', () => {
-  const good = encodeModel(compile(mnistMlp({ width: 24, depth: 2, seed: 4, bitsA: 2 }), { scale: 'symmetric' }));
+test('a .lbit file whose level range overflows is refused by the loader, naming the layer (not run into NaN scores)', async () => {
+  const good = encodeModel(await compile(mnistMlp({ width: 24, depth: 2, seed: 4, bitsA: 2 }), { scale: 'symmetric' }));
   const view = (b: Uint8Array) => new DataView(b.buffer, b.byteOffset, b.byteLength);
   const jsonBytes = view(good).getUint32(12, true), payloadStart = 24 + Math.ceil(jsonBytes / 8) * 8;
   const meta = JSON.parse(new TextDecoder().decode(good.subarray(24, 24 + jsonBytes)));

@@ -7,7 +7,7 @@ import { PackedEngine } from './engine.js';
 import { decodeModel, encodeModel } from './model-file.js';
 import { ModelFileError } from './model-file-error.js';
 
-const graph = compile(mnistMlp({ width: 40, depth: 2, seed: 4 }), { scale: 'symmetric' });
+const graph = await compile(mnistMlp({ width: 40, depth: 2, seed: 4 }), { scale: 'symmetric' });
 const good = encodeModel(graph);
 const view = (b: Uint8Array) => new DataView(b.buffer, b.byteOffset, b.byteLength);
 const jsonBytes = view(good).getUint32(12, true);
@@ -30,7 +30,7 @@ function forge(edit: (m: any) => void, text = (json: string) => json): Uint8Arra
 
 test('crc32 check value', () => assert.equal(crc32(new TextEncoder().encode('123456789')), 0xcbf43926));
 
-test('round trip from a Uint8Array, a Buffer at an odd offset and an ArrayBuffer gives the same graph', () => {
+test('round trip from a Uint8Array, a Buffer at an odd offset and an ArrayBuffer gives the same graph', async () => {
   assert.deepEqual(decodeModel(good), graph);
   const odd = Buffer.alloc(good.length + 3); odd.set(good, 3);
   assert.deepEqual(decodeModel(odd.subarray(3)), graph);
@@ -38,7 +38,7 @@ test('round trip from a Uint8Array, a Buffer at an odd offset and an ArrayBuffer
   assert.equal(payloadStart % 8, 0);
   for (const l of meta.layers) for (const s of Object.values(l.sections) as { offset: number }[]) assert.equal(s.offset % 8, 0);
   const pixels = new Uint8Array(784 * 3).map((_, i) => (i * 37) % 256);
-  assert.deepEqual(new PackedEngine(decodeModel(good)).run(pixels), new PackedEngine(graph).run(pixels));
+  assert.deepEqual(await new PackedEngine(decodeModel(good)).run(pixels), await new PackedEngine(graph).run(pixels));
 });
 
 test('truncation at every section boundary and through the header is a clear error', () => {

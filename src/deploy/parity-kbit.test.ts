@@ -33,14 +33,14 @@ for (const { bitsW, bitsA, width, images } of SETTINGS) {
     model.eval();
     const ts = subset(mnist.test, 0, images);
     const want = noGrad(() => model.forward(toFloat(ts, 'symmetric')));
-    const engine = new PackedEngine(decodeModel(encodeModel(compile(model, { scale: 'symmetric' }))));
-    const scores = engine.run(ts.images, ts.count);
-    const wantClass = argmaxRows(want), gotClass = engine.predict(ts.images, ts.count);
+    const engine = new PackedEngine(decodeModel(encodeModel(await compile(model, { scale: 'symmetric' }))));
+    const scores = await engine.run(ts.images, ts.count);
+    const wantClass = await argmaxRows(want), gotClass = await engine.predict(ts.images, ts.count);
     let differ = 0, right = 0, maxDiff = 0, maxScore = 0;
     for (let i = 0; i < ts.count; i++) { if (wantClass[i] !== gotClass[i]) differ++; if (gotClass[i] === ts.labels[i]) right++; }
     for (let i = 0; i < scores.length; i++) {
-      maxDiff = Math.max(maxDiff, Math.abs(scores[i]! - want.data[i]!));
-      maxScore = Math.max(maxScore, Math.abs(want.data[i]!));
+      maxDiff = Math.max(maxDiff, Math.abs(scores[i]! - want.dataSync()[i]!));
+      maxScore = Math.max(maxScore, Math.abs(want.dataSync()[i]!));
     }
     t.diagnostic(`W${bitsW}/A${bitsA}: ${right}/${ts.count} right, ${differ} classes differ, scores up to ${maxDiff} apart (largest ${maxScore})`);
     assert.equal(differ, 0, `W${bitsW}/A${bitsA}: ${differ} of ${ts.count} predictions differ`);
@@ -48,7 +48,7 @@ for (const { bitsW, bitsA, width, images } of SETTINGS) {
     assert.ok(right / ts.count > 0.7, `W${bitsW}/A${bitsA}: a trained net should be right on most images, got ${right}/${ts.count}`);
     // the other first-layer route (the paper's bit-planes, where 'auto' took the integer product
     // or the other way round) gives the same scores bit for bit
-    const planes = new PackedEngine(engine.graph, { firstLayer: 'bitPlanes' }).run(ts.images, ts.count);
+    const planes = await new PackedEngine(engine.graph, { firstLayer: 'bitPlanes' }).run(ts.images, ts.count);
     assert.deepEqual(planes, scores, `W${bitsW}/A${bitsA}: bitPlanes route = auto`);
   });
 }

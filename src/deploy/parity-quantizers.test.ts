@@ -53,61 +53,64 @@ function fitBn(model: Sequential, x: Tensor, rng: Random): void {
   noGrad(() => {
     for (const m of model.layers) {
       if (m instanceof BatchNorm) {
-        const rows = x.shape[0]!, n = m.features;
+        const rows = x.shape[0]!, n = m.features, xs = x.dataSync();
+        const [runningMean, runningInvStd, gamma, beta] = [0, 0, 0, 0].map(() => new Float32Array(n)) as Float32Array[];
         for (let j = 0; j < n; j++) {
           let sum = 0, sq = 0;
-          for (let r = 0; r < rows; r++) { const v = x.data[r * n + j]!; sum += v; sq += v * v; }
+          for (let r = 0; r < rows; r++) { const v = xs[r * n + j]!; sum += v; sq += v * v; }
           const mean = sum / rows, std = Math.sqrt(Math.max(sq / rows - mean * mean, 0)) || 1;
-          m.runningMean[j] = mean + rng.normal() * 0.3 * std;
-          m.runningInvStd[j] = 1 / (std * (0.5 + rng.uniform()));
-          m.gamma.data[j] = j % 11 === 0 ? 0 : rng.normal();
-          m.beta.data[j] = rng.normal() * 0.3;
+          runningMean![j] = mean + rng.normal() * 0.3 * std;
+          runningInvStd![j] = 1 / (std * (0.5 + rng.uniform()));
+          gamma![j] = j % 11 === 0 ? 0 : rng.normal();
+          beta![j] = rng.normal() * 0.3;
         }
+        m.runningMean.write(runningMean!); m.runningInvStd.write(runningInvStd!); m.gamma.write(gamma!); m.beta.write(beta!);
       }
       x = m.forward(x);
     }
   });
 }
 
-function checkParity(model: Module, scale: PixelScale, seed: number, exact: boolean, what: string): void {
+async function checkParity(model: Module, scale: PixelScale, seed: number, exact: boolean, what: string): Promise<void> {
   const rng = new Random(seed);
   const pixels = new Uint8Array(IMAGES * INPUTS).map(() => (rng.uniform() < 0.4 ? 0 : rng.int(256)));
   const ds = { name: 'random', images: pixels, labels: new Int32Array(IMAGES), count: IMAGES, features: INPUTS, shape: [INPUTS] };
   const x = toFloat(ds, scale);
   fitBn(model as Sequential, x, rng);
-  const want = noGrad(() => model.forward(x)), wantClass = argmaxRows(want);
-  const graph = compile(model, { scale });
+  const want = noGrad(() => model.forward(x)), wantClass = await argmaxRows(want), wanted = await want.data();
+  const graph = await compile(model, { scale });
   const routes = (['bitPlanes', 'integer'] as const).map((firstLayer) => new PackedEngine(graph, { firstLayer }));
-  const got = routes[0]!.run(pixels, IMAGES);
-  assert.deepEqual(routes[1]!.run(pixels, IMAGES), got, `${what}: both first-layer routes give the same scores`);
-  assert.deepEqual(routes[0]!.predict(pixels, IMAGES), wantClass, `${what}: classes`);
+  const got = await routes[0]!.run(pixels, IMAGES);
+  assert.deepEqual(await routes[1]!.run(pixels, IMAGES), got, `${what}: both first-layer routes give the same scores`);
+  assert.deepEqual(await routes[0]!.predict(pixels, IMAGES), wantClass, `${what}: classes`);
+  routes.forEach((r) => r.dispose());
   for (let i = 0; i < got.length; i++) {
-    const ok = exact ? got[i] === want.data[i] : Math.abs(got[i]! - want.data[i]!) <= 1e-5 * Math.max(1, Math.abs(want.data[i]!));
-    assert.ok(ok, `${what}: score ${i} is ${got[i]}, the float model's ${want.data[i]}${exact ? ' (must be bit-identical)' : ''}`);
+    const ok = exact ? got[i] === wanted[i] : Math.abs(got[i]! - wanted[i]!) <= 1e-5 * Math.max(1, Math.abs(wanted[i]!));
+    assert.ok(ok, `${what}: score ${i} is ${got[i]}, the float model's ${wanted[i]}${exact ? ' (must be bit-identical)' : ''}`);
   }
 }
 
-test('packed engine = eval-mode float model for every weight quantizer × every activation quantizer, at every layer position', () => {
+test('packed engine = eval-mode float model for every weight quantizer × every activation quantizer, at every layer position', async () => {
   let variant = 0;
   for (const w of WEIGHTS) {
     for (const a of ACTIVATIONS) {
       variant++;
       const scale: PixelScale = variant % 2 === 0 ? 'symmetric' : 'unit';
       const what = `weights ${label(w)}, activations ${label(a)}, ${scale} pixels (seed ${variant})`;
-      checkParity(network(w, a, variant), scale, variant, exactLevels(w) && exactLevels(a), what);
+      await checkParity(network(w, a, variant), scale, variant, exactLevels(w) && exactLevels(a), what);
     }
   }
 });
 
-test('a first layer of 1-bit linear weights keeps their sign and their range (4 → 2 by hand)', () => {
+test('a first layer of 1-bit linear weights keeps their sign and their range (4 → 2 by hand)', async () => {
   for (const [lo, hi] of [[-1, 1], [-0.5, 0.5], [-3, 3]] as const) {
     const dense = new QuantDense(4, 2, { kernelQuantizer: { name: 'steLinear', bits: 1, lo, hi } });
-    dense.weight.data.set([0.9, 0.2, 0.7, 0.1, -0.9, -0.2, -0.7, -0.1]); // unit 0: all +hi, unit 1: all lo
+    dense.weight.write(Float32Array.from([0.9, 0.2, 0.7, 0.1, -0.9, -0.2, -0.7, -0.1])); // unit 0: all +hi, unit 1: all lo
     const model = new Sequential([dense]);
     model.eval();
     const pixels = Uint8Array.from([255, 255, 255, 255]);
     const want = noGrad(() => model.forward(toFloat({ name: 'one', images: pixels, labels: new Int32Array(1), count: 1, features: 4, shape: [4] }, 'symmetric')));
-    assert.deepEqual([...want.data], [4 * hi, 4 * lo], `[${lo}, ${hi}]: float model`);
-    assert.deepEqual([...new PackedEngine(compile(model, { scale: 'symmetric' })).run(pixels, 1)], [4 * hi, 4 * lo], `[${lo}, ${hi}]: packed engine`);
+    assert.deepEqual([...want.dataSync()], [4 * hi, 4 * lo], `[${lo}, ${hi}]: float model`);
+    assert.deepEqual([...await new PackedEngine(await compile(model, { scale: 'symmetric' })).run(pixels, 1)], [4 * hi, 4 * lo], `[${lo}, ${hi}]: packed engine`);
   }
 });

@@ -22,15 +22,15 @@ test('MNIST parity: packed engine = trained float model on all 10,000 test image
   model.eval();
   const { test: ts } = mnist;
   const want = noGrad(() => model.forward(toFloat(ts, 'symmetric')));
-  const graph = decodeModel(encodeModel(compile(model, { scale: 'symmetric' })));
-  const wantClass = argmaxRows(want);
+  const graph = decodeModel(encodeModel(await compile(model, { scale: 'symmetric' })));
+  const wantClass = await argmaxRows(want);
   // both first-layer routes: the paper's bit-planes and the integer bytes × ±1 product
   for (const firstLayer of ['bitPlanes', 'integer'] as const) {
     const engine = new PackedEngine(graph, { firstLayer });
-    const scores = engine.run(ts.images, ts.count), gotClass = engine.predict(ts.images, ts.count);
+    const scores = await engine.run(ts.images, ts.count), gotClass = await engine.predict(ts.images, ts.count);
     let differ = 0, maxDiff = 0, right = 0;
     for (let i = 0; i < ts.count; i++) { if (wantClass[i] !== gotClass[i]) differ++; if (gotClass[i] === ts.labels[i]) right++; }
-    for (let i = 0; i < scores.length; i++) maxDiff = Math.max(maxDiff, Math.abs(scores[i]! - want.data[i]!));
+    for (let i = 0; i < scores.length; i++) maxDiff = Math.max(maxDiff, Math.abs(scores[i]! - want.dataSync()[i]!));
     assert.equal(differ, 0, `${firstLayer}: ${differ} of ${ts.count} predictions differ`);
     assert.equal(maxDiff, 0, `${firstLayer}: scores differ by up to ${maxDiff}`);
     assert.ok(right / ts.count > 0.75, `${firstLayer}: a trained net should be right on most images, got ${right}/${ts.count}`);

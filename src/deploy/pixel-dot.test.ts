@@ -3,7 +3,8 @@ import { test } from 'node:test';
 import { packRows } from '../backends/reference/pack.js';
 import { xnorGemm } from '../backends/reference/xnor-gemm.js';
 import { Random } from '../tensor/random.js';
-import { combinePlanes, packPlanes, pixelSum, PLANES, rowSums, scaledDot } from './pixel-dot.js';
+import { packPlanes } from '../backends/reference/pack-planes.js';
+import { combinePlanes, pixelSum, PLANES, rowSums, scaledDot } from './pixel-dot.js';
 
 test('QNN-SPEC §11 bit planes: for random 8-bit x and ±1 w the plane sums give x·w exactly', () => {
   const rng = new Random(3);

@@ -24,35 +24,35 @@ if (process.env['LOWBIT_BACKEND']) await initDefaultBackend(); // LOWBIT_BACKEND
 const dataset = (images: Uint8Array, features: number) =>
   ({ name: 'pixels', images, labels: new Int32Array(images.length / features), count: images.length / features, features, shape: [features] });
 
-test('the float model\'s first-layer pre-activation is not a function of the engine\'s integer: two images, one S, two classes', () => {
+test('the float model\'s first-layer pre-activation is not a function of the engine\'s integer: two images, one S, two classes', async () => {
   // weights (+1, −1): S = p0 − p1. Among the pairs with S = 1 find two whose float sums differ,
   // and put the BN mean on the larger: the float model gives them different signs, the engine
   // (which sees only S) cannot
   const first = new QuantDense(2, 1, { seed: 1 });
-  first.weight.data.set([0.5, -0.5]);
+  first.weight.write(Float32Array.from([0.5, -0.5]));
   const pairs = new Uint8Array(2 * 255).map((_, i) => (i % 2 === 0 ? (i >> 1) + 1 : i >> 1));
-  const pre = noGrad(() => first.forward(toFloat(dataset(pairs, 2), 'symmetric'))).data;
+  const pre = noGrad(() => first.forward(toFloat(dataset(pairs, 2), 'symmetric'))).dataSync();
   const lo = pre.indexOf(Math.min(...pre)), hi = pre.indexOf(Math.max(...pre));
   assert.ok(pre[lo]! < pre[hi]!, 'the rounded pixels give different sums for the same S');
   const bn = new BatchNorm(1), last = new QuantDense(1, 1, { inputQuantizer: 'steSign', seed: 2 });
-  bn.runningMean[0] = pre[hi]!;
-  last.weight.data[0] = 1;
+  bn.runningMean.write(Float32Array.from([pre[hi]!]));
+  last.weight.write(Float32Array.from([1]));
   const model = new Sequential([first, bn, last]);
   model.eval();
   const two = Uint8Array.from([...pairs.subarray(2 * lo, 2 * lo + 2), ...pairs.subarray(2 * hi, 2 * hi + 2)]);
-  const want = noGrad(() => model.forward(toFloat(dataset(two, 2), 'symmetric'))).data;
+  const want = noGrad(() => model.forward(toFloat(dataset(two, 2), 'symmetric'))).dataSync();
   assert.deepEqual([...want], [-1, 1], 'float model: the pair below the mean gives −1, the one on it +1');
-  const got = new PackedEngine(compile(model, { scale: 'symmetric' })).run(two, 2);
+  const got = await new PackedEngine(await compile(model, { scale: 'symmetric' })).run(two, 2);
   assert.equal(got[0], got[1], 'packed engine: one integer, one answer');
 });
 
 /** The 784 → 37 first layer with each unit's BN mean placed exactly on the float model's
  *  pre-activation of an image, evaluated on that image, 40 variants of it with the same integer
  *  S for that unit (grey levels moved between pixels of one weight sign), and 600 random images. */
-function boundCase(scale: PixelScale, seed: number) {
+async function boundCase(scale: PixelScale, seed: number) {
   const rng = new Random(seed), k = 784, n = 37, perUnit = 41, random = 600;
   const first = new QuantDense(k, n, { seed }), bn = new BatchNorm(n);
-  const w = first.weight.data, sign = (j: number, i: number) => (w[j * k + i]! >= 0 ? 1 : -1);
+  const w = first.weight.dataSync(), sign = (j: number, i: number) => (w[j * k + i]! >= 0 ? 1 : -1);
   const pixel = () => (rng.uniform() < 0.5 ? 0 : rng.int(256));
   const images = new Uint8Array((n * perUnit + random) * k).map(pixel);
   for (let j = 0; j < n; j++) {
@@ -66,24 +66,25 @@ function boundCase(scale: PixelScale, seed: number) {
       }
     }
   }
-  const x = toFloat(dataset(images, k), scale), pre = noGrad(() => first.forward(x)).data;
+  const x = toFloat(dataset(images, k), scale), pre = noGrad(() => first.forward(x)).dataSync();
   const params: BnParams[] = [];
+  const [mean, invStd, gamma] = [0, 0, 0].map(() => new Float32Array(n)) as Float32Array[];
   for (let j = 0; j < n; j++) {
-    bn.runningMean[j] = pre[j * perUnit * n + j]!;
-    bn.runningInvStd[j] = 0.05 + rng.uniform();
-    bn.gamma.data[j] = rng.uniform() < 0.5 ? -0.5 - rng.uniform() : 0.5 + rng.uniform();
-    bn.beta.data[j] = 0;
-    params.push({ bias: 0, gamma: bn.gamma.data[j]!, mean: bn.runningMean[j]!, invStd: bn.runningInvStd[j]!, beta: 0 });
+    mean![j] = pre[j * perUnit * n + j]!;
+    invStd![j] = 0.05 + rng.uniform();
+    gamma![j] = rng.uniform() < 0.5 ? -0.5 - rng.uniform() : 0.5 + rng.uniform();
+    params.push({ bias: 0, gamma: gamma![j]!, mean: mean![j]!, invStd: invStd![j]!, beta: 0 });
   }
+  bn.runningMean.write(mean!); bn.runningInvStd.write(invStd!); bn.gamma.write(gamma!); bn.beta.write(new Float32Array(n));
   const model = new Sequential([first, bn, new QuantDense(n, 10, { inputQuantizer: 'steSign', seed: seed + 1 })]);
   model.eval();
-  const layer = compile(model, { scale }).layers[0] as ThresholdLayer;
+  const layer = (await compile(model, { scale })).layers[0] as ThresholdLayer;
   return { k, n, perUnit, count: images.length / k, images, w, sign, pre, params, layer };
 }
 
 for (const [scale, seed] of [['symmetric', 5], ['unit', 6]] as const) {
-  test(`first-layer rounding (${scale}): the float model lies within pixelRoundingBound of the folded value, and disagrees only inside that band`, (t) => {
-    const { k, n, perUnit, count, images, w, sign, pre, params, layer } = boundCase(scale, seed);
+  test(`first-layer rounding (${scale}): the float model lies within pixelRoundingBound of the folded value, and disagrees only inside that band`, async (t) => {
+    const { k, n, perUnit, count, images, w, sign, pre, params, layer } = await boundCase(scale, seed);
     // a backend that sums in float32 adds its summation error (pixelRoundingBound's comment)
     const u = kernels().name === 'reference' ? 0 : 2 ** -24, gamma = ((k - 1) * u) / (1 - (k - 1) * u);
     const delta = pixelRoundingBound(scale, k) + gamma * k;

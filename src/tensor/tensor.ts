@@ -75,6 +75,15 @@ export class Tensor<D extends DType = 'float32'> {
     return this.backend.readSync(this.storage as never) as ArrayFor[D];
   }
 
+  /** Overwrite the values (after the kernels enqueued before), e.g. to set weights by hand.
+   *  @example w.write(Float32Array.from(w.dataSync(), (v) => -v)) */
+  write(values: ArrayFor[D]): void {
+    if (values.length !== this.backend.lengthOf(this.storage as never)) {
+      throw new LowbitError(`tensor: ${values.length} values for a ${this.dtype} tensor of shape [${this.shape.join(',')}]`);
+    }
+    this.backend.write(this.storage as never, values as never);
+  }
+
   toString(): string { return `Tensor<${this.dtype}>[${this.shape.join(',')}]`; }
 }
 

@@ -31,13 +31,17 @@ export function makeDeferredBackend(): Kernels {
   const owned = new WeakSet<object>();
   const own = <A extends HostArray>(array: A): A => { owned.add(array); return array; };
 
-  const kernels = {} as Record<KernelName, (...args: unknown[]) => void>;
+  const kernels = {} as Record<KernelName, (...args: unknown[]) => unknown>;
   for (const name of kernelNames()) {
-    const run = referenceKernels[name] as (...args: unknown[]) => void;
+    const run = referenceKernels[name] as (...args: unknown[]) => unknown;
     // plain arrays (strides, shapes) are copied now: the caller may reuse them once the call returns
     kernels[name] = (...args) => {
       const now = args.map((a) => (Array.isArray(a) ? [...a] : a));
-      enqueue(() => run(...now));
+      if (!name.startsWith('prepare')) { enqueue(() => { run(...now); }); return undefined; }
+      // a prepared layout is a handle at once, filled in when the queue reaches it
+      const handle = {};
+      enqueue(() => { Object.assign(handle, run(...now)); });
+      return handle;
     };
   }
 

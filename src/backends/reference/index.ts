@@ -20,6 +20,11 @@ import { thresholdPack } from './threshold-pack.js';
 import { xnorGemm } from './xnor-gemm.js';
 import { xnorGemmSliced } from './xnor-gemm-sliced.js';
 import { xnorThresholdSliced } from './xnor-threshold-sliced.js';
+import { combinePixelProducts, combinePlanes } from './combine-planes.js';
+import { packCodes } from './pack-codes.js';
+import { packPlanes } from './pack-planes.js';
+import { binaryProduct, binaryThreshold, freePrepared, pixelProduct, prepareBinaryThreshold, prepareBinaryWeights, preparePixelWeights } from './prepared.js';
+import { scoreRows } from './score-rows.js';
 
 /** Every kernel of the contract, in plain TypeScript. */
 const kernels: Pick<HostKernels, KernelName> = {
@@ -29,6 +34,8 @@ const kernels: Pick<HostKernels, KernelName> = {
   shiftBatchNormTrain, shiftBatchNormEval, shiftBatchNormBackward, shiftBatchNormEvalBackward,
   softmaxCrossEntropy, squaredHinge, countErrors, argmaxRows, adamStep, shiftAdaMaxStep,
   gradQuantLog, packLogPlanes, bitSerialLogGemm, pixelSignGemm, pixelSignGemmNibbles, xnorGemmSliced, xnorThresholdSliced, thresholdPack,
+  prepareBinaryWeights, binaryProduct, prepareBinaryThreshold, binaryThreshold, preparePixelWeights, pixelProduct, freePrepared,
+  packPlanes, combinePlanes, combinePixelProducts, packCodes, scoreRows,
 };
 
 /** The reference backend: plain TypeScript, obviously right, the oracle of every other backend.

@@ -17,6 +17,7 @@ import { makePixelSignGemm } from './pixel-sign-gemm.js';
 import { makePixelSignGemmNibbles } from './pixel-sign-nibbles.js';
 import { makeXnorGemmSliced } from './xnor-gemm-sliced.js';
 import { makeXnorThresholdSliced } from './xnor-threshold-sliced.js';
+import { makePreparedKernels } from './prepared.js';
 
 /** The wasm backend's kernels, plus its thread setting. */
 export interface WasmKernels extends HostKernels {
@@ -32,6 +33,8 @@ export interface WasmKernels extends HostKernels {
   readonly build: string;
   /** Stop the worker threads (they never hold the process open anyway). */
   close(): void;
+  /** Bytes of the wasm memory's heap in use now (resident arrays, prepared layouts, scratch). */
+  readonly heapBytes: number;
 }
 
 let loading: Promise<WasmKernels> | undefined;
@@ -75,11 +78,13 @@ async function create(platform?: Platform): Promise<WasmKernels> {
     xnorGemmSliced: makeXnorGemmSliced(rt),
     xnorThresholdSliced: makeXnorThresholdSliced(rt),
     thresholdPack: makeThresholdPack(rt),
+    ...makePreparedKernels(rt),
     setThreads: (n: number) => rt.pool.resize(n),
     get threads() { return rt.pool.threads; },
     shared: rt.shared,
     build: rt.build,
     close: () => rt.pool.close(),
+    get heapBytes() { return rt.heap.usedBytes; },
   });
 }
 

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { runConformance } from '../conformance.js';
+import { runEngineConformance } from '../conformance-engine.js';
 import { opaque } from '../registry.js';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -76,4 +77,11 @@ test('wasm: the other build (relaxed SIMD on / off) passes the same suite', { ti
   assert.equal(r.status, 0, `child suite failed:\n${r.stdout.slice(-3000)}\n${r.stderr.slice(-2000)}`);
   assert.match(r.stdout, /# fail 0/);
   assert.match(r.stdout, /# pass [1-9]/);
+});
+
+test('wasm: packed-inference kernels (prepared layouts, epilogues) equal their plain definitions on 1 and 2 threads', async () => {
+  for (const threads of [1, 2]) {
+    await wasm.setThreads(threads);
+    await runEngineConformance(`wasm ×${threads}`, opaque(wasm));
+  }
 });

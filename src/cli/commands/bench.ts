@@ -36,8 +36,8 @@ export function benchCommand(program: Command): void {
       const rows: { threads: number; batch1Ms: number; batch100ImagesPerSec: number }[] = [];
       for (const threads of threaded ? [1, 2] : [1]) {
         if (threaded) await k.setThreads!(threads);
-        const batch1Ms = medianMs(() => engine.run(pixels.subarray(0, inputs), 1), { minRuns: 50, minMs: 500 });
-        const batch100Ms = medianMs(() => engine.run(pixels, 100), { minRuns: 10, minMs: 1000 });
+        const batch1Ms = await medianMs(() => engine.run(pixels.subarray(0, inputs), 1), { minRuns: 50, minMs: 500 });
+        const batch100Ms = await medianMs(() => engine.run(pixels, 100), { minRuns: 10, minMs: 1000 });
         rows.push({ threads, batch1Ms, batch100ImagesPerSec: 100_000 / batch100Ms });
       }
       const note = threaded ? '' : `\nbackend '${backend}' has no thread setting: single thread only.`;

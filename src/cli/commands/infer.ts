@@ -25,14 +25,14 @@ export function inferCommand(program: Command): void {
       if (o.mnistTest) {
         const { test } = await loadMnist();
         if (test.features !== engine.graph.inputs) throw new LowbitError(`infer: ${path} takes ${engine.graph.inputs} inputs, MNIST images have ${test.features}`);
-        const start = performance.now(), pred = engine.predict(test.images, test.count), ms = performance.now() - start;
+        const start = performance.now(), pred = await engine.predict(test.images, test.count), ms = performance.now() - start;
         const right = pred.reduce((n, c, i) => n + (c === test.labels[i] ? 1 : 0), 0);
         out.result(`accuracy ${percent(right / test.count)} (${test.count} MNIST test images, ${ms.toFixed(0)} ms, backend ${backend})`,
           { model: path, images: test.count, accuracy: right / test.count, milliseconds: ms, backend });
         return;
       }
       const pixels = await readImages(o.input!, engine.graph.inputs, 'infer');
-      const pred = engine.predict(pixels);
+      const pred = await engine.predict(pixels);
       out.result(Array.from(pred).join('\n'), { model: path, input: o.input, predictions: Array.from(pred) });
     });
 }

@@ -125,19 +125,21 @@ function copyState(state: Map<string, Float32Array>): Map<string, Float32Array> 
   return new Map([...state].map(([k, v]) => [k, Float32Array.from(v)]));
 }
 
-/** The checkpoint of the run as it stands: model, optimizer slots, random state, history, and
- *  (in last.ckpt) the best weights so far, so that a resumed run still reports the right model. */
+/** The checkpoint of the run as it stands: model, random state, history, and, in last.ckpt
+ *  (`bestState` given), what only a resume needs: the optimizer's slots and the best weights so
+ *  far, so that a resumed run still reports the right model. best.ckpt stays the model alone
+ *  (Adam's two slots would triple its size). */
 function snapshot(model: Module, optimizer: Optimizer, rng: Random, config: TrainConfig, history: EpochMetrics[],
   best: { epoch: number; valError: number }, bestState: Map<string, Float32Array> | null, extra: Record<string, unknown> = {}): Checkpoint {
   const tensors = new Map<string, Float32Array>();
   for (const [k, v] of model.stateDict()) tensors.set(`model.${k}`, v);
-  const o = optimizer.state();
-  o.slots.forEach((slots, i) => slots.forEach((s, j) => tensors.set(`optim.${i}.${j}`, s)));
+  const o = bestState ? optimizer.state() : null;
+  o?.slots.forEach((slots, i) => slots.forEach((s, j) => tensors.set(`optim.${i}.${j}`, s)));
   if (bestState) for (const [k, v] of bestState) tensors.set(`best.${k}`, v);
   return {
     meta: {
       ...extra, format: 'lowbit-checkpoint', experiment: config.experiment, config, model: model.config(),
-      epoch: history.length, history, best, rng: rng.state(), optimizer: { step: o.step, lr: o.lr, slots: o.slots.length ? o.slots[0]!.length : 0 },
+      epoch: history.length, history, best, rng: rng.state(), ...(o ? { optimizer: { step: o.step, lr: o.lr, slots: o.slots.length ? o.slots[0]!.length : 0 } } : {}),
       bestState: bestState !== null,
     },
     tensors,
@@ -147,7 +149,7 @@ function snapshot(model: Module, optimizer: Optimizer, rng: Random, config: Trai
 function restore(ckpt: Checkpoint, model: Module, optimizer: Optimizer, config: TrainConfig) {
   const meta = ckpt.meta as { epoch?: number; history?: EpochMetrics[]; best?: { epoch: number; valError: number }; rng?: number[]; optimizer?: { step: number; lr: number; slots: number } };
   if (!meta.history || !meta.rng || !meta.optimizer || !meta.best) throw new LowbitError('resume: the checkpoint lacks training state (resume from last.ckpt)');
-  if (meta.history.length > config.epochs) throw new LowbitError(`resume: the checkpoint has ${meta.history.length} epochs, more than the run's ${config.epochs}`);
+  if (meta.history.length > config.epochs) throw new LowbitError(`resume: the checkpoint has ${meta.history.length} epochs done, more than the run's ${config.epochs}; ask for more epochs to train on`);
   const state = new Map<string, Float32Array>();
   for (const [k, v] of ckpt.tensors) if (k.startsWith('model.')) state.set(k.slice(6), v);
   model.loadStateDict(state, 'resume');

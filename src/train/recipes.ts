@@ -56,6 +56,7 @@ export function checkRecipe(json: unknown, source: string): Recipe {
   if (!isObject(train)) return fail('"train" must be an object');
   for (const k of ['epochs', 'batchSize', 'lr', 'lrEnd', 'seed']) if (typeof train[k] !== 'number') fail(`"train.${k}" must be a number`);
   for (const k of ['loss', 'scale']) if (typeof train[k] !== 'string') fail(`"train.${k}" must be a string`);
+  if (json['data'] !== undefined && typeof json['data'] !== 'string') fail('"data" must be a folder path');
   if (json['limit'] !== undefined && !(Number.isInteger(json['limit']) && (json['limit'] as number) >= 1)) fail('"limit" must be a positive integer');
   return json as unknown as Recipe;
 }

@@ -2,27 +2,18 @@ import cliProgress from 'cli-progress';
 import type { EpochMetrics, StepInfo } from '../train/trainer.js';
 import { duration, percent } from './format.js';
 
-/** What the progress needs of the process: Ctrl-C (SIGINT), to restore the cursor first. */
-export type Signals = Pick<NodeJS.Process, 'once' | 'off' | 'kill' | 'pid'>;
-
-const SHOW_CURSOR = '\x1B[?25h';
-
 /** Training progress on stderr: a live bar on a TTY, plain lines (about ten per epoch) otherwise;
- *  both show the time left for the whole run. The bar hides the cursor; Ctrl-C and `close()`
- *  give it back. */
-export function trainingProgress(stream: NodeJS.WriteStream = process.stderr, signals: Signals = process) {
+ *  both show the time left for the whole run. The bar leaves the cursor visible: a hidden one
+ *  would stay hidden after Ctrl-C, which kills the process mid-step, before any handler could
+ *  run (the step loop does not yield to the event loop). */
+export function trainingProgress(stream: NodeJS.WriteStream = process.stderr) {
   const tty = Boolean(stream.isTTY);
   let bar: cliProgress.SingleBar | null = null;
   let lastLine = 0;
   let epochStart: number | undefined;
   let secondsPerStep = 0;
   let epochWallSeconds: number | undefined; // the last whole epoch, validation and checkpoints included
-  const interrupted = (): void => {
-    bar?.stop(); bar = null;
-    stream.write(`${SHOW_CURSOR}\n`);
-    signals.kill(signals.pid, 'SIGINT'); // die of the signal as if we had not caught it (exit 130)
-  };
-  const stopBar = (): void => { bar?.stop(); bar = null; signals.off('SIGINT', interrupted); };
+  const stopBar = (): void => { bar?.stop(); bar = null; };
   return {
     step(s: StepInfo): void {
       epochStart ??= performance.now(); // the first step: the data is loaded, training runs
@@ -35,8 +26,7 @@ export function trainingProgress(stream: NodeJS.WriteStream = process.stderr, si
       const fields = { ep: `${s.epoch}/${s.epochs}`, loss: s.loss.toFixed(4), sps: Math.round(s.samplesPerSec), left: duration(left) };
       if (tty) {
         if (!bar) {
-          bar = new cliProgress.SingleBar({ stream, format: 'epoch {ep} [{bar}] {value}/{total} | loss {loss} | {sps} samples/s | {left} left', hideCursor: true, clearOnComplete: true }, cliProgress.Presets.shades_classic);
-          signals.once('SIGINT', interrupted);
+          bar = new cliProgress.SingleBar({ stream, format: 'epoch {ep} [{bar}] {value}/{total} | loss {loss} | {sps} samples/s | {left} left', hideCursor: false, clearOnComplete: true }, cliProgress.Presets.shades_classic);
           bar.start(s.steps, 0, fields);
         }
         bar.update(s.step, fields);
@@ -53,7 +43,7 @@ export function trainingProgress(stream: NodeJS.WriteStream = process.stderr, si
       stream.write(`epoch ${m.epoch}: train loss ${m.trainLoss.toFixed(4)} train err ${percent(m.trainError)} val err ${percent(m.valError)} `
         + `lr ${m.lr.toExponential(2)} ${duration(m.seconds)} (${Math.round(m.samplesPerSec)} samples/s)\n`);
     },
-    /** Stop the bar (giving the cursor back) when training ends or fails. */
+    /** Stop the bar when training ends or fails. */
     close(): void { stopBar(); },
   };
 }

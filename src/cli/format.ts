@@ -13,11 +13,17 @@ export function count(n: number): string {
 
 export function percent(fraction: number): string { return `${(fraction * 100).toFixed(2)}%`; }
 
+/** A duration for people: `45 s`, `13 min 19 s`, `2 h 05 min`. */
 export function duration(seconds: number): string {
-  if (!Number.isFinite(seconds)) return '?';
+  if (!Number.isFinite(seconds) || seconds < 0) return '?';
   const s = Math.round(seconds);
-  return s >= 3600 ? `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m` : s >= 60 ? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s` : `${s}s`;
+  if (s < 60) return `${s} s`;
+  if (s < 3600) return `${Math.floor(s / 60)} min ${s % 60} s`;
+  return `${Math.floor(s / 3600)} h ${String(Math.floor((s % 3600) / 60)).padStart(2, '0')} min`;
 }
+
+/** `1 epoch`, `3 epochs`. */
+export function plural(n: number, noun: string): string { return `${n} ${noun}${n === 1 ? '' : 's'}`; }
 
 /** Align columns: the first is left-aligned, the rest right-aligned. */
 export function table(header: string[], rows: string[][]): string {

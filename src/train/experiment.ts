@@ -19,11 +19,13 @@ export interface Recipe {
   train: Omit<TrainConfig, 'experiment'>;
   /** Train on the first N training images only (quick runs and tests); validation and test stay whole. */
   limit?: number;
+  /** Folder of the four MNIST-named IDX files (gzipped or not) to train on; default: MNIST itself. */
+  data?: string;
 }
 
 export interface ExperimentResult {
   experiment: string; command?: string; commit: string; date: string; machine: string; node: string; backend: string;
-  model: Recipe['model']; train: Recipe['train']; limit?: number;
+  model: Recipe['model']; train: Recipe['train']; limit?: number; data?: string;
   epochs: number; wallSeconds: number; bestEpoch: number; bestValError: number; testError: number;
   history: EpochMetrics[];
 }
@@ -33,28 +35,41 @@ export interface RunOptions {
   /** A run folder (or its last.ckpt) to continue; the recipe then comes from the checkpoint. */
   resume?: string;
   backend?: string;
+  /** With `resume`: train until this epoch, past the recipe's own count (the LR schedule then spans the new count). */
+  epochs?: number;
+  /** The command line that started the run, recorded in result.json. */
+  command?: string;
   onStep?: (s: StepInfo) => void;
   onEpoch?: (m: EpochMetrics) => void;
   onLog?: (line: string) => void;
 }
 
 /** Load the data, build the model, train with model selection on validation, then report the
- *  test error of the best-validation weights. Writes result.json to outDir when given. */
-export async function runRecipe(recipe: Recipe, opts: RunOptions = {}): Promise<ExperimentResult> {
-  const resumePath = opts.resume && (opts.resume.endsWith('.ckpt') ? opts.resume : join(opts.resume, 'last.ckpt'));
-  const resume = resumePath ? await loadCheckpoint(resumePath) : undefined;
+ *  test error of the best-validation weights. Writes result.json to outDir when given. With
+ *  `opts.resume` the recipe comes from the checkpoint (`recipe` may then be undefined). */
+export async function runRecipe(recipe: Recipe | undefined, opts: RunOptions = {}): Promise<ExperimentResult> {
+  const resumeFile = opts.resume && (opts.resume.endsWith('.ckpt') ? opts.resume : join(opts.resume, 'last.ckpt'));
+  const resume = resumeFile ? await loadCheckpoint(resumeFile) : undefined;
   if (resume) {
     const r = resume.meta.recipe as Recipe | undefined;
     if (!r) throw new LowbitError(`resume: ${opts.resume} holds no recipe; it was not written by a lowbit training run`);
-    recipe = r;
+    const done = Number(resume.meta.epoch), epochs = opts.epochs ?? r.train.epochs;
+    if (opts.epochs !== undefined && opts.epochs <= done) {
+      throw new LowbitError(`resume: ${resumeFile} has ${done} epoch${done === 1 ? '' : 's'} done; to train on, ask for more than ${done}`);
+    }
+    if (done >= epochs) throw new LowbitError(`resume: ${resumeFile} has finished all ${done} epoch${done === 1 ? '' : 's'} of its run; to train on, ask for more than ${done}`);
+    recipe = { ...r, train: { ...r.train, epochs } };
+    opts.onLog?.(`resuming from ${resumeFile}: epoch ${done} of ${r.train.epochs} done, training epochs ${done + 1}..${epochs}`
+      + (epochs !== r.train.epochs ? ` (the learning-rate schedule now spans ${epochs} epochs)` : ''));
   }
+  if (!recipe) throw new LowbitError('runRecipe: give a recipe, or a run to resume');
   if (recipe.dataset !== 'mnist') throw new LowbitError(`experiment ${recipe.experiment}: dataset '${recipe.dataset}' is not supported yet (mnist)`);
   const start = performance.now();
   const info = runInfo(); // the commit and date the run started from, not where it ended
-  const mnist = await loadMnist();
+  const mnist = await loadMnist({ dir: recipe.data });
   const train: Dataset = recipe.limit ? subset(mnist.train, 0, Math.min(recipe.limit, mnist.train.count), 'mnist-train') : mnist.train;
   opts.onLog?.(`${recipe.experiment}: ${train.count} training, ${mnist.validation.count} validation, ${mnist.test.count} test images`);
-  const model = resume ? modelOf(resume, resumePath!) : buildModel(recipe.model.name, recipe.model);
+  const model = resume ? modelOf(resume, resumeFile!) : buildModel(recipe.model.name, recipe.model);
   const config: TrainConfig = { experiment: recipe.experiment, ...recipe.train };
   const fitResult = await fit(model, { train, validation: mnist.validation }, config, {
     outDir: opts.outDir, resume, onStep: opts.onStep, onEpoch: opts.onEpoch, meta: { recipe },
@@ -62,8 +77,8 @@ export async function runRecipe(recipe: Recipe, opts: RunOptions = {}): Promise<
   model.loadStateDict(fitResult.bestState, 'best weights');
   const testError = await classificationError(model, mnist.test, recipe.train.scale);
   const result: ExperimentResult = {
-    experiment: recipe.experiment, ...info, backend: opts.backend ?? 'unknown', model: recipe.model, train: recipe.train,
-    ...(recipe.limit ? { limit: recipe.limit } : {}),
+    experiment: recipe.experiment, ...(opts.command ? { command: opts.command } : {}), ...info, backend: opts.backend ?? 'unknown', model: recipe.model, train: recipe.train,
+    ...(recipe.limit ? { limit: recipe.limit } : {}), ...(recipe.data ? { data: recipe.data } : {}),
     epochs: fitResult.epochs, wallSeconds: (performance.now() - start) / 1000 + (resume ? sumSeconds(fitResult.history, resume.meta.epoch as number) : 0),
     bestEpoch: fitResult.bestEpoch, bestValError: fitResult.bestValError, testError, history: fitResult.history,
   };

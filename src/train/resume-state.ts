@@ -30,7 +30,7 @@ export function checkResumeState(meta: Record<string, unknown>, config: TrainCon
     fail('training state is missing (history, rng, optimizer, best): it is not a last.ckpt');
   }
   if (!Array.isArray(meta.history)) return fail(`history must be an array, got ${describeValue(meta.history)}`);
-  if (meta.history.length > config.epochs) fail(`history has ${meta.history.length} epochs, more than the run's ${config.epochs}`);
+  if (meta.history.length > config.epochs) fail(`history has ${meta.history.length} epochs done, more than the run's ${config.epochs}; ask for more epochs to train on`);
   meta.history.forEach((raw, i) => {
     const m = obj(raw, `history[${i}]`);
     if (m.epoch !== i + 1) fail(`history[${i}].epoch must be ${i + 1}, got ${describeValue(m.epoch)}`);

@@ -141,18 +141,21 @@ function checkConfig(c: TrainConfig): void {
   if (c.optimizer !== undefined && c.optimizer !== 'adam' && c.optimizer !== 'shiftAdaMax') throw new LowbitError(`train: optimizer must be 'adam' or 'shiftAdaMax', got '${String(c.optimizer)}'`);
 }
 
-/** The checkpoint of the run as it stands: model, optimizer slots, random state, history, and
- *  (in last.ckpt) the best weights so far, so that a resumed run still reports the right model. */
-function snapshot(state: Map<string, Float32Array>, model: Module, o: OptimizerState, rng: Random, config: TrainConfig, history: EpochMetrics[],
+/** The checkpoint of the run as it stands: model, random state, history, and, in last.ckpt
+ *  (`bestState` given), what only a resume needs: the optimizer's slots and the best weights so
+ *  far, so that a resumed run still reports the right model. best.ckpt stays the model alone
+ *  (Adam's two slots would triple its size). */
+function snapshot(state: Map<string, Float32Array>, model: Module, optimizerState: OptimizerState, rng: Random, config: TrainConfig, history: EpochMetrics[],
   best: { epoch: number; valError: number }, bestState: Map<string, Float32Array> | null, extra: Record<string, unknown> = {}): Checkpoint {
   const tensors = new Map<string, Float32Array>();
   for (const [k, v] of state) tensors.set(`model.${k}`, v);
-  o.slots.forEach((slots, i) => slots.forEach((s, j) => tensors.set(`optim.${i}.${j}`, s)));
+  const o = bestState ? optimizerState : null;
+  o?.slots.forEach((slots, i) => slots.forEach((s, j) => tensors.set(`optim.${i}.${j}`, s)));
   if (bestState) for (const [k, v] of bestState) tensors.set(`best.${k}`, v);
   return {
     meta: {
       ...extra, format: 'lowbit-checkpoint', experiment: config.experiment, config, model: model.config(),
-      epoch: history.length, history, best, rng: rng.state(), optimizer: { step: o.step, lr: o.lr, slots: o.slots.length ? o.slots[0]!.length : 0 },
+      epoch: history.length, history, best, rng: rng.state(), ...(o ? { optimizer: { step: o.step, lr: o.lr, slots: o.slots.length ? o.slots[0]!.length : 0 } } : {}),
       bestState: bestState !== null,
     },
     tensors,

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { LowbitError } from '../../errors/lowbit-error.js';
+import { MAX_THREADS } from './jobs.js';
 import type { Platform, WorkerInit } from './platform.js';
 
 /** More threads than this rarely help a memory-bound layer and cost a wake-up each. */
@@ -21,9 +22,10 @@ export const nodePlatform: Platform = {
   defaultThreads() {
     const env = process.env['LOWBIT_THREADS'];
     if (env !== undefined && env !== '') {
-      const n = Number(env);
-      if (!Number.isInteger(n) || n < 1) {
-        throw new LowbitError(`LOWBIT_THREADS='${env}' is not a thread count; set a whole number >= 1 or unset it`);
+      // digits only: Number() would also take ' 2', '0x2' and '2e0', and the pool would cap 1000 silently
+      const n = /^[0-9]+$/.test(env) ? Number(env) : NaN;
+      if (!(n >= 1 && n <= MAX_THREADS)) {
+        throw new LowbitError(`LOWBIT_THREADS='${env}' is not a thread count; set a whole number from 1 to ${MAX_THREADS}, or unset it (default: the cores, at most ${MAX_DEFAULT_THREADS})`);
       }
       return n;
     }

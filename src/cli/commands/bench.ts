@@ -5,7 +5,7 @@ import { PackedEngine } from '../../deploy/engine.js';
 import { loadModelFile } from '../../deploy/model-file-node.js';
 import { medianMs } from '../../deploy/timing.js';
 import { Random } from '../../tensor/random.js';
-import { selectBackend } from '../backend.js';
+import { backendOption, selectBackend } from '../backend.js';
 import { table } from '../format.js';
 import { LowbitError } from '../../errors/lowbit-error.js';
 import { output } from '../output.js';
@@ -19,12 +19,15 @@ export function benchCommand(program: Command): void {
     .description('Measure a packed .lbit model here: batch-1 latency and batch-100 throughput, 1 and 2 threads')
     .argument('<model>', 'a .lbit file written by lowbit export')
     .option('--mnist-test', 'time it on the first 100 MNIST test images (default: random bytes)')
+    .option('--data <dir>', 'with --mnist-test: the test set of the IDX files in this folder (MNIST\'s file names, gzipped or not)')
     .option('--input <file>', 'time it on the first 100 images of a file (IDX or raw bytes, as infer reads; fewer are repeated)')
-    .option('--backend <name>', 'kernel backend (default: fastest available)')
+    .option('--raw <file>', 'the same, the file read as raw 8-bit pixels whatever it starts with')
+    .addOption(backendOption())
     .option('--json', 'print the result as JSON')
-    .action(async (path: string, o: { mnistTest?: boolean; input?: string; backend?: string; json?: boolean }) => {
+    .action(async (path: string, o: { mnistTest?: boolean; data?: string; input?: string; raw?: string; backend?: string; json?: boolean }) => {
       const out = output(Boolean(o.json));
-      if (o.mnistTest && o.input) throw new UsageError('bench: give at most one of --mnist-test or --input FILE');
+      if ([o.mnistTest, o.input, o.raw].filter(Boolean).length > 1) throw new UsageError('bench: give at most one of --mnist-test, --input FILE or --raw FILE');
+      if (o.data && !o.mnistTest) throw new UsageError('bench: --data picks the test set of --mnist-test; add --mnist-test, or drop --data');
       const backend = await selectBackend(o.backend);
       const engine = new PackedEngine(await loadModelFile(path));
       const inputs = engine.graph.inputs;
@@ -49,17 +52,18 @@ export function benchCommand(program: Command): void {
 
 /** 100 images to time: random bytes, the first 100 MNIST test images, or a file's first 100
  *  (repeated where it has fewer). */
-async function benchImages(o: { mnistTest?: boolean; input?: string }, inputs: number): Promise<{ pixels: Uint8Array; source: string }> {
+async function benchImages(o: { mnistTest?: boolean; data?: string; input?: string; raw?: string }, inputs: number): Promise<{ pixels: Uint8Array; source: string }> {
   let images: Uint8Array, source: string;
   if (o.mnistTest) {
-    const { test } = await loadMnist();
-    if (test.features !== inputs) throw new LowbitError(`bench: the model takes ${inputs} inputs, MNIST images have ${test.features}`);
+    const { test } = await loadMnist({ dir: o.data });
+    if (test.features !== inputs) throw new LowbitError(`bench: the model takes ${inputs} inputs, the test images have ${test.features}`);
     images = test.images.subarray(0, 100 * inputs);
-    source = 'the first 100 MNIST test images';
-  } else if (o.input) {
-    images = await readImages(o.input, inputs, 'bench');
+    source = `the first 100 ${o.data ? `test images of ${o.data}` : 'MNIST test images'}`;
+  } else if (o.input || o.raw) {
+    const file = (o.input ?? o.raw)!;
+    images = await readImages(file, inputs, 'bench', { raw: Boolean(o.raw) });
     const count = images.length / inputs;
-    source = `${o.input} (${count >= 100 ? 'its first 100 images' : `its ${count} image${count === 1 ? '' : 's'}, repeated to 100`})`;
+    source = `${file} (${count >= 100 ? 'its first 100 images' : `its ${count} image${count === 1 ? '' : 's'}, repeated to 100`})`;
   } else {
     const rng = new Random(1);
     return { pixels: new Uint8Array(100 * inputs).map(() => rng.int(256)), source: 'random bytes' };

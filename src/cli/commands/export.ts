@@ -3,25 +3,26 @@ import type { Command } from 'commander';
 import { compile } from '../../deploy/compile.js';
 import { saveModelFile } from '../../deploy/model-file-node.js';
 import { exportOnnx } from '../../deploy/onnx/export-onnx.js';
-import { LowbitError } from '../../errors/lowbit-error.js';
+import { UsageError } from '../usage-error.js';
 import { loadTrainedModel } from '../../train/trained-model.js';
-import { selectBackend } from '../backend.js';
+import { backendOption, selectBackend } from '../backend.js';
 import { bytes } from '../format.js';
 import { output } from '../output.js';
+import { checkpointPath } from '../paths.js';
 
 export function exportCommand(program: Command): void {
   program.command('export')
     .description('Compile a checkpoint to a packed .lbit model (±1 or k-bit linear weights and activations as bit-planes, integer thresholds) and/or a float32 ONNX file (binary nets only)')
-    .argument('<checkpoint>', 'a best.ckpt or last.ckpt written by lowbit train')
+    .argument('<checkpoint>', 'a best.ckpt or last.ckpt written by lowbit train, or its run folder (then its best.ckpt)')
     .option('-o, --out <file>', 'packed model file to write (.lbit)')
     .option('--onnx <file>', 'also write the network as float32 ONNX')
-    .option('--backend <name>', 'kernel backend (default: fastest available)')
+    .addOption(backendOption())
     .option('--json', 'print the result as JSON')
     .action(async (path: string, o: { out?: string; onnx?: string; backend?: string; json?: boolean }) => {
       const out = output(Boolean(o.json));
-      if (!o.out && !o.onnx) throw new LowbitError('export: say where to write: -o model.lbit and/or --onnx model.onnx');
+      if (!o.out && !o.onnx) throw new UsageError('export: say where to write: -o model.lbit and/or --onnx model.onnx');
       await selectBackend(o.backend);
-      const { model, scale } = await loadTrainedModel(path);
+      const { model, scale } = await loadTrainedModel(await checkpointPath(path, 'best.ckpt'));
       const floatBytes = model.namedTensors().reduce((n, [, t]) => n + 4 * t.size, 0);
       const lines = [`float32 model ${bytes(floatBytes)}`];
       const result: Record<string, unknown> = { checkpoint: path, scale, floatBytes };

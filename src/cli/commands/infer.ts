@@ -3,7 +3,7 @@ import { loadMnist } from '../../data/mnist.js';
 import { PackedEngine } from '../../deploy/engine.js';
 import { loadModelFile } from '../../deploy/model-file-node.js';
 import { LowbitError } from '../../errors/lowbit-error.js';
-import { selectBackend } from '../backend.js';
+import { backendOption, selectBackend } from '../backend.js';
 import { percent } from '../format.js';
 import { output } from '../output.js';
 import { readImages } from '../read-images.js';
@@ -13,26 +13,29 @@ export function inferCommand(program: Command): void {
   program.command('infer')
     .description('Run a packed .lbit model: MNIST test accuracy, or one predicted class per image of a file')
     .argument('<model>', 'a .lbit file written by lowbit export')
-    .option('--mnist-test', 'classify the 10,000 MNIST test images and print the accuracy')
-    .option('--input <file>', 'images to classify: an IDX file of unsigned bytes, or raw bytes (one image after another)')
-    .option('--backend <name>', 'kernel backend (default: fastest available)')
+    .option('--mnist-test', 'classify the 10,000 MNIST test images (or the test set in --data) and print the accuracy')
+    .option('--data <dir>', 'with --mnist-test: the test set of the IDX files in this folder (MNIST\'s file names, gzipped or not)')
+    .option('--input <file>', 'images to classify: an IDX file of unsigned bytes (gzipped or not), or raw bytes (one image after another)')
+    .option('--raw <file>', 'images to classify as raw 8-bit pixels, one image after another, whatever the file starts with')
+    .addOption(backendOption())
     .option('--json', 'print the result as JSON')
-    .action(async (path: string, o: { mnistTest?: boolean; input?: string; backend?: string; json?: boolean }) => {
+    .action(async (path: string, o: { mnistTest?: boolean; data?: string; input?: string; raw?: string; backend?: string; json?: boolean }) => {
       const out = output(Boolean(o.json));
-      if (Boolean(o.mnistTest) === Boolean(o.input)) throw new UsageError('infer: give exactly one of --mnist-test or --input FILE');
+      if ([o.mnistTest, o.input, o.raw].filter(Boolean).length !== 1) throw new UsageError('infer: give exactly one of --mnist-test, --input FILE or --raw FILE');
+      if (o.data && !o.mnistTest) throw new UsageError('infer: --data picks the test set of --mnist-test; add --mnist-test, or drop --data');
       const backend = await selectBackend(o.backend);
       const engine = new PackedEngine(await loadModelFile(path));
       if (o.mnistTest) {
-        const { test } = await loadMnist();
-        if (test.features !== engine.graph.inputs) throw new LowbitError(`infer: ${path} takes ${engine.graph.inputs} inputs, MNIST images have ${test.features}`);
+        const { test } = await loadMnist({ dir: o.data });
+        if (test.features !== engine.graph.inputs) throw new LowbitError(`infer: ${path} takes ${engine.graph.inputs} inputs, the test images have ${test.features}`);
         const start = performance.now(), pred = await engine.predict(test.images, test.count), ms = performance.now() - start;
         const right = pred.reduce((n, c, i) => n + (c === test.labels[i] ? 1 : 0), 0);
-        out.result(`accuracy ${percent(right / test.count)} (${test.count} MNIST test images, ${ms.toFixed(0)} ms, backend ${backend})`,
+        out.result(`accuracy ${percent(right / test.count)} (${test.count} ${o.data ? `test images of ${o.data}` : 'MNIST test images'}, ${ms.toFixed(0)} ms, backend ${backend})`,
           { model: path, images: test.count, accuracy: right / test.count, milliseconds: ms, backend });
         return;
       }
-      const pixels = await readImages(o.input!, engine.graph.inputs, 'infer');
+      const pixels = await readImages((o.input ?? o.raw)!, engine.graph.inputs, 'infer', { raw: Boolean(o.raw) });
       const pred = await engine.predict(pixels);
-      out.result(Array.from(pred).join('\n'), { model: path, input: o.input, predictions: Array.from(pred) });
+      out.result(Array.from(pred).join('\n'), { model: path, input: o.input ?? o.raw, predictions: Array.from(pred) });
     });
 }

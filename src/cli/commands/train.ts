@@ -1,41 +1,29 @@
-import { readFile, writeFile, mkdir } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
 import { Option, type Command } from 'commander';
-import { LowbitError } from '../../errors/lowbit-error.js';
-import { UsageError } from '../usage-error.js';
 import { runRecipe, type Recipe } from '../../train/experiment.js';
-import { percent } from '../format.js';
+import { isRecipePath, loadRecipe, RECIPES_DIR, recipeNames } from '../../train/recipes.js';
+import { backendOption, selectBackend } from '../backend.js';
+import { exportProblems } from '../exportable.js';
+import { duration, percent, plural } from '../format.js';
 import { integer, positiveInt, positiveNumber, probability } from '../options.js';
 import { output } from '../output.js';
+import { checkOutDir, resumePaths } from '../paths.js';
 import { trainingProgress } from '../progress.js';
-import { selectBackend } from '../backend.js';
-
-const experimentsDir = join(dirname(fileURLToPath(import.meta.url)), '../../../../experiments');
-
-async function loadRecipe(name: string): Promise<Recipe> {
-  try {
-    return JSON.parse(await readFile(join(experimentsDir, `${name}.json`), 'utf8')) as Recipe;
-  } catch {
-    throw new LowbitError(`unknown experiment '${name}': no experiments/${name}.json (try mnist-mlp)`);
-  }
-}
-
-/** The entries of `o` that are set: options the user did not give leave the recipe's value. */
-function defined(o: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
-}
+import { applyFlags, checkConflicts, checkResumeFlags } from '../train-flags.js';
+import { UsageError } from '../usage-error.js';
 
 export function trainCommand(program: Command): void {
   program.command('train')
-    .description('Train one of the paper\'s networks (a recipe in experiments/)')
-    .argument('[experiment]', 'recipe name', 'mnist-mlp')
+    .description('Train one of the paper\'s networks (a recipe in experiments/, or a recipe file)')
+    .argument('[experiment]', `recipe name (${recipeNames().join(', ')}) or a recipe file (.json)`, 'mnist-mlp')
     .option('--width <n>', 'hidden units per layer', positiveInt)
     .option('--depth <n>', 'hidden layers', positiveInt)
     .addOption(new Option('--bits <n>', 'weight and activation bits (1 = binary; 2..8 = k-bit; 32 = float, same as --float)').argParser(positiveInt))
     .option('--bits-w <k>', 'weight bits: 1 (sign), 2..8 (linear, or log with --quant log), 32', positiveInt)
     .option('--bits-a <k>', 'hidden activation bits: 1 (sign), 2..8, 32', positiveInt)
-    .addOption(new Option('--quant <family>', 'k-bit quantizer for 2..8 bits (QNN-SPEC §3.2)').choices(['linear', 'log']))
+    .addOption(new Option('--quant <family>', 'k-bit quantizer for 2..8 bits (QNN-SPEC §3.2; default linear; log nets cannot be exported)').choices(['linear', 'log']))
     .addOption(new Option('--bn <kind>', 'batch norm of the hidden layers: vanilla, or shift-based (SBN, §4.1)').choices(['vanilla', 'shift']))
     .addOption(new Option('--optimizer <name>', 'adam (Theano recipe) or shift-adamax (Torch7, §4.3; lr 2^-6 unless --lr)').choices(['adam', 'shift-adamax']))
     .option('--lr-halve-every <epochs>', 'halve the learning rate every n epochs (Torch7 schedule) instead of decaying to --lr-end', positiveInt)
@@ -44,63 +32,63 @@ export function trainCommand(program: Command): void {
     .option('--stochastic', 'binarize hidden activations stochastically at train time')
     .option('--dropout-in <p>', 'dropout on the input', probability)
     .option('--dropout <p>', 'dropout after each hidden layer', probability)
-    .option('--epochs <n>', 'epochs', positiveInt)
+    .option('--epochs <n>', 'epochs (with --resume: train on up to this epoch)', positiveInt)
     .option('--batch-size <n>', 'batch size', positiveInt)
     .option('--lr <x>', 'initial learning rate', positiveNumber)
     .option('--lr-end <x>', 'learning rate at the last epoch (exponential decay)', positiveNumber)
     .option('--seed <n>', 'random seed (init, shuffling, dropout)', integer)
     .option('--limit <n>', 'train on the first n training images only', positiveInt)
-    .option('-o, --out <dir>', 'output folder for checkpoints, metrics.jsonl and result.json')
-    .option('--resume <dir>', 'continue the run in this folder from its last checkpoint')
+    .option('--data <dir>', 'train on the IDX files in this folder, under MNIST\'s four file names, gzipped or not (default: MNIST)')
+    .option('-o, --out <dir>', 'output folder for checkpoints, metrics.jsonl and result.json (default: runs/<experiment>-<time>)')
+    .option('--resume <run>', 'continue a run (its folder, or its last.ckpt) where it stopped')
     .option('--result <file>', 'also write the result record (with the command) to this file')
-    .option('--backend <name>', 'kernel backend (default: fastest available)')
+    .addOption(backendOption())
     .option('--json', 'print the result as JSON')
+    .addHelpText('after', recipeHelp())
     .action(async (experiment: string, o: Record<string, unknown>) => {
       const out = output(Boolean(o.json));
-      const backend = await selectBackend(o.backend as string | undefined);
+      const { json: _json, ...flags } = o;
+      let recipe: Recipe | undefined, outDir: string, resume: string | undefined;
       if (o.resume) {
-        // a resumed run keeps the settings stored in its checkpoint; silently ignoring new ones would mislead
-        const recipeOptions = ['width', 'depth', 'bits', 'bitsW', 'bitsA', 'quant', 'bn', 'optimizer', 'lrHalveEvery', 'gradBits', 'float',
-          'stochastic', 'dropoutIn', 'dropout', 'epochs', 'batchSize', 'lr', 'lrEnd', 'seed', 'limit', 'out'];
-        const given = recipeOptions.filter((k) => o[k] !== undefined);
-        if (given.length) {
-          const flags = given.map((k) => (k === 'out' ? '-o' : `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`));
-          throw new UsageError(`--resume continues a run with the settings stored in its checkpoint; drop ${flags.join(', ')}`);
+        checkResumeFlags(flags);
+        const paths = await resumePaths(o.resume as string);
+        ({ dir: outDir, checkpoint: resume } = paths);
+      } else {
+        checkConflicts(flags);
+        if (!isRecipePath(experiment) && !recipeNames().includes(experiment)) {
+          throw new UsageError(`unknown experiment '${experiment}'; recipes: ${recipeNames().join(', ')}, or give a recipe file by path (my-run.json)`);
         }
+        recipe = applyFlags(await loadRecipe(experiment), { ...flags, data: o.data === undefined ? undefined : resolve(o.data as string) });
+        if (o.out) await checkOutDir(o.out as string);
+        outDir = (o.out as string | undefined) ?? join('runs', `${recipe.experiment}-${new Date().toISOString().replace(/[:.]/g, '-')}`);
       }
-      let recipe = await loadRecipe(experiment);
-      if (o.bits !== undefined && !((o.bits as number) <= 8 || o.bits === 32)) {
-        throw new UsageError(`--bits ${String(o.bits)}: this network trains with 1 (binary), 2..8 (k-bit) or 32 (float) bits`);
-      }
-      const kBits = o.bits !== undefined && o.bits !== 32 ? (o.bits as number) : undefined;
-      const shiftAdaMax = o.optimizer === 'shift-adamax';
-      const pick = <T>(v: unknown, fallback: T): T => (v === undefined ? fallback : (v as T));
-      recipe = {
-        ...recipe,
-        model: {
-          ...recipe.model, width: pick(o.width, recipe.model.width), depth: pick(o.depth, recipe.model.depth),
-          float: Boolean(o.float) || o.bits === 32 || Boolean(recipe.model.float), stochastic: pick(o.stochastic, recipe.model.stochastic),
-          dropoutIn: pick(o.dropoutIn, recipe.model.dropoutIn), dropoutHidden: pick(o.dropout, recipe.model.dropoutHidden),
-          seed: pick(o.seed, recipe.model.seed),
-          ...defined({ bitsW: o.bitsW ?? kBits, bitsA: o.bitsA ?? kBits, quant: o.quant, bn: o.bn, gradientBits: o.gradBits === undefined ? undefined : Number(o.gradBits) }),
-        },
-        train: {
-          ...recipe.train, epochs: pick(o.epochs, recipe.train.epochs), batchSize: pick(o.batchSize, recipe.train.batchSize),
-          lr: pick(o.lr, shiftAdaMax ? 2 ** -6 : recipe.train.lr), lrEnd: pick(o.lrEnd, recipe.train.lrEnd), seed: pick(o.seed, recipe.train.seed),
-          ...defined({ optimizer: o.optimizer === undefined ? undefined : shiftAdaMax ? 'shiftAdaMax' : 'adam', lrHalveEvery: o.lrHalveEvery }),
-        },
-        ...(o.limit ? { limit: o.limit as number } : {}),
-      };
-      const outDir = (o.resume as string | undefined) ?? (o.out as string | undefined) ?? join('runs', `${experiment}-${new Date().toISOString().replace(/[:.]/g, '-')}`);
+      const backend = await selectBackend(o.backend as string | undefined);
+      if (recipe) for (const problem of exportProblems(recipe)) out.log(`lowbit: warning: ${problem}`);
+      const command = ['lowbit', ...process.argv.slice(2)].join(' ');
       const progress = trainingProgress();
-      out.log(`training ${experiment} on the ${backend} backend; output in ${outDir}`);
-      const result = await runRecipe(recipe, { outDir, resume: o.resume as string | undefined, backend, onStep: progress.step, onEpoch: progress.epoch, onLog: out.log });
-      const record = { ...result, command: ['lowbit', ...process.argv.slice(2)].join(' ') };
+      out.log(`training ${recipe?.experiment ?? 'a resumed run'} on the ${backend} backend; output in ${outDir}`);
+      const result = await runRecipe(recipe, {
+        outDir, resume, epochs: o.resume ? (o.epochs as number | undefined) : undefined, backend, command,
+        onStep: progress.step, onEpoch: progress.epoch, onLog: out.log,
+      }).finally(progress.close);
       if (o.result) {
         await mkdir(dirname(o.result as string), { recursive: true });
-        await writeFile(o.result as string, JSON.stringify(record, null, 2) + '\n');
+        await writeFile(o.result as string, JSON.stringify(result, null, 2) + '\n');
       }
       out.result(`best validation error ${percent(result.bestValError)} at epoch ${result.bestEpoch}; test error ${percent(result.testError)} `
-        + `(${result.epochs} epochs, ${result.wallSeconds.toFixed(0)} s). Checkpoints in ${outDir}`, record);
+        + `(${plural(result.epochs, 'epoch')}, ${duration(result.wallSeconds)}). Checkpoints in ${outDir}`, result);
     });
+}
+
+/** The shipped recipes and their settings: the defaults of the options above. */
+function recipeHelp(): string {
+  const lines = recipeNames().map((name) => {
+    try {
+      const r = JSON.parse(readFileSync(join(RECIPES_DIR, `${name}.json`), 'utf8')) as Recipe;
+      const m = r.model, t = r.train;
+      return `  ${name}: width ${String(m.width)}, depth ${String(m.depth)}, ${m.float ? 'float32' : `bits-w ${String(m.bitsW ?? 1)}, bits-a ${String(m.bitsA ?? 1)}`}, `
+        + `epochs ${t.epochs}, batch-size ${t.batchSize}, lr ${t.lr}, lr-end ${t.lrEnd}, seed ${t.seed}, loss ${t.loss}`;
+    } catch { return `  ${name}: (unreadable)`; }
+  });
+  return `\nRecipes (experiments/; an option not given keeps the recipe's value):\n${lines.join('\n')}`;
 }

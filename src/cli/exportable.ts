@@ -1,0 +1,26 @@
+import { compile } from '../deploy/compile.js';
+import { DeployError } from '../deploy/deploy-error.js';
+import { exportOnnx } from '../deploy/onnx/export-onnx.js';
+import { buildModel } from '../models/registry.js';
+import type { Recipe } from '../train/experiment.js';
+
+/** Why a recipe's trained net could not be exported, or [] when both exports take it: asks the
+ *  exporters themselves, on the untrained net (they accept or refuse it by its layers and
+ *  quantizers, which training does not change). */
+export function exportProblems(recipe: Recipe): string[] {
+  const net = buildModel(recipe.model.name, recipe.model).eval();
+  // ONNX export writes every float weight (40 MB for the default net): ask it of a narrow twin,
+  // whose messages name no sizes; the width does not change which layers it takes
+  const twin = buildModel(recipe.model.name, { ...recipe.model, width: 2 }).eval();
+  const problems: string[] = [];
+  for (const [what, run] of [
+    ['lowbit export -o (.lbit)', () => compile(net, { scale: recipe.train.scale })],
+    ['lowbit export --onnx', () => exportOnnx(twin, { scale: recipe.train.scale })],
+  ] as const) {
+    try { run(); } catch (e) {
+      if (!(e instanceof DeployError)) throw e;
+      problems.push(`${what} will refuse it: ${e.message}`);
+    }
+  }
+  return problems;
+}

@@ -2,6 +2,7 @@ import { LowbitError } from '../errors/lowbit-error.js';
 import type { Kernels } from './kernels.js';
 import { backendNames, useBackend } from './registry.js';
 import './wasm/register.js';
+import './webgpu/register.js';
 
 /** Pick the backend every op will use: env LOWBIT_BACKEND if set (an unknown name is an error),
  *  else 'wasm', else 'reference' when wasm cannot load here (no build/, no SIMD); that fallback

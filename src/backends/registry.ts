@@ -1,5 +1,5 @@
 import { LowbitError } from '../errors/lowbit-error.js';
-import type { HostKernels, KernelName, Kernels } from './kernels.js';
+import type { HostArray, HostArrays, HostKernels, KernelName, Kernels, OpaqueStorage, StorageKind, StorageMembers, StorageTypes } from './kernels.js';
 import { referenceKernels } from './reference/index.js';
 
 type Loader = () => Kernels | Promise<Kernels>;
@@ -23,6 +23,66 @@ export function completeBackend<B extends PartialHostBackend>(own: B): B & HostK
   Object.assign(out, filled);
   Object.defineProperty(out, 'native', { value: native, enumerable: true });
   return out;
+}
+
+/** What `completeAsyncBackend` needs of a backend that finishes kernels later: a way to run
+ *  host work in its order, and to read and write storage from there. */
+export interface AsyncHost<S extends StorageTypes = OpaqueStorage> {
+  /** Run `work` after every call made before this one and before every call made after it; an
+   *  error it throws fails the backend's next read or flush. */
+  onChain(work: () => Promise<void>): void;
+  /** From inside `work`: the storage's values now (a fresh array). */
+  readNow<K extends StorageKind>(buf: S[K]): Promise<HostArrays[K]>;
+  /** From inside `work`: overwrite the storage, ordered after the work before it. */
+  writeNow<K extends StorageKind>(buf: S[K], values: HostArrays[K]): void;
+}
+
+/** An asynchronous backend's own kernels and storage members; completeAsyncBackend adds the rest. */
+export type PartialAsyncBackend<S extends StorageTypes = OpaqueStorage> = Omit<Kernels<S>, KernelName | 'native'>
+  & Partial<Pick<Kernels<S>, KernelName>>;
+
+/** completeBackend for a backend whose storage is not host memory (a GPU's): a kernel it lacks
+ *  is the reference's, enqueued on the backend's chain: the storage arguments are read back
+ *  (each once, however often it is passed), the reference kernel runs on those arrays, and the
+ *  arrays whose bytes it changed, the outputs, are written back; the others cost no upload.
+ *  So correctness never depends on which kernels the backend implements. `native` lists its own. */
+export function completeAsyncBackend<S extends StorageTypes, B extends PartialAsyncBackend<S>>(own: B, host: AsyncHost<S>): B & Kernels<S> {
+  const native = new Set<KernelName>();
+  const filled: Record<string, unknown> = {};
+  for (const name of kernelNames()) {
+    if ((own as Record<string, unknown>)[name] !== undefined) native.add(name);
+    else filled[name] = (...args: unknown[]) => runOnHost(own, host, name, args);
+  }
+  const out = Object.create(null) as B & Kernels<S>;
+  Object.defineProperties(out, Object.getOwnPropertyDescriptors(own));
+  Object.assign(out, filled);
+  Object.defineProperty(out, 'native', { value: native, enumerable: true });
+  return out;
+}
+
+/** Enqueue the reference kernel `name` on an asynchronous backend's storage (completeAsyncBackend's
+ *  fallback; a native kernel may use it for arguments it does not handle). Plain arrays among the
+ *  arguments (shapes, strides) are copied now: the caller may reuse them once the call returns. */
+export function runOnHost<S extends StorageTypes>(backend: Pick<StorageMembers<S>, 'isStorage'>, host: AsyncHost<S>,
+  name: KernelName, args: readonly unknown[]): void {
+  const now = args.map((a) => (Array.isArray(a) ? [...a] : a));
+  host.onChain(async () => {
+    const storages = [...new Set(now.filter((a) => backend.isStorage(a)))] as S[StorageKind][];
+    const arrays = new Map<unknown, HostArray>();
+    await Promise.all(storages.map(async (s) => { arrays.set(s, await host.readNow(s)); }));
+    const before = new Map(storages.map((s) => [s, arrays.get(s)!.slice()]));
+    (referenceKernels[name] as (...a: unknown[]) => void)(...now.map((a) => arrays.get(a) ?? a));
+    for (const s of storages) {
+      const after = arrays.get(s)!;
+      if (!sameBytes(after, before.get(s)!)) host.writeNow(s, after as never);
+    }
+  });
+}
+
+function sameBytes(a: HostArray, b: HostArray): boolean {
+  const x = new Uint8Array(a.buffer, a.byteOffset, a.byteLength), y = new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+  for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return false;
+  return true;
 }
 
 /** The names of the contract's kernels, as the reference backend (which has all) lists them. */

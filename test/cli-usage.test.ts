@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { lowbitIn, repoRoot, STACK } from './run-cli.js';
 
 // The CLI's answers to bad settings, bad flags and bad paths: exit 2 for bad usage, 1 for a
-// failure, a message that names the problem, never a stack trace. Nothing here trains.
+// failure, a message that names the problem, never a stack trace. Only the --overwrite check trains (a tiny net).
 
 const dir = await mkdtemp(join(tmpdir(), 'lowbit-cli-usage-'));
 after(() => rm(dir, { recursive: true, force: true }));
@@ -51,6 +51,19 @@ test('paths: -o on a file, a recipe path that is no recipe, a missing checkpoint
     assert.doesNotMatch(r.stderr, STACK);
     assert.doesNotMatch(r.stderr, /ENOENT|EEXIST|TypeError/);
   }
+});
+
+test('-o on a folder that holds a run is refused (exit 2) unless --overwrite: a new run would replace its checkpoints', async () => {
+  const run = join(dir, 'old-run');
+  await mkdir(run);
+  await writeFile(join(run, 'metrics.jsonl'), '{"epoch":1}\n');
+  const refused = await lowbit('train', 'mnist-mlp', '-o', run, '--limit', '100', '--epochs', '1', '--width', '8', '--depth', '1');
+  assert.equal(refused.code, 2, refused.stderr);
+  assert.match(refused.stderr, /old-run holds a run already \(metrics\.jsonl\); continue it with --resume .*old-run, choose another folder, or add --overwrite/);
+  assert.equal(await readFile(join(run, 'metrics.jsonl'), 'utf8'), '{"epoch":1}\n', 'the old run is untouched');
+  const replaced = await lowbit('train', 'mnist-mlp', '-o', run, '--overwrite', '--limit', '100', '--epochs', '1', '--width', '8', '--depth', '1', '--batch-size', '50');
+  assert.equal(replaced.code, 0, replaced.stderr);
+  assert.match(await readFile(join(run, 'metrics.jsonl'), 'utf8'), /"trainLoss"/);
 });
 
 test('conflicting flags exit 2 naming them instead of training something else', async () => {

@@ -32,9 +32,19 @@ export async function resumePaths(path: string): Promise<{ dir: string; checkpoi
   return { dir: checkpoint === path ? dirname(path) : path, checkpoint };
 }
 
-/** `-o` must name a folder (new or existing), never a file. */
-export async function checkOutDir(path: string): Promise<void> {
+/** `-o` must name a folder (new or existing), never a file, and not one that holds a run already
+ *  unless `overwrite`: a new run would silently replace its checkpoints. */
+export async function checkOutDir(path: string, overwrite = false): Promise<void> {
   let isFile = false;
   try { isFile = !(await stat(path)).isDirectory(); } catch { return; } // absent: training creates it
   if (isFile) throw new UsageError(`-o ${path} is a file; give a folder for the run's checkpoints, metrics.jsonl and result.json`);
+  if (overwrite) return;
+  for (const file of RUN_FILES) {
+    if (await stat(join(path, file)).then(() => true, () => false)) {
+      throw new UsageError(`-o ${path} holds a run already (${file}); continue it with --resume ${path}, choose another folder, or add --overwrite to replace it`);
+    }
+  }
 }
+
+/** What a run writes into its folder. */
+const RUN_FILES = ['last.ckpt', 'best.ckpt', 'metrics.jsonl', 'result.json'];

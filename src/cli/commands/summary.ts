@@ -1,11 +1,11 @@
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { buildModel, modelNames } from '../../models/registry.js';
-import { fromConfig } from '../../nn/from-config.js';
-import type { LayerConfig, Module } from '../../nn/module.js';
+import type { Module } from '../../nn/module.js';
 import { LowbitError } from '../../errors/lowbit-error.js';
 import { loadCheckpoint } from '../../train/checkpoint.js';
 import { summarize } from '../../train/summary.js';
+import { modelOf } from '../../train/trained-model.js';
 import { bytes, count, table } from '../format.js';
 import { positiveInt } from '../options.js';
 import { output } from '../output.js';
@@ -22,7 +22,7 @@ export function summaryCommand(program: Command): void {
       const out = output(Boolean(o.json));
       let model: Module;
       if (modelNames().includes(spec)) model = buildModel(spec, { width: o.width, depth: o.depth, float: o.float });
-      else if (existsSync(spec)) model = fromConfig((await loadCheckpoint(spec)).meta.model as LayerConfig);
+      else if (existsSync(spec)) model = modelOf(await loadCheckpoint(spec), spec); // sizes checked against the file first
       else throw new LowbitError(`summary: '${spec}' is neither a file nor a model name (${modelNames().join(', ')})`);
       const s = summarize(model);
       const bits = (b: number): string => (b >= 32 ? 'f32' : String(b));

@@ -40,6 +40,7 @@ export function trainCommand(program: Command): void {
     .option('--limit <n>', 'train on the first n training images only', positiveInt)
     .option('--data <dir>', 'train on the IDX files in this folder, under MNIST\'s four file names, gzipped or not (default: MNIST)')
     .option('-o, --out <dir>', 'output folder for checkpoints, metrics.jsonl and result.json (default: runs/<experiment>-<time>)')
+    .option('--overwrite', 'with -o: replace a run already in that folder')
     .option('--resume <run>', 'continue a run (its folder, or its last.ckpt) where it stopped')
     .option('--result <file>', 'also write the result record (with the command) to this file')
     .addOption(backendOption())
@@ -59,7 +60,7 @@ export function trainCommand(program: Command): void {
           throw new UsageError(`unknown experiment '${experiment}'; recipes: ${recipeNames().join(', ')}, or give a recipe file by path (my-run.json)`);
         }
         recipe = applyFlags(await loadRecipe(experiment), { ...flags, data: o.data === undefined ? undefined : resolve(o.data as string) });
-        if (o.out) await checkOutDir(o.out as string);
+        if (o.out) await checkOutDir(o.out as string, Boolean(o.overwrite));
         outDir = (o.out as string | undefined) ?? join('runs', `${recipe.experiment}-${new Date().toISOString().replace(/[:.]/g, '-')}`);
       }
       const backend = await selectBackend(o.backend as string | undefined);

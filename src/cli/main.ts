@@ -5,6 +5,7 @@ import { benchCommand } from './commands/bench.js';
 import { evalCommand } from './commands/eval.js';
 import { exportCommand } from './commands/export.js';
 import { inferCommand } from './commands/infer.js';
+import { reportCommand } from './commands/report.js';
 import { summaryCommand } from './commands/summary.js';
 import { trainCommand } from './commands/train.js';
 
@@ -18,6 +19,7 @@ export async function main(argv: string[]): Promise<number> {
   evalCommand(program);
   summaryCommand(program);
   exportCommand(program); inferCommand(program); benchCommand(program);
+  reportCommand(program);
   for (const c of program.commands) c.exitOverride();
   try {
     await program.parseAsync(argv, { from: 'user' });

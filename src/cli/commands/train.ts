@@ -10,6 +10,7 @@ import { integer, positiveInt, positiveNumber, probability } from '../options.js
 import { output } from '../output.js';
 import { trainingProgress } from '../progress.js';
 import { selectBackend } from '../backend.js';
+import { writeRunReport } from '../../train/report/write-report.js';
 
 const experimentsDir = join(dirname(fileURLToPath(import.meta.url)), '../../../../experiments');
 
@@ -102,5 +103,6 @@ export function trainCommand(program: Command): void {
       }
       out.result(`best validation error ${percent(result.bestValError)} at epoch ${result.bestEpoch}; test error ${percent(result.testError)} `
         + `(${result.epochs} epochs, ${result.wallSeconds.toFixed(0)} s). Checkpoints in ${outDir}`, record);
+      out.log(`report ${await writeRunReport(outDir, record)}`);
     });
 }

@@ -62,7 +62,7 @@ test('train → files; eval best.ckpt --json → a test error in [0, 1]; export,
   const out = join(dir, 'run');
   const train = await lowbit('train', 'mnist-mlp', '--width', '32', '--depth', '1', '--limit', '500', '--epochs', '1', '-o', out);
   assert.equal(train.code, 0, train.stderr);
-  assert.deepEqual((await readdir(out)).sort(), ['best.ckpt', 'last.ckpt', 'metrics.jsonl', 'result.json']);
+  assert.deepEqual((await readdir(out)).sort(), ['best.ckpt', 'last.ckpt', 'metrics.jsonl', 'report.html', 'result.json', 'steps.jsonl']);
   const lines = (await readFile(join(out, 'metrics.jsonl'), 'utf8')).trim().split('\n');
   assert.equal(lines.length, 1);
   for (const line of lines) assert.equal((JSON.parse(line) as { epoch: number }).epoch, 1);

@@ -3,9 +3,11 @@ import { Command, CommanderError } from 'commander';
 import { LowbitError } from '../errors/lowbit-error.js';
 import { UsageError } from './usage-error.js';
 import { benchCommand } from './commands/bench.js';
+import { demoCommand } from './commands/demo.js';
 import { evalCommand } from './commands/eval.js';
 import { exportCommand } from './commands/export.js';
 import { inferCommand } from './commands/infer.js';
+import { reportCommand } from './commands/report.js';
 import { summaryCommand } from './commands/summary.js';
 import { trainCommand } from './commands/train.js';
 
@@ -20,6 +22,8 @@ export async function main(argv: string[]): Promise<number> {
   evalCommand(program);
   summaryCommand(program);
   exportCommand(program); inferCommand(program); benchCommand(program);
+  reportCommand(program);
+  demoCommand(program);
   for (const c of program.commands) c.exitOverride();
   try {
     await program.parseAsync(argv, { from: 'user' });

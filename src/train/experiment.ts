@@ -1,4 +1,4 @@
-import { writeFile, mkdir } from 'node:fs/promises';
+import { appendFile, writeFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { subset, type Dataset } from '../data/dataset.js';
 import { loadMnist } from '../data/mnist.js';
@@ -30,6 +30,12 @@ export interface ExperimentResult {
   history: EpochMetrics[];
 }
 
+/** Steps between the loss reads of a run (FitOptions.logEvery); each read is a line of steps.jsonl. */
+const LOG_EVERY = 50;
+
+/** One logging interval of a run, a line of `steps.jsonl`: the loss read back at that step. */
+export interface IntervalMetrics { epoch: number; step: number; steps: number; loss: number; samplesPerSec: number }
+
 export interface RunOptions {
   outDir?: string;
   /** A run folder (or its last.ckpt) to continue; the recipe then comes from the checkpoint. */
@@ -45,7 +51,9 @@ export interface RunOptions {
 }
 
 /** Load the data, build the model, train with model selection on validation, then report the
- *  test error of the best-validation weights. Writes result.json to outDir when given. With
+ *  test error of the best-validation weights. Writes result.json to outDir when given, and
+ *  steps.jsonl: the loss at each logging interval, appended at the end of each epoch (beside the
+ *  trainer's metrics.jsonl, one line per epoch). With
  *  `opts.resume` the recipe comes from the checkpoint (`recipe` may then be undefined). */
 export async function runRecipe(recipe: Recipe | undefined, opts: RunOptions = {}): Promise<ExperimentResult> {
   const resumeFile = opts.resume && (opts.resume.endsWith('.ckpt') ? opts.resume : join(opts.resume, 'last.ckpt'));
@@ -71,9 +79,13 @@ export async function runRecipe(recipe: Recipe | undefined, opts: RunOptions = {
   opts.onLog?.(`${recipe.experiment}: ${train.count} training, ${mnist.validation.count} validation, ${mnist.test.count} test images`);
   const model = resume ? modelOf(resume, resumeFile!) : buildModel(recipe.model.name, recipe.model);
   const config: TrainConfig = { experiment: recipe.experiment, ...recipe.train };
+  const log = intervalLog(opts.outDir);
   const fitResult = await fit(model, { train, validation: mnist.validation }, config, {
-    outDir: opts.outDir, resume, onStep: opts.onStep, onEpoch: opts.onEpoch, meta: { recipe },
+    outDir: opts.outDir, resume, meta: { recipe }, logEvery: LOG_EVERY,
+    onStep: (s) => { log.step(s); opts.onStep?.(s); },
+    onEpoch: (m) => { log.epoch(); opts.onEpoch?.(m); },
   });
+  await log.written();
   model.loadStateDict(fitResult.bestState, 'best weights');
   const testError = await classificationError(model, mnist.test, recipe.train.scale);
   const result: ExperimentResult = {
@@ -87,6 +99,29 @@ export async function runRecipe(recipe: Recipe | undefined, opts: RunOptions = {
     await writeFile(join(opts.outDir, 'result.json'), JSON.stringify(result, null, 2) + '\n');
   }
   return result;
+}
+
+/** Collects the steps where fit read the loss (the first, every LOG_EVERY-th and the last of an
+ *  epoch) and appends them to outDir/steps.jsonl when the epoch ends, so a resumed run continues
+ *  the file where its checkpoint left off. */
+function intervalLog(outDir: string | undefined) {
+  let lines: string[] = [], writing: Promise<void> = Promise.resolve();
+  return {
+    step(s: StepInfo): void {
+      if (s.step === 1 || s.step % LOG_EVERY === 0 || s.step === s.steps) {
+        const point: IntervalMetrics = { epoch: s.epoch, step: s.step, steps: s.steps, loss: s.loss, samplesPerSec: s.samplesPerSec };
+        lines.push(JSON.stringify(point) + '\n');
+      }
+    },
+    epoch(): void {
+      const text = lines.join('');
+      lines = [];
+      if (!outDir || !text) return;
+      writing = writing.then(() => appendFile(join(outDir, 'steps.jsonl'), text));
+      writing.catch(() => {}); // reported by written(), at the end of the run, not as an unhandled rejection
+    },
+    written: (): Promise<void> => writing,
+  };
 }
 
 /** Seconds of the epochs done before a resume, so that wall time covers the whole run. */

@@ -13,6 +13,7 @@ import { checkOutDir, resumePaths } from '../paths.js';
 import { trainingProgress } from '../progress.js';
 import { applyFlags, checkConflicts, checkResumeFlags } from '../train-flags.js';
 import { UsageError } from '../usage-error.js';
+import { writeRunReport } from '../../train/report/write-report.js';
 
 export function trainCommand(program: Command): void {
   program.command('train')
@@ -78,6 +79,7 @@ export function trainCommand(program: Command): void {
       }
       out.result(`best validation error ${percent(result.bestValError)} at epoch ${result.bestEpoch}; test error ${percent(result.testError)} `
         + `(${plural(result.epochs, 'epoch')}, ${duration(result.wallSeconds)}). Checkpoints in ${outDir}`, result);
+      out.log(`report ${await writeRunReport(outDir, result)}`);
     });
 }
 

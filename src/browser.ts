@@ -1,0 +1,77 @@
+/** lowbit for browsers (and bundlers that target them): the `browser` condition of the package's
+ *  `exports`, so `import { PackedEngine } from 'lowbit'` resolves here in a page or a Worker.
+ *  The same names as `index.ts` except those that read or write files or spawn processes
+ *  (loadMnist, fit, runRecipe, checkpoints, loadModelFile/saveModelFile, loadTrainedModel,
+ *  exportOnnx, initDefaultBackend); nothing imported from here, directly or not, is a `node:`
+ *  module or another package (test/browser-entry.test.ts walks the imports). The wasm backend is
+ *  registered: `await useBackend('wasm')` fetches build/*.wasm beside dist/. */
+import './backends/wasm/register.js';
+
+// tensor
+export { Tensor, type DType } from './tensor/tensor.js';
+export { tensor, zeros, ones, full, randn, uniform, empty } from './tensor/creation.js';
+export { Random } from './tensor/random.js';
+export { packSigns, unpackSigns } from './tensor/packing.js';
+export { backward } from './autograd/backward.js';
+export { noGrad } from './autograd/grad-mode.js';
+export { useBackend, backendNames, kernels } from './backends/registry.js';
+export { LowbitError } from './errors/lowbit-error.js';
+export { add, sub, mul, div } from './ops/arithmetic.js';
+export { matmul, matmulT } from './ops/matmul.js';
+export { binaryMatmulSteT, binaryMatmulT, signWeightMatmulSteT } from './ops/binary-matmul.js';
+export { hardtanh } from './ops/hardtanh.js';
+export { signSte } from './ops/sign-ste.js';
+export { sum, mean } from './ops/reduce.js';
+export { reshape } from './ops/reshape.js';
+
+// nn
+export { Module, type LayerConfig } from './nn/module.js';
+export { Parameter } from './nn/parameter.js';
+export { QuantDense, type QuantDenseOptions, type LrScaleSpec } from './nn/quant-dense.js';
+export { Dense } from './nn/dense.js';
+export { BatchNorm } from './nn/batch-norm.js';
+export { HardTanh } from './nn/hard-tanh.js';
+export { Dropout } from './nn/dropout.js';
+export { Sequential } from './nn/sequential.js';
+export { ShiftBatchNorm, type ShiftBatchNormOptions } from './nn/shift-batch-norm.js';
+export { fromConfig, registerLayer } from './nn/from-config.js';
+
+// quant
+export { steSign, steStochasticSign } from './quant/ste-sign.js';
+export { identity } from './quant/identity.js';
+export { steLinear, type LinearOptions } from './quant/ste-linear.js';
+export { steLog, type LogOptions } from './quant/ste-log.js';
+export { quantizerForBits } from './quant/by-bits.js';
+export { gradQuantLog, type GradientQuantizerName } from './quant/grad-quant-log.js';
+export { ap2, roundHalfAway } from './backends/ap2.js';
+export { quantizer, registerQuantizer } from './quant/registry.js';
+export type { Quantizer, QuantizerConfig } from './quant/quantizer.js';
+
+// optim, losses
+export { Adam } from './optim/adam.js';
+export { ShiftAdaMax, type ShiftAdaMaxOptions } from './optim/shift-adamax.js';
+export { Optimizer } from './optim/optimizer.js';
+export { exponentialDecay, halveEvery } from './optim/lr-schedule.js';
+export { lossByName } from './losses/loss.js';
+export { softmaxCrossEntropy, squaredHinge } from './ops/losses.js';
+
+// data
+export { batches, toFloat, type PixelScale } from './data/batches.js';
+export { subset, type Dataset } from './data/dataset.js';
+
+// models
+export { mnistMlp, type MnistMlpOptions } from './models/mnist-mlp.js';
+export { buildModel } from './models/registry.js';
+
+// train
+export type { TrainConfig, EpochMetrics } from './train/trainer.js';
+export { classificationError } from './train/evaluate.js';
+export { summarize } from './train/summary.js';
+
+// deploy
+export { compile, type CompileOptions } from './deploy/compile.js';
+export { PackedEngine } from './deploy/engine.js';
+export { encodeModel, decodeModel, FORMAT_VERSION } from './deploy/model-file.js';
+export { DeployError } from './deploy/deploy-error.js';
+export { ModelFileError } from './deploy/model-file-error.js';
+export type { PackedGraph, PackedLayer } from './deploy/graph.js';

@@ -7,7 +7,7 @@ import type { Recipe } from '../train/experiment.js';
 /** Why a recipe's trained net could not be exported, or [] when both exports take it: asks the
  *  exporters themselves, on the untrained net (they accept or refuse it by its layers and
  *  quantizers, which training does not change). */
-export function exportProblems(recipe: Recipe): string[] {
+export async function exportProblems(recipe: Recipe): Promise<string[]> {
   const net = buildModel(recipe.model.name, recipe.model).eval();
   // ONNX export writes every float weight (40 MB for the default net): ask it of a narrow twin,
   // whose messages name no sizes; the width does not change which layers it takes
@@ -17,7 +17,7 @@ export function exportProblems(recipe: Recipe): string[] {
     ['lowbit export -o (.lbit)', () => compile(net, { scale: recipe.train.scale })],
     ['lowbit export --onnx', () => exportOnnx(twin, { scale: recipe.train.scale })],
   ] as const) {
-    try { run(); } catch (e) {
+    try { await run(); } catch (e) {
       if (!(e instanceof DeployError)) throw e;
       problems.push(`${what} will refuse it: ${e.message}`);
     }

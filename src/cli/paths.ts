@@ -1,4 +1,4 @@
-import { stat } from 'node:fs/promises';
+import { rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { LowbitError } from '../errors/lowbit-error.js';
 import { UsageError } from './usage-error.js';
@@ -38,13 +38,12 @@ export async function checkOutDir(path: string, overwrite = false): Promise<void
   let isFile = false;
   try { isFile = !(await stat(path)).isDirectory(); } catch { return; } // absent: training creates it
   if (isFile) throw new UsageError(`-o ${path} is a file; give a folder for the run's checkpoints, metrics.jsonl and result.json`);
-  if (overwrite) return;
   for (const file of RUN_FILES) {
-    if (await stat(join(path, file)).then(() => true, () => false)) {
-      throw new UsageError(`-o ${path} holds a run already (${file}); continue it with --resume ${path}, choose another folder, or add --overwrite to replace it`);
-    }
+    if (!await stat(join(path, file)).then(() => true, () => false)) continue;
+    if (!overwrite) throw new UsageError(`-o ${path} holds a run already (${file}); continue it with --resume ${path}, choose another folder, or add --overwrite to replace it`);
+    await rm(join(path, file)); // replaced, not appended to (metrics.jsonl and steps.jsonl grow by appending)
   }
 }
 
 /** What a run writes into its folder. */
-const RUN_FILES = ['last.ckpt', 'best.ckpt', 'metrics.jsonl', 'result.json'];
+const RUN_FILES = ['last.ckpt', 'best.ckpt', 'metrics.jsonl', 'steps.jsonl', 'result.json', 'report.html'];

@@ -2,7 +2,7 @@ import { kernels as activeKernels } from '../backends/registry.js';
 import type { HostArray, HostArrays, Kernels, OpaqueStorage, Prepared, ScoreDot, Storage, StorageKind } from '../backends/kernels.js';
 import { DeployError } from './deploy-error.js';
 import { checkGraph, thresholdsPerUnit, wordsFor, type PackedGraph, type PackedLayer } from './graph.js';
-import { levelStep } from './levels.js';
+import { isSignCode, levelStep } from './levels.js';
 import { planeSums, PLANES, rowSums } from './pixel-dot.js';
 
 /** Images per pass through the layers: bounds the scratch memory (a 10,000-image predict does not
@@ -221,7 +221,7 @@ export class PackedEngine {
     if (layer.kind === 'scores') {
       step.bsum = this.upload('i32', Int32Array.from(planeSums(layer.weights, n, q, inK)));
       step.affine = this.upload('f32', layer.affine);
-      step.dot = scoreDot(layer, pixels && q === 1 ? this.graph.scale : null);
+      step.dot = scoreDot(layer, pixels && isSignCode(layer.weightLevels) ? this.graph.scale : null); // as dotValue: the pixel form holds for the sign's code only
     }
     return step;
   }

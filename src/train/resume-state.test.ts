@@ -53,7 +53,7 @@ test('resume: damaged or hostile training state is a LowbitError naming the fiel
     [(m) => { m.rng = [0, 0, 0, 0]; }, /all zeros/], // accepted before: no more random shuffling or dropout
     [(m) => { m.rng = [1, 2]; }, /4 integers/],
     [(m) => { m.history = { length: 2 }; }, /history must be an array/],
-    [(m) => { m.history = Array(5).fill(m.history[0]); }, /history has 5 epochs, more than the run's 3/],
+    [(m) => { m.history = Array(5).fill(m.history[0]); }, /history has 5 epochs done, more than the run's 3/],
     [(m) => { m.history[0].epoch = 7; }, /history\[0\].epoch must be 1, got 7/],
     [(m) => { m.history[0].seconds = 'x'; }, /history\[0\].seconds must be a number >= 0/],
     [(m) => { m.history[0].trainLoss = {}; }, /history\[0\].trainLoss must be a number/],

@@ -65,7 +65,7 @@ export function trainCommand(program: Command): void {
         outDir = (o.out as string | undefined) ?? join('runs', `${recipe.experiment}-${new Date().toISOString().replace(/[:.]/g, '-')}`);
       }
       const backend = await selectBackend(o.backend as string | undefined);
-      if (recipe) for (const problem of exportProblems(recipe)) out.log(`lowbit: warning: ${problem}`);
+      if (recipe) for (const problem of await exportProblems(recipe)) out.log(`lowbit: warning: ${problem}`);
       const command = ['lowbit', ...process.argv.slice(2)].join(' ');
       const progress = trainingProgress();
       out.log(`training ${recipe?.experiment ?? 'a resumed run'} on the ${backend} backend; output in ${outDir}`);

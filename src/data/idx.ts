@@ -15,7 +15,7 @@ const MAX_DIMS = 4;
  *  never garbage or a giant allocation. `data` is a view into `bytes`, not a copy.
  *  @example parseIdx(await readFile(path), path)  // → { dims: [60000, 28, 28], data } */
 export function parseIdx(bytes: Uint8Array, file: string): Idx {
-  const fix = 'Point --data at a folder holding the original, uncompressed MNIST files.';
+  const fix = 'Give an unsigned-byte IDX file (the format of the MNIST files).';
   if (bytes.length < 4) {
     throw new DataError(`idx: ${file} is too short to be an IDX file (${bytes.length} bytes, the header alone needs 4). ${fix}`);
   }

@@ -62,21 +62,26 @@ export function completeAsyncBackend<S extends StorageTypes, B extends PartialAs
 
 /** Enqueue the reference kernel `name` on an asynchronous backend's storage (completeAsyncBackend's
  *  fallback; a native kernel may use it for arguments it does not handle). Plain arrays among the
- *  arguments (shapes, strides) are copied now: the caller may reuse them once the call returns. */
+ *  arguments (shapes, strides) are copied now: the caller may reuse them once the call returns.
+ *  A `prepare*` kernel returns its handle at once, filled in when the chain reaches it (the
+ *  reference's layouts are host arrays, which its consuming kernels then read on the host too). */
 export function runOnHost<S extends StorageTypes>(backend: Pick<StorageMembers<S>, 'isStorage'>, host: AsyncHost<S>,
-  name: KernelName, args: readonly unknown[]): void {
+  name: KernelName, args: readonly unknown[]): unknown {
   const now = args.map((a) => (Array.isArray(a) ? [...a] : a));
+  const handle = name.startsWith('prepare') ? {} : undefined;
   host.onChain(async () => {
     const storages = [...new Set(now.filter((a) => backend.isStorage(a)))] as S[StorageKind][];
     const arrays = new Map<unknown, HostArray>();
     await Promise.all(storages.map(async (s) => { arrays.set(s, await host.readNow(s)); }));
     const before = new Map(storages.map((s) => [s, arrays.get(s)!.slice()]));
-    (referenceKernels[name] as (...a: unknown[]) => void)(...now.map((a) => arrays.get(a) ?? a));
+    const made = (referenceKernels[name] as (...a: unknown[]) => unknown)(...now.map((a) => arrays.get(a) ?? a));
+    if (handle) Object.assign(handle, made);
     for (const s of storages) {
       const after = arrays.get(s)!;
       if (!sameBytes(after, before.get(s)!)) host.writeNow(s, after as never);
     }
   });
+  return handle;
 }
 
 function sameBytes(a: HostArray, b: HostArray): boolean {

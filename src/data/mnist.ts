@@ -38,8 +38,10 @@ const MAX_INFLATED_BYTES = 1 << 30;
  *  @example const { train, validation, test } = await loadMnist()  // 50000, 10000, 10000 samples */
 export async function loadMnist(opts: MnistOptions = {}): Promise<Mnist> {
   const dir = opts.dir ?? defaultDir();
-  const [trainImages, trainLabels, testImages, testLabels] = await Promise.all(
+  // read together, but a problem is reported for the first file in this order, whichever fails first
+  const settled = await Promise.allSettled(
     [FILES.trainImages, FILES.trainLabels, FILES.testImages, FILES.testLabels].map((f) => read(join(dir, f))));
+  const [trainImages, trainLabels, testImages, testLabels] = settled.map((r) => { if (r.status === 'rejected') throw r.reason; return r.value; });
   const full = pair('mnist-train', join(dir, FILES.trainImages), trainImages!, join(dir, FILES.trainLabels), trainLabels!);
   const test = pair('mnist-test', join(dir, FILES.testImages), testImages!, join(dir, FILES.testLabels), testLabels!);
   if (full.count <= TRAIN_COUNT) {

@@ -1,28 +1,17 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { after, test } from 'node:test';
+import { bin, lowbitIn } from './run-cli.js';
 
 // The CLI end to end, as a user runs it: `node bin/lowbit.js …` over the built dist/.
 // Exit codes (STYLE.md): 0 success, 1 failure, 2 bad usage.
 
-const bin = fileURLToPath(new URL('../../bin/lowbit.js', import.meta.url));
 const dir = await mkdtemp(join(tmpdir(), 'lowbit-cli-'));
 after(() => rm(dir, { recursive: true, force: true }));
 
-function lowbit(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '', stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (s: string) => { stdout += s; });
-    child.stderr.setEncoding('utf8').on('data', (s: string) => { stderr += s; });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const lowbit = lowbitIn(dir);
 
 test('summary mnist-mlp: 10.01 M binary weights, 1.25 MB of packed weights (784-2048x3-10)', async () => {
   const text = await lowbit('summary', 'mnist-mlp');

@@ -2,28 +2,18 @@
 // files, the HTML opened in headless Chromium with the network cut off (it must need nothing),
 // and the number of points on each chart.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { access, cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { launchChromium, skipWithoutChromium } from './chromium.js';
+import { lowbitIn } from './run-cli.js';
 
-const bin = fileURLToPath(new URL('../../bin/lowbit.js', import.meta.url));
 const dir = await mkdtemp(join(tmpdir(), 'lowbit-report-'));
 after(() => rm(dir, { recursive: true, force: true }));
 
-function lowbit(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '', stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (s: string) => { stdout += s; });
-    child.stderr.setEncoding('utf8').on('data', (s: string) => { stderr += s; });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const lowbit = lowbitIn(dir);
 
 // 6000 images in batches of 100: 60 steps an epoch; the loss is read at steps 1, 50 and 60
 const RUNS = { a: { epochs: 2, seed: 1 }, b: { epochs: 3, seed: 2 } };

@@ -25,6 +25,12 @@ const mistakes: [string, KernelName, Kernels][] = [
       for (let b = 0; b < batch; b++) for (let j = 0; j < hidden; j++) dhp[b * 3 * hidden + 2 * hidden + j] = 0;
     },
   })],
+  ['clipToNorm: scales small gradients up to the norm too', 'clipToNorm', broken({
+    clipToNorm: (x, sum, maxNorm) => { const scale = maxNorm / Math.sqrt(sum[0]!); for (let i = 0; i < x.length; i++) x[i] = x[i]! * scale; },
+  })],
+  ['sumSquares: overwrites the sum instead of adding to it', 'sumSquares', broken({
+    sumSquares: (x, sum) => { sum[0] = 0; ref.sumSquares(x, sum); },
+  })],
 ];
 
 for (const [what, kernel, backend] of mistakes) {

@@ -40,7 +40,24 @@ async function cells(h: Harness, kernel: KernelName, make: (rng: () => number, b
 
 export const rnnChecks: Pick<Record<KernelName, Check>, 'embeddingGather' | 'embeddingScatterAdd' | 'sigmoid' | 'tanh'
   | 'sigmoidBackward' | 'tanhBackward' | 'lstmGates' | 'lstmGatesBackward' | 'lstmCellState' | 'lstmCellStateBackward'
-  | 'lstmHidden' | 'lstmHiddenBackward' | 'gruGates' | 'gruGatesBackward' | 'gruHidden' | 'gruHiddenBackward'> = {
+  | 'lstmHidden' | 'lstmHiddenBackward' | 'gruGates' | 'gruGatesBackward' | 'gruHidden' | 'gruHiddenBackward'
+  | 'sumSquares' | 'clipToNorm'> = {
+  async sumSquares(h) {
+    for (const len of LENGTHS) {
+      const seed = 5400 + len, rng = random(seed);
+      const { got, want } = await h.run([floats(rng, len), Float32Array.of(0.75)], (k, x, sum) => k.sumSquares(x, sum));
+      // up to 4099 squares: a float32 or pairwise sum differs from float64's by well under 1e-5 relative
+      close(got[1], want[1], 1e-5 * Math.max(1, want[1][0]!), `sumSquares seed ${seed} length=${len}`);
+    }
+  },
+  async clipToNorm(h) {
+    // a sum of squares above maxNorm² (scaled), below it and at it exactly (left alone)
+    for (const [i, sum] of [100, 0.25, 4].entries()) for (const len of LENGTHS) {
+      const seed = 5500 + 10 * i + len;
+      const { got, want } = await h.run([floats(random(seed), len), Float32Array.of(sum)], (k, x, s) => k.clipToNorm(x, s, 2));
+      close(got[0], want[0], 1e-6, `clipToNorm seed ${seed} length=${len} sum=${sum} maxNorm=2`);
+    }
+  },
   async embeddingGather(h) {
     for (const [n, vocab, dim] of [[0, 3, 4], [1, 1, 1], [7, 5, 33], [40, 1000, 3]] as [number, number, number][]) {
       const seed = 5200 + n, rng = random(seed), ids = Int32Array.from({ length: n }, () => Math.floor(rng() * vocab));

@@ -304,6 +304,12 @@ export interface Kernels<S extends StorageTypes = OpaqueStorage> extends Storage
   /** Backward of gruHidden: dGates (z, n written, r set to 0), dhPrev = dh⊙z. */
   gruHiddenBackward(dh: S['f32'], gates: S['f32'], hPrev: S['f32'], dGates: S['f32'], dhPrev: S['f32'],
     batch: number, hidden: number): void;
+  /** Gradient-norm clipping, first half: sum[0] += Σ x², summed in float64 and rounded once to
+   *  float32 when added (call once per gradient, then clipToNorm on each). */
+  sumSquares(x: S['f32'], sum: S['f32']): void;
+  /** Gradient-norm clipping, second half: x *= maxNorm / sqrt(sum[0]) where that norm exceeds
+   *  maxNorm, else x is left as it is. */
+  clipToNorm(x: S['f32'], sum: S['f32'], maxNorm: number): void;
 }
 
 /** The layouts behind prepare* handles. */

@@ -26,6 +26,7 @@ import { packPlanes } from './pack-planes.js';
 import { binaryProduct, binaryThreshold, freePrepared, pixelProduct, prepareBinaryThreshold, prepareBinaryWeights, preparePixelWeights } from './prepared.js';
 import { scoreRows } from './score-rows.js';
 import { embeddingGather, embeddingScatterAdd, gruGates, gruGatesBackward, gruHidden, gruHiddenBackward, lstmCellState, lstmCellStateBackward, lstmGates, lstmGatesBackward, lstmHidden, lstmHiddenBackward, sigmoid, sigmoidBackward, tanh, tanhBackward } from './rnn.js';
+import { clipToNorm, sumSquares } from './clip-norm.js';
 
 /** Every kernel of the contract, in plain TypeScript. */
 const kernels: Pick<HostKernels, KernelName> = {
@@ -39,6 +40,7 @@ const kernels: Pick<HostKernels, KernelName> = {
   packPlanes, combinePlanes, combinePixelProducts, packCodes, scoreRows,
   embeddingGather, embeddingScatterAdd, sigmoid, tanh, sigmoidBackward, tanhBackward, lstmGates, lstmGatesBackward,
   lstmCellState, lstmCellStateBackward, lstmHidden, lstmHiddenBackward, gruGates, gruGatesBackward, gruHidden, gruHiddenBackward,
+  sumSquares, clipToNorm,
 };
 
 /** The reference backend: plain TypeScript, obviously right, the oracle of every other backend.

@@ -263,6 +263,53 @@ export interface Kernels<S extends StorageTypes = OpaqueStorage> extends Storage
    *    y = f32(γ·(f32(x + bias) − μ)·invStd + β), affine = 5 rows of n: bias, γ, μ, invStd, β.
    *  bsum: Σ_q 2^q·(Σ of plane q's ±1 values) per unit. out: rows × n. */
   scoreRows(t: S['i32'], rows: number, n: number, bsum: S['i32'], dot: ScoreDot, affine: S['f32'], out: S['f32']): void;
+
+  // ---- recurrent nets: embeddings, activations, LSTM and GRU cells (reference/rnn.ts) ----------
+  // Gate blocks are [batch, G·hidden] row-major, the G gates side by side in each row: LSTM
+  // [i f g o] (G = 4), GRU [r z n] (G = 3).
+  /** out[r,:] = table[ids[r],:] for r < n: rows of a [vocabulary, dim] table gathered by id (ids
+   *  checked by the op). */
+  embeddingGather(table: S['f32'], ids: S['i32'], out: S['f32'], n: number, dim: number): void;
+  /** dtable[ids[r],:] += dy[r,:] for r = 0, 1, …, n−1 in that order (a repeated id sums its rows). */
+  embeddingScatterAdd(dy: S['f32'], ids: S['i32'], dtable: S['f32'], n: number, dim: number): void;
+  /** out = 1/(1 + e^−x), elementwise. */
+  sigmoid(x: S['f32'], out: S['f32']): void;
+  /** out = tanh(x), elementwise. */
+  tanh(x: S['f32'], out: S['f32']): void;
+  /** dx = dy·y·(1 − y) from the output y of sigmoid. */
+  sigmoidBackward(dy: S['f32'], y: S['f32'], dx: S['f32']): void;
+  /** dx = dy·(1 − y²) from the output y of tanh. */
+  tanhBackward(dy: S['f32'], y: S['f32'], dx: S['f32']): void;
+  /** LSTM gate activations of pre-activations pre [batch, 4·hidden]: σ on i, f, o; tanh on g. */
+  lstmGates(pre: S['f32'], out: S['f32'], batch: number, hidden: number): void;
+  /** Backward of lstmGates from its output y: dx = dy·y(1−y) on i, f, o and dy·(1−y²) on g. */
+  lstmGatesBackward(dy: S['f32'], y: S['f32'], dx: S['f32'], batch: number, hidden: number): void;
+  /** LSTM cell state c = f⊙cPrev + i⊙g from activated gates [batch, 4·hidden]; c, cPrev [batch, hidden]. */
+  lstmCellState(gates: S['f32'], cPrev: S['f32'], c: S['f32'], batch: number, hidden: number): void;
+  /** Backward of lstmCellState: dGates (i, f, g written; o set to 0), dcPrev = dc⊙f. */
+  lstmCellStateBackward(dc: S['f32'], gates: S['f32'], cPrev: S['f32'], dGates: S['f32'], dcPrev: S['f32'],
+    batch: number, hidden: number): void;
+  /** LSTM output h = o⊙tanh(c). */
+  lstmHidden(gates: S['f32'], c: S['f32'], h: S['f32'], batch: number, hidden: number): void;
+  /** Backward of lstmHidden: dGates (o written, i, f, g set to 0), dc = dh⊙o⊙(1 − tanh²c). */
+  lstmHiddenBackward(dh: S['f32'], gates: S['f32'], c: S['f32'], dGates: S['f32'], dc: S['f32'],
+    batch: number, hidden: number): void;
+  /** GRU gates from the input's and the state's projections xp, hp [batch, 3·hidden] (each with
+   *  its bias): r = σ(xr + hr), z = σ(xz + hz), n = tanh(xn + r⊙hn); out [batch, 3·hidden]. */
+  gruGates(xp: S['f32'], hp: S['f32'], out: S['f32'], batch: number, hidden: number): void;
+  /** Backward of gruGates from its output: dxp and dhp [batch, 3·hidden] overwritten. */
+  gruGatesBackward(dy: S['f32'], gates: S['f32'], hp: S['f32'], dxp: S['f32'], dhp: S['f32'], batch: number, hidden: number): void;
+  /** GRU output h = (1 − z)⊙n + z⊙hPrev from gates [batch, 3·hidden] (r unused). */
+  gruHidden(gates: S['f32'], hPrev: S['f32'], h: S['f32'], batch: number, hidden: number): void;
+  /** Backward of gruHidden: dGates (z, n written, r set to 0), dhPrev = dh⊙z. */
+  gruHiddenBackward(dh: S['f32'], gates: S['f32'], hPrev: S['f32'], dGates: S['f32'], dhPrev: S['f32'],
+    batch: number, hidden: number): void;
+  /** Gradient-norm clipping, first half: sum[0] += Σ x², summed in float64 and rounded once to
+   *  float32 when added (call once per gradient, then clipToNorm on each). */
+  sumSquares(x: S['f32'], sum: S['f32']): void;
+  /** Gradient-norm clipping, second half: x *= maxNorm / sqrt(sum[0]) where that norm exceeds
+   *  maxNorm, else x is left as it is. */
+  clipToNorm(x: S['f32'], sum: S['f32'], maxNorm: number): void;
 }
 
 /** The layouts behind prepare* handles. */

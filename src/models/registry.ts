@@ -1,11 +1,13 @@
 import { LowbitError } from '../errors/lowbit-error.js';
 import type { Module } from '../nn/module.js';
 import { mnistMlp, type MnistMlpOptions } from './mnist-mlp.js';
+import { ptbLm, type PtbLmOptions } from './ptb-lm.js';
 
 type Builder = (opts: Record<string, unknown>) => Module;
 
 const builders = new Map<string, Builder>([
   ['mnist-mlp', (o) => mnistMlp(o as MnistMlpOptions)],
+  ['ptb-lm', (o) => ptbLm(o as unknown as PtbLmOptions)],
 ]);
 
 /** Build one of the paper's architectures by name with its options. @example buildModel('mnist-mlp', { width: 512 }) */

@@ -25,6 +25,8 @@ import { packCodes } from './pack-codes.js';
 import { packPlanes } from './pack-planes.js';
 import { binaryProduct, binaryThreshold, freePrepared, pixelProduct, prepareBinaryThreshold, prepareBinaryWeights, preparePixelWeights } from './prepared.js';
 import { scoreRows } from './score-rows.js';
+import { embeddingGather, embeddingScatterAdd, gruGates, gruGatesBackward, gruHidden, gruHiddenBackward, lstmCellState, lstmCellStateBackward, lstmGates, lstmGatesBackward, lstmHidden, lstmHiddenBackward, sigmoid, sigmoidBackward, tanh, tanhBackward } from './rnn.js';
+import { clipToNorm, sumSquares } from './clip-norm.js';
 
 /** Every kernel of the contract, in plain TypeScript. */
 const kernels: Pick<HostKernels, KernelName> = {
@@ -36,6 +38,9 @@ const kernels: Pick<HostKernels, KernelName> = {
   gradQuantLog, packLogPlanes, bitSerialLogGemm, pixelSignGemm, pixelSignGemmNibbles, xnorGemmSliced, xnorThresholdSliced, thresholdPack,
   prepareBinaryWeights, binaryProduct, prepareBinaryThreshold, binaryThreshold, preparePixelWeights, pixelProduct, freePrepared,
   packPlanes, combinePlanes, combinePixelProducts, packCodes, scoreRows,
+  embeddingGather, embeddingScatterAdd, sigmoid, tanh, sigmoidBackward, tanhBackward, lstmGates, lstmGatesBackward,
+  lstmCellState, lstmCellStateBackward, lstmHidden, lstmHiddenBackward, gruGates, gruGatesBackward, gruHidden, gruHiddenBackward,
+  sumSquares, clipToNorm,
 };
 
 /** The reference backend: plain TypeScript, obviously right, the oracle of every other backend.

@@ -25,6 +25,8 @@ import { packCodes } from './pack-codes.js';
 import { packPlanes } from './pack-planes.js';
 import { binaryProduct, binaryThreshold, freePrepared, pixelProduct, prepareBinaryThreshold, prepareBinaryWeights, preparePixelWeights } from './prepared.js';
 import { scoreRows } from './score-rows.js';
+import { col2im, im2col, im2colPackSigns } from './im2col.js';
+import { maxPool2d, maxPool2dBackward } from './max-pool.js';
 
 /** Every kernel of the contract, in plain TypeScript. */
 const kernels: Pick<HostKernels, KernelName> = {
@@ -36,6 +38,7 @@ const kernels: Pick<HostKernels, KernelName> = {
   gradQuantLog, packLogPlanes, bitSerialLogGemm, pixelSignGemm, pixelSignGemmNibbles, xnorGemmSliced, xnorThresholdSliced, thresholdPack,
   prepareBinaryWeights, binaryProduct, prepareBinaryThreshold, binaryThreshold, preparePixelWeights, pixelProduct, freePrepared,
   packPlanes, combinePlanes, combinePixelProducts, packCodes, scoreRows,
+  im2col, col2im, im2colPackSigns, maxPool2d, maxPool2dBackward,
 };
 
 /** The reference backend: plain TypeScript, obviously right, the oracle of every other backend.

@@ -310,6 +310,33 @@ export interface Kernels<S extends StorageTypes = OpaqueStorage> extends Storage
   /** Gradient-norm clipping, second half: x *= maxNorm / sqrt(sum[0]) where that norm exceeds
    *  maxNorm, else x is left as it is. */
   clipToNorm(x: S['f32'], sum: S['f32'], maxNorm: number): void;
+  // ---- convolution and pooling over NHWC images (ConvGeometry) ---------------------------------
+  /** im2col: out [batch·outH·outW, kh·kw·channels], row (b, oy, ox), column (i, j, c) with c
+   *  fastest (the order a conv kernel [out, kh, kw, C] is stored and packed in) holds
+   *  x[b, oy·stride + i − padTop, ox·stride + j − padLeft, c], or padValue outside the image
+   *  (0 for float inputs; +1 for ±1 inputs, DESIGN.md). */
+  im2col(x: S['f32'], g: ConvGeometry, padValue: number, out: S['f32']): void;
+  /** The adjoint of im2col: dx [batch, height, width, channels] overwritten with the sum of the
+   *  columns' entries that read each element (padding entries are dropped). */
+  col2im(cols: S['f32'], g: ConvGeometry, dx: S['f32']): void;
+  /** im2col of the signs, packed along each row: out batch·outH·outW rows of ceil(kh·kw·C/32)
+   *  words, bit 1 where x < 0; padding is +1 (bit 0) and tail bits are 0, so xnorGemm with the
+   *  packed kernel rows gives the ±1 convolution exactly. */
+  im2colPackSigns(x: S['f32'], g: ConvGeometry, out: S['u32']): void;
+  /** Max over each kh × kw window of each channel: y [batch, outH, outW, channels] and argmax (the
+   *  flat index into x of the window's first maximum; positions in the padding are skipped). */
+  maxPool2d(x: S['f32'], g: ConvGeometry, y: S['f32'], argmax: S['i32']): void;
+  /** Backward of maxPool2d: dx (xSize elements) overwritten with zeros, then dx[argmax[i]] += dy[i]
+   *  for each of the `count` outputs. */
+  maxPool2dBackward(dy: S['f32'], argmax: S['i32'], count: number, dx: S['f32'], xSize: number): void;
+}
+
+/** Where a kh × kw window moves over NHWC input [batch, height, width, channels]: by `stride`,
+ *  starting padTop rows above and padLeft columns left of the image, outH × outW positions. */
+export interface ConvGeometry {
+  readonly batch: number; readonly height: number; readonly width: number; readonly channels: number;
+  readonly kh: number; readonly kw: number; readonly stride: number;
+  readonly padTop: number; readonly padLeft: number; readonly outH: number; readonly outW: number;
 }
 
 /** The layouts behind prepare* handles. */

@@ -1,5 +1,6 @@
 import { LowbitError } from '../errors/lowbit-error.js';
 import type { Module } from '../nn/module.js';
+import { cifar10BinaryNet, cifar10Cnv, svhnBinaryNet, type ConvNetOptions } from './conv-nets.js';
 import { mnistMlp, type MnistMlpOptions } from './mnist-mlp.js';
 import { ptbLm, type PtbLmOptions } from './ptb-lm.js';
 
@@ -8,6 +9,9 @@ type Builder = (opts: Record<string, unknown>) => Module;
 const builders = new Map<string, Builder>([
   ['mnist-mlp', (o) => mnistMlp(o as MnistMlpOptions)],
   ['ptb-lm', (o) => ptbLm(o as unknown as PtbLmOptions)],
+  ['cifar10-cnv', (o) => cifar10Cnv(o as ConvNetOptions)],
+  ['cifar10-binarynet', (o) => cifar10BinaryNet(o as ConvNetOptions)],
+  ['svhn-binarynet', (o) => svhnBinaryNet(o as ConvNetOptions)],
 ]);
 
 /** Build one of the paper's architectures by name with its options. @example buildModel('mnist-mlp', { width: 512 }) */

@@ -5,8 +5,11 @@ import { quantizerConfig } from '../quant/registry.js';
 import { BatchNorm } from './batch-norm.js';
 import { Dense } from './dense.js';
 import { Dropout } from './dropout.js';
+import { Flatten, Unflatten } from './flatten.js';
 import { HardTanh } from './hard-tanh.js';
+import { MaxPool2d } from './max-pool2d.js';
 import type { LayerConfig, Module } from './module.js';
+import { QuantConv2d } from './quant-conv2d.js';
 import { QuantDense, type LrScaleSpec } from './quant-dense.js';
 import { Sequential } from './sequential.js';
 import { ShiftBatchNorm } from './shift-batch-norm.js';
@@ -64,6 +67,20 @@ const quantDense = (c: Record<string, unknown>, ctx: BuildContext): Module => {
   return c.type === 'Dense' ? new Dense(inFeatures, outFeatures, { bias, seed: opts.seed }) : new QuantDense(inFeatures, outFeatures, opts);
 };
 
+const sizes = (c: Record<string, unknown>, key: string): number[] =>
+  field(c, key, 'a list of positive integers', (v) => Array.isArray(v) && v.length > 0 && v.length <= 8
+    && v.every((d) => Number.isSafeInteger(d) && (d as number) >= 1), false) as number[];
+
+const quantConv2d = (c: Record<string, unknown>, ctx: BuildContext): Module => {
+  const inChannels = size(c, 'inChannels'), outChannels = size(c, 'outChannels'), kernel = sizes(c, 'kernelSize'), bias = bool(c, 'bias');
+  if (kernel.length !== 2) throw new LowbitError(`config: QuantConv2d.kernelSize must be [height, width], got ${describeValue(kernel)}`);
+  const padding = field(c, 'padding', "'same' or 'valid'", (v) => v === 'same' || v === 'valid', true) as 'same' | 'valid' | undefined;
+  const stride = c.stride === undefined ? undefined : size(c, 'stride');
+  const opts = { stride, padding, inputQuantizer: quant(c, 'inputQuantizer'), kernelQuantizer: quant(c, 'kernelQuantizer'), bias, lrScale: lrScale(c), seed: int(c, 'seed') };
+  ctx.reserve(outChannels * kernel[0]! * kernel[1]! * inChannels + (bias ? outChannels : 0), `QuantConv2d(${inChannels}→${outChannels}, ${kernel[0]}×${kernel[1]})`);
+  return new QuantConv2d(inChannels, outChannels, [kernel[0]!, kernel[1]!], opts);
+};
+
 const batchNorm = (Layer: typeof BatchNorm | typeof ShiftBatchNorm) => (c: Record<string, unknown>, ctx: BuildContext): Module => {
   const features = size(c, 'features'), opts = { momentum: num(c, 'momentum', true), eps: num(c, 'eps', true) };
   ctx.reserve(4 * features, `${Layer.name}(${features})`); // γ, β, running mean, running inverse std
@@ -81,6 +98,10 @@ const builders = new Map<string, Builder>([
   ['ShiftBatchNorm', batchNorm(ShiftBatchNorm)],
   ['HardTanh', () => new HardTanh()],
   ['Dropout', (c) => new Dropout(num(c, 'p')!)],
+  ['QuantConv2d', quantConv2d],
+  ['MaxPool2d', (c) => new MaxPool2d(size(c, 'size'), c.stride === undefined ? undefined : size(c, 'stride'))],
+  ['Flatten', () => new Flatten()],
+  ['Unflatten', (c) => new Unflatten(sizes(c, 'shape'))],
 ]);
 
 /** Make a layer type known to configs (conv layers, LSTMs and SBN register here). A builder

@@ -34,10 +34,11 @@ export interface QuantDenseOptions {
 
 export type LrScaleSpec = 'glorot' | 'glorotPow2' | number;
 
-function weightLrScale(spec: LrScaleSpec, fanIn: number, fanOut: number): number {
+/** The weights' learning-rate scale for `spec` (QuantDense and QuantConv2d share the rule). */
+export function weightLrScale(spec: LrScaleSpec, fanIn: number, fanOut: number, layer = 'QuantDense'): number {
   if (spec === 'glorot') return 1 / glorotCoefficient(fanIn, fanOut);
   if (spec === 'glorotPow2') return ap2(1 / glorotCoefficient(fanIn, fanOut));
-  if (typeof spec !== 'number' || !(spec > 0)) throw new LowbitError(`QuantDense: lrScale must be 'glorot', 'glorotPow2' or a number > 0, got ${JSON.stringify(spec)}`);
+  if (typeof spec !== 'number' || !(spec > 0)) throw new LowbitError(`${layer}: lrScale must be 'glorot', 'glorotPow2' or a number > 0, got ${JSON.stringify(spec)}`);
   return spec;
 }
 

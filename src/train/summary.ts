@@ -1,6 +1,12 @@
+import { LowbitError } from '../errors/lowbit-error.js';
 import { BatchNorm } from '../nn/batch-norm.js';
+import { Flatten, Unflatten } from '../nn/flatten.js';
+import { MaxPool2d } from '../nn/max-pool2d.js';
 import type { Module } from '../nn/module.js';
+import { QuantConv2d } from '../nn/quant-conv2d.js';
 import { QuantDense } from '../nn/quant-dense.js';
+import { convGeometry } from '../ops/conv-geometry.js';
+import type { Quantizer } from '../quant/quantizer.js';
 
 /** One row of a model summary: what a layer costs in bits, bytes and multiply-accumulates. */
 export interface LayerSummary {
@@ -19,21 +25,47 @@ export interface LayerSummary {
 
 export interface ModelSummary { layers: LayerSummary[]; total: Omit<LayerSummary, 'layer' | 'inputBits' | 'weightBits'> & { binaryWeights: number } }
 
-/** Walk a model's layers and count parameters, memory packed vs float32, and binary vs other MACs. */
-export function summarize(model: Module): ModelSummary {
+export interface SummaryOptions {
+  /** One sample's shape (NHWC without the batch, e.g. [32, 32, 3]) where the model does not
+   *  start with Unflatten: a conv layer's MACs depend on its input's height and width. */
+  inputShape?: readonly number[];
+}
+
+/** Walk a model's layers and count parameters, memory packed vs float32, and binary vs other MACs
+ *  per sample (a conv's weights count once, its MACs at every output position).
+ *  @example summarize(buildModel('cifar10-binarynet')).total.binaryWeights // → 14022016 */
+export function summarize(model: Module, opts: SummaryOptions = {}): ModelSummary {
   const layers: LayerSummary[] = [];
-  let binaryWeights = 0;
+  let binaryWeights = 0, shape: readonly number[] | null = opts.inputShape ?? null;
+  const product = (layer: string, input: Quantizer, kernel: Quantizer, weights: number, bias: number, positions: number): void => {
+    const wBits = kernel.bits, inBits = input.bits, macs = weights * positions, binary = wBits === 1 && inBits === 1;
+    if (wBits === 1) binaryWeights += weights;
+    layers.push({
+      layer, inputBits: inBits, weightBits: wBits, params: weights + bias,
+      packedBytes: Math.ceil((weights * Math.min(wBits, 32)) / 8) + bias * 4, float32Bytes: (weights + bias) * 4,
+      binaryMacs: binary ? macs : 0, otherMacs: binary ? 0 : macs,
+    });
+  };
   const walk = (m: Module): void => {
-    if (m instanceof QuantDense) {
-      const params = m.inFeatures * m.outFeatures, bias = m.bias ? m.outFeatures : 0;
-      const wBits = m.kernelQuantizer.bits, inBits = m.inputQuantizer.bits;
-      const macs = params;
-      if (wBits === 1) binaryWeights += params;
-      layers.push({
-        layer: `${m.constructor.name} ${m.inFeatures}→${m.outFeatures}`, inputBits: inBits, weightBits: wBits, params: params + bias,
-        packedBytes: Math.ceil((params * Math.min(wBits, 32)) / 8) + bias * 4, float32Bytes: (params + bias) * 4,
-        binaryMacs: wBits === 1 && inBits === 1 ? macs : 0, otherMacs: wBits === 1 && inBits === 1 ? 0 : macs,
-      });
+    if (m instanceof QuantConv2d) {
+      if (shape?.length !== 3) {
+        throw new LowbitError(`summary: QuantConv2d(${m.inChannels}→${m.outChannels}) needs its input's height and width: start the model `
+          + 'with Unflatten([height, width, channels]) or pass inputShape');
+      }
+      const g = convGeometry(`summary: QuantConv2d(${m.inChannels}→${m.outChannels})`, [1, ...shape], m.kh, m.kw, m.stride, m.padding);
+      shape = [g.outH, g.outW, m.outChannels];
+      product(`${m.constructor.name} ${m.inChannels}→${m.outChannels} ${m.kh}×${m.kw} → ${g.outH}×${g.outW}`, m.inputQuantizer, m.kernelQuantizer,
+        m.outChannels * m.kh * m.kw * m.inChannels, m.bias ? m.outChannels : 0, g.outH * g.outW);
+    } else if (m instanceof QuantDense) {
+      shape = [m.outFeatures];
+      product(`${m.constructor.name} ${m.inFeatures}→${m.outFeatures}`, m.inputQuantizer, m.kernelQuantizer, m.inFeatures * m.outFeatures, m.bias ? m.outFeatures : 0, 1);
+    } else if (m instanceof Unflatten) {
+      shape = m.shape;
+    } else if (m instanceof MaxPool2d) {
+      const g = shape?.length === 3 ? convGeometry('summary: MaxPool2d', [1, ...shape], m.size, m.size, m.stride, 'valid') : null;
+      shape = g ? [g.outH, g.outW, g.channels] : null;
+    } else if (m instanceof Flatten) {
+      shape = shape ? [shape.reduce((a, d) => a * d, 1)] : null;
     } else if (m instanceof BatchNorm) {
       layers.push({ layer: `${m.constructor.name} ${m.features}`, inputBits: 32, weightBits: 32, params: 2 * m.features, packedBytes: 8 * m.features, float32Bytes: 8 * m.features, binaryMacs: 0, otherMacs: 0 });
     } else {

@@ -27,6 +27,8 @@ import { binaryProduct, binaryThreshold, freePrepared, pixelProduct, prepareBina
 import { scoreRows } from './score-rows.js';
 import { embeddingGather, embeddingScatterAdd, gruGates, gruGatesBackward, gruHidden, gruHiddenBackward, lstmCellState, lstmCellStateBackward, lstmGates, lstmGatesBackward, lstmHidden, lstmHiddenBackward, sigmoid, sigmoidBackward, tanh, tanhBackward } from './rnn.js';
 import { clipToNorm, sumSquares } from './clip-norm.js';
+import { col2im, im2col, im2colPackSigns } from './im2col.js';
+import { maxPool2d, maxPool2dBackward } from './max-pool.js';
 
 /** Every kernel of the contract, in plain TypeScript. */
 const kernels: Pick<HostKernels, KernelName> = {
@@ -41,6 +43,7 @@ const kernels: Pick<HostKernels, KernelName> = {
   embeddingGather, embeddingScatterAdd, sigmoid, tanh, sigmoidBackward, tanhBackward, lstmGates, lstmGatesBackward,
   lstmCellState, lstmCellStateBackward, lstmHidden, lstmHiddenBackward, gruGates, gruGatesBackward, gruHidden, gruHiddenBackward,
   sumSquares, clipToNorm,
+  im2col, col2im, im2colPackSigns, maxPool2d, maxPool2dBackward,
 };
 
 /** The reference backend: plain TypeScript, obviously right, the oracle of every other backend.

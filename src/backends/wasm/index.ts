@@ -18,6 +18,7 @@ import { makePixelSignGemmNibbles } from './pixel-sign-nibbles.js';
 import { makeXnorGemmSliced } from './xnor-gemm-sliced.js';
 import { makeXnorThresholdSliced } from './xnor-threshold-sliced.js';
 import { makePreparedKernels } from './prepared.js';
+import { makeCol2im, makeIm2col, makeIm2colPackSigns } from './im2col.js';
 
 /** The wasm backend's kernels, plus its thread setting. */
 export interface WasmKernels extends HostKernels {
@@ -79,6 +80,9 @@ async function create(platform?: Platform): Promise<WasmKernels> {
     xnorThresholdSliced: makeXnorThresholdSliced(rt),
     thresholdPack: makeThresholdPack(rt),
     ...makePreparedKernels(rt),
+    im2col: makeIm2col(rt),
+    im2colPackSigns: makeIm2colPackSigns(rt),
+    col2im: makeCol2im(rt),
     setThreads: (n: number) => rt.pool.resize(n),
     get threads() { return rt.pool.threads; },
     shared: rt.shared,

@@ -13,6 +13,7 @@ export { sign, clamp, passInside, stochasticSign } from './elementwise';
 export { batchNormTrain, batchNormEval, batchNormBackward } from './batch-norm';
 export { adamStep } from './adam';
 export { packLogPlanes, bitSerialLogGemm, bitSerialLogGemmScratchBytes } from './bit-serial-log-gemm';
+export { im2col, im2colPackSigns, col2im } from './im2col';
 
 /** First free byte after static data: JS lays its control block and arena from here on. */
 export function heapBase(): usize { return __heap_base; }

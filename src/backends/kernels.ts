@@ -310,6 +310,7 @@ export interface Kernels<S extends StorageTypes = OpaqueStorage> extends Storage
   /** Gradient-norm clipping, second half: x *= maxNorm / sqrt(sum[0]) where that norm exceeds
    *  maxNorm, else x is left as it is. */
   clipToNorm(x: S['f32'], sum: S['f32'], maxNorm: number): void;
+
   // ---- convolution and pooling over NHWC images (ConvGeometry) ---------------------------------
   /** im2col: out [batch·outH·outW, kh·kw·channels], row (b, oy, ox), column (i, j, c) with c
    *  fastest (the order a conv kernel [out, kh, kw, C] is stored and packed in) holds

@@ -1,8 +1,8 @@
 /** The packed engine on WebGPU against the same engine on wasm, on all 10,000 MNIST test images:
- *  scores must be equal bit for bit and classes equal, for both first-layer routes. With a second
- *  checkpoint (the same recipe and seed trained with --backend webgpu), the two trained models'
- *  test predictions are compared too (float sums in another order: some may differ).
- *  Run: npx tsc -p . && node dist/experiments/webgpu-parity.js CHECKPOINT [RESULT.json] [WEBGPU_TRAINED_CHECKPOINT] */
+ *  scores must be equal bit for bit and classes equal, for both first-layer routes. With two more
+ *  checkpoints (one recipe and seed trained with --backend wasm and with --backend webgpu), the
+ *  two trained models' test predictions are compared too (float sums in another order: some may differ).
+ *  Run: npx tsc -p . && node dist/experiments/webgpu-parity.js CHECKPOINT [RESULT.json [WASM_TRAINED WEBGPU_TRAINED]] */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { noGrad } from '../src/autograd/grad-mode.js';
@@ -19,8 +19,8 @@ import { loadTrainedModel } from '../src/train/trained-model.js';
 import { runInfo } from '../src/train/run-info.js';
 import { compareEngines } from './webgpu-compare.js';
 
-const [checkpoint, resultFile, webgpuTrained] = process.argv.slice(2);
-if (!checkpoint) { process.stderr.write('usage: webgpu-parity CHECKPOINT [RESULT.json] [WEBGPU_TRAINED_CHECKPOINT]\n'); process.exit(2); }
+const [checkpoint, resultFile, wasmTrained, webgpuTrained] = process.argv.slice(2);
+if (!checkpoint) { process.stderr.write('usage: webgpu-parity CHECKPOINT [RESULT.json [WASM_TRAINED WEBGPU_TRAINED]]\n'); process.exit(2); }
 await initDefaultBackend(); // registers the backends
 const wasm = await useBackend('wasm');
 const { model, scale } = await loadTrainedModel(checkpoint);
@@ -45,20 +45,20 @@ for (const firstLayer of ['integer', 'bitPlanes'] as const) {
 }
 
 let training: object | undefined;
-if (webgpuTrained) {
+if (wasmTrained && webgpuTrained) {
   await useBackend('wasm');
   const predict = async (path: string) => {
     const trained = await loadTrainedModel(path);
     return argmaxRows(noGrad(() => trained.model.forward(toFloat(test, trained.scale))));
   };
-  const onWasm = await predict(checkpoint), onGpu = await predict(webgpuTrained);
+  const onWasm = await predict(wasmTrained), onGpu = await predict(webgpuTrained);
   let differ = 0, wasmWrong = 0, gpuWrong = 0;
   for (let i = 0; i < test.count; i++) {
     if (onWasm[i] !== onGpu[i]) differ++;
     if (onWasm[i] !== test.labels[i]) wasmWrong++;
     if (onGpu[i] !== test.labels[i]) gpuWrong++;
   }
-  training = { wasmCheckpoint: checkpoint, webgpuCheckpoint: webgpuTrained, images: test.count, predictionsDiffer: differ,
+  training = { wasmCheckpoint: wasmTrained, webgpuCheckpoint: webgpuTrained, images: test.count, predictionsDiffer: differ,
     wasmTestError: wasmWrong / test.count, webgpuTestError: gpuWrong / test.count };
 }
 

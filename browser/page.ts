@@ -1,6 +1,8 @@
 // The test page's module: the checks in a Worker with two threads, then on the page's own main
-// thread (one thread: it may not block). The outcome lands in window.lowbitResult.
+// thread (one thread: it may not block), then the WebGPU backend's where navigator.gpu exists.
+// The outcome lands in window.lowbitResult.
 import { runChecks, type BrowserReport } from './checks.js';
+import { runWebGpuChecks } from './webgpu-checks.js';
 
 type Outcome = BrowserReport | { error: string };
 
@@ -13,11 +15,13 @@ function inWorker(threads: number): Promise<Outcome> {
   });
 }
 
-async function main(): Promise<Record<string, Outcome | boolean>> {
+async function main(): Promise<Record<string, Outcome | boolean | object>> {
   const worker = await inWorker(2);
   let page: Outcome;
   try { page = await runChecks(2); } catch (e) { page = { error: String((e as Error)?.stack ?? e) }; }
-  return { crossOriginIsolated: self.crossOriginIsolated, worker, page };
+  let webgpu: Awaited<ReturnType<typeof runWebGpuChecks>> | { error: string };
+  try { webgpu = await runWebGpuChecks(); } catch (e) { webgpu = { error: String((e as Error)?.message ?? e) }; }
+  return { crossOriginIsolated: self.crossOriginIsolated, worker, page, webgpu };
 }
 
 (window as unknown as { lowbitResult: Promise<unknown> }).lowbitResult = main();

@@ -4,6 +4,8 @@
 // themselves (browser/checks.ts) compare the kernels with the reference ones. Chromium has
 // relaxed SIMD, so this checks the -relaxed builds; the Node suite checks the plain ones too.
 // Needs Debian's chromium (.ci/run installs it); without it the test is skipped, except in CI.
+// With --enable-unsafe-webgpu the page (http://127.0.0.1, a secure context) also has navigator.gpu
+// (SwiftShader on a CPU), and the WebGPU backend's checks (browser/webgpu-checks.ts) run there.
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -38,10 +40,11 @@ async function serve(isolated: boolean): Promise<{ server: Server; url: string }
 }
 
 interface Report { shared: boolean; build: string; threads: number; failures: string[]; checks: number; error?: string }
+interface GpuReport { adapter?: string; engineOnHost?: string[]; failures?: string[]; checks?: number; error?: string }
 
-async function runPage(isolated: boolean): Promise<{ crossOriginIsolated: boolean; worker: Report; page: Report }> {
+async function runPage(isolated: boolean): Promise<{ crossOriginIsolated: boolean; worker: Report; page: Report; webgpu: GpuReport }> {
   const { server, url } = await serve(isolated);
-  const browser = await puppeteer.launch({ executablePath: chromium!, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
+  const browser = await puppeteer.launch({ executablePath: chromium!, headless: true, args: ['--no-sandbox', '--disable-dev-shm-usage', '--enable-unsafe-webgpu'] });
   try {
     const page = await browser.newPage();
     const errors: string[] = [];
@@ -50,7 +53,7 @@ async function runPage(isolated: boolean): Promise<{ crossOriginIsolated: boolea
     const result = await page.waitForFunction(() => (window as unknown as { lowbitResult?: unknown }).lowbitResult, { timeout: 60_000 })
       .then(() => page.evaluate(() => (window as unknown as { lowbitResult: Promise<unknown> }).lowbitResult));
     assert.deepEqual(errors, [], 'page errors');
-    return result as { crossOriginIsolated: boolean; worker: Report; page: Report };
+    return result as { crossOriginIsolated: boolean; worker: Report; page: Report; webgpu: GpuReport };
   } finally {
     await browser.close();
     server.close();
@@ -75,6 +78,12 @@ test('browser: cross-origin isolated page — 2 threads in a Worker, 1 on the ma
   assert.deepEqual(r.page.failures, []);
   assert.equal(r.page.shared, true);
   assert.equal(r.page.threads, 1, 'a page main thread may not block: one thread');
+  // WebGPU in the page: the packed engine's conformance and the training products, exact
+  assert.equal(r.webgpu.error, undefined, r.webgpu.error);
+  assert.deepEqual(r.webgpu.failures, []);
+  assert.ok((r.webgpu.checks ?? 0) >= 10, `ran ${r.webgpu.checks} WebGPU checks`);
+  assert.deepEqual(r.webgpu.engineOnHost, ['scoreRows'], 'the packed engine in WGSL but its float64 epilogue');
+  assert.ok(r.webgpu.adapter, 'an adapter name');
 });
 
 test('browser: page without isolation — no SharedArrayBuffer, the one-thread build, same results', { skip, timeout: 120_000 }, async () => {

@@ -14,8 +14,8 @@ const RTLD_NOW = 2, RTLD_GLOBAL = 0x100, RTLD_NODELETE = 0x1000;
 export async function dawnGpu(): Promise<GPU> {
   if (!process.env['VK_ICD_FILENAMES'] && !process.env['VK_DRIVER_FILES'] && existsSync(SWIFTSHADER_ICD)) {
     process.env['VK_ICD_FILENAMES'] = SWIFTSHADER_ICD;
-    preloadVulkanLoader();
   }
+  preloadVulkanLoader(); // also when the driver was chosen before (a child of a process that chose it)
   let mod: { create(options: string[]): GPU };
   try {
     mod = await import('webgpu') as unknown as typeof mod;

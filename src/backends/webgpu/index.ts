@@ -4,12 +4,14 @@ import { adamKernels } from './adam.js';
 import { batchNormKernels } from './batch-norm.js';
 import { broadcastKernels } from './broadcast.js';
 import { elementwiseKernels } from './elementwise.js';
+import { engineEpilogueKernels } from './engine-epilogues.js';
 import { gemmKernels } from './gemm.js';
 import { requestGpuDevice, type GpuDevice } from './gpu-device.js';
 import { GpuQueue } from './gpu-queue.js';
 import { GpuStorage } from './gpu-storage.js';
 import { lossKernels } from './losses.js';
 import { packKernels } from './pack.js';
+import { preparedKernels } from './prepared.js';
 import { xnorGemmKernels } from './xnor-gemm.js';
 
 type GpuTypes = { f32: GpuStorage; i32: GpuStorage; u32: GpuStorage; u8: GpuStorage };
@@ -54,6 +56,8 @@ export async function makeWebGpuBackend(): Promise<WebGpuKernels> {
     ...batchNormKernels(q),
     ...lossKernels(q),
     ...adamKernels(q),
+    ...preparedKernels(q),
+    ...engineEpilogueKernels(q),
   };
   return opaque(completeAsyncBackend<GpuTypes, typeof own>(own, host) as never) as WebGpuKernels;
 }

@@ -22,4 +22,11 @@ if (gpu) {
     assert.deepEqual(await gpu.read(y), Float32Array.of(0, 2, 2, 2));
     assert.ok(gpu.native.has('xnorGemm') && !gpu.native.has('linearQuantize'));
   });
+
+  test('webgpu: the packed engine runs in WGSL, all but scoreRows (float64 arithmetic, which WGSL lacks)', () => {
+    const engine = ['prepareBinaryWeights', 'binaryProduct', 'prepareBinaryThreshold', 'binaryThreshold', 'preparePixelWeights',
+      'pixelProduct', 'pixelSignGemm', 'freePrepared', 'packPlanes', 'combinePlanes', 'combinePixelProducts', 'packCodes', 'thresholdPack'] as const;
+    assert.deepEqual(engine.filter((k) => !gpu.native.has(k)), []);
+    assert.equal(gpu.native.has('scoreRows'), false);
+  });
 }

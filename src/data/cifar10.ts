@@ -48,6 +48,7 @@ export async function loadCifar10(opts: Cifar10Options = {}): Promise<Cifar10> {
   for (let i = 0; i < files.length; i++) checkBatch(bytes[i]!, files[i]!);
   const full = records('cifar10-train', bytes.slice(0, TRAIN_FILES.length));
   const test = records('cifar10-test', [bytes[TRAIN_FILES.length]!]);
+  bytes.length = 0; // the file bytes can go before any whitening
   if (full.count <= VALIDATION) {
     throw new DataError(`cifar10: the training batches in ${dir} hold ${full.count} images; the paper's split needs more than `
       + `${VALIDATION} (the original has 50000). ${FIX}`);
@@ -63,6 +64,13 @@ export async function loadCifar10(opts: Cifar10Options = {}): Promise<Cifar10> {
 function defaultDir(): string {
   // from dist/src/data/ (or src/data/ under a TS runner) up to the folder that holds the repository
   return fileURLToPath(new URL('../../../../shared/data/cifar10/cifar-10-batches-bin', import.meta.url));
+}
+
+/** One binary batch file (any number of records) as a set, checked before anything is allocated.
+ *  @example parseCifar10Batch(gunzipSync(await readFile('test_batch.bin.gz')), 'test_batch.bin').count  // → 10000 */
+export function parseCifar10Batch(bytes: Uint8Array, file: string, name = 'cifar10'): Dataset {
+  checkBatch(bytes, file);
+  return records(name, [bytes]);
 }
 
 /** Sizes and labels of one batch file, before anything is allocated for it. */

@@ -5,7 +5,7 @@ import { loadMnist } from './mnist.js';
 import { loadSvhn } from './svhn.js';
 import type { Preprocess } from './whiten.js';
 
-/** The data sets a recipe can name. */
+/** The data sets a recipe can name. @example DATASET_NAMES.includes('svhn')  // → true */
 export const DATASET_NAMES = ['mnist', 'cifar10', 'svhn'] as const;
 export type DatasetName = (typeof DATASET_NAMES)[number];
 

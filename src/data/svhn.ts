@@ -52,7 +52,8 @@ export async function loadSvhn(opts: SvhnOptions): Promise<Svhn> {
   };
 }
 
-/** The X and y arrays of one SVHN MAT-file as a Dataset. */
+/** The X and y arrays of one SVHN MAT-file as a Dataset.
+ *  @example svhnFromMat(parseMat5(bytes, 'test_32x32.mat'), 'test_32x32.mat', 'svhn-test').count  // → 26032 */
 export function svhnFromMat(arrays: Mat5Array[], file: string, name: string): Dataset {
   const x = arrays.find((a) => a.name === 'X'), y = arrays.find((a) => a.name === 'y');
   if (!x || !y) throw new DataError(`svhn: ${file} has no ${!x ? 'X' : 'y'} array (found: ${arrays.map((a) => a.name).join(', ') || 'none'}). ${FIX}`);

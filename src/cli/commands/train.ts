@@ -89,7 +89,8 @@ function recipeHelp(): string {
     try {
       const r = JSON.parse(readFileSync(join(RECIPES_DIR, `${name}.json`), 'utf8')) as Recipe;
       const m = r.model, t = r.train;
-      return `  ${name}: width ${String(m.width)}, depth ${String(m.depth)}, ${m.float ? 'float32' : `bits-w ${String(m.bitsW ?? 1)}, bits-a ${String(m.bitsA ?? 1)}`}, `
+      const shape = m.width === undefined && m.depth === undefined ? `${r.dataset ?? 'mnist'}, ` : `width ${String(m.width)}, depth ${String(m.depth)}, `;
+      return `  ${name}: ${shape}${m.float ? 'float32' : `bits-w ${String(m.bitsW ?? 1)}, bits-a ${String(m.bitsA ?? 1)}`}, `
         + `epochs ${t.epochs}, batch-size ${t.batchSize}, lr ${t.lr}, lr-end ${t.lrEnd}, seed ${t.seed}, loss ${t.loss}`;
     } catch { return `  ${name}: (unreadable)`; }
   });

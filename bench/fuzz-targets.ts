@@ -1,11 +1,14 @@
 // The loaders under fuzzing, each with seed files made by the project itself: packed models
 // (.lbit, decodeModel), checkpoints (decodeCheckpoint, then the model and the resume state a
-// checkpoint carries), and IDX files (parseIdx).
+// checkpoint carries), IDX files (parseIdx), CIFAR-10 binary batches and SVHN's MAT-files.
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { crc32 } from '../src/codec/crc32.js';
+import { parseCifar10Batch } from '../src/data/cifar10.js';
 import { parseIdx } from '../src/data/idx.js';
+import { parseMat5 } from '../src/data/mat5.js';
+import { svhnFromMat } from '../src/data/svhn.js';
 import { compile } from '../src/deploy/compile.js';
 import { decodeModel, encodeModel } from '../src/deploy/model-file.js';
 import { mnistMlp } from '../src/models/mnist-mlp.js';
@@ -17,6 +20,7 @@ import { trainedModelOf } from '../src/train/trained-model.js';
 import { fit, type TrainConfig } from '../src/train/trainer.js';
 import type { FuzzTarget } from './fuzz-harness.js';
 import { concat, type FileFormat } from './fuzz-mutator.js';
+import { svhnLike, writeMat5 } from './mat5-writer.js';
 
 const u32 = (b: Uint8Array, at: number): number => (at + 4 <= b.length ? new DataView(b.buffer, b.byteOffset).getUint32(at, true) : 0);
 const text = (b: Uint8Array): string => new TextDecoder().decode(b);
@@ -123,6 +127,30 @@ export function idxTarget(): FuzzTarget {
   };
 }
 
+/** CIFAR-10 binary batches of 1 to 3 records. */
+export function cifar10Target(): FuzzTarget {
+  const batch = (n: number): Uint8Array => Uint8Array.from({ length: n * 3073 }, (_, k) => (k % 3073 === 0 ? (k / 3073) % 10 : (k * 37) & 0xff));
+  return {
+    name: 'CIFAR-10 batch (parseCifar10Batch)', format: { headerFields: { offsets: [0, 3073], littleEndian: true } },
+    seeds: [batch(1), batch(2), batch(3)],
+    load: (bytes) => { parseCifar10Batch(bytes, 'fuzz-batch.bin'); },
+  };
+}
+
+/** MATLAB 5 MAT-files as SVHN ships them (X, y), plain and compressed, either byte order; the
+ *  inflated size is bounded by the file's, as a caller with a memory budget would set it. */
+export function svhnTarget(): FuzzTarget {
+  return {
+    name: 'SVHN MAT-file (parseMat5, svhnFromMat)', format: { headerFields: { offsets: [128, 132, 136, 144, 152, 156, 160, 176, 184, 188], littleEndian: true } },
+    seeds: [svhnLike(1), svhnLike(2, { compress: true }), svhnLike(1, { bigEndian: true, yClass: 'uint8' }),
+      writeMat5([{ name: 'y', class: 'double', dims: [3, 1], data: [10, 1, 5] }, { name: 'other', class: 'uint8', dims: [2, 2], data: [1, 2, 3, 4] }], { compress: true })],
+    load: (bytes) => {
+      const arrays = parseMat5(bytes, 'fuzz.mat', { maxInflatedBytes: 16 * bytes.length });
+      if (arrays.some((a) => a.name === 'X')) svhnFromMat(arrays, 'fuzz.mat', 'svhn-fuzz');
+    },
+  };
+}
+
 export async function loaderTargets(): Promise<FuzzTarget[]> {
-  return [await modelFileTarget(), await checkpointTarget(), idxTarget()];
+  return [await modelFileTarget(), await checkpointTarget(), idxTarget(), cifar10Target(), svhnTarget()];
 }

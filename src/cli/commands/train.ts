@@ -39,7 +39,7 @@ export function trainCommand(program: Command): void {
     .option('--lr-end <x>', 'learning rate at the last epoch (exponential decay)', positiveNumber)
     .option('--seed <n>', 'random seed (init, shuffling, dropout)', integer)
     .option('--limit <n>', 'train on the first n training images only', positiveInt)
-    .option('--data <dir>', 'train on the IDX files in this folder, under MNIST\'s four file names, gzipped or not (default: MNIST)')
+    .option('--data <dir>', 'train on the data set\'s files in this folder, gzipped or not: MNIST\'s four IDX files, CIFAR-10\'s binary batches or SVHN\'s .mat files (default: MNIST, CIFAR-10 from ../shared)')
     .option('-o, --out <dir>', 'output folder for checkpoints, metrics.jsonl and result.json (default: runs/<experiment>-<time>)')
     .option('--overwrite', 'with -o: replace a run already in that folder')
     .option('--resume <run>', 'continue a run (its folder, or its last.ckpt) where it stopped')
@@ -89,7 +89,8 @@ function recipeHelp(): string {
     try {
       const r = JSON.parse(readFileSync(join(RECIPES_DIR, `${name}.json`), 'utf8')) as Recipe;
       const m = r.model, t = r.train;
-      return `  ${name}: width ${String(m.width)}, depth ${String(m.depth)}, ${m.float ? 'float32' : `bits-w ${String(m.bitsW ?? 1)}, bits-a ${String(m.bitsA ?? 1)}`}, `
+      const shape = m.width === undefined && m.depth === undefined ? `${r.dataset ?? 'mnist'}, ` : `width ${String(m.width)}, depth ${String(m.depth)}, `;
+      return `  ${name}: ${shape}${m.float ? 'float32' : `bits-w ${String(m.bitsW ?? 1)}, bits-a ${String(m.bitsA ?? 1)}`}, `
         + `epochs ${t.epochs}, batch-size ${t.batchSize}, lr ${t.lr}, lr-end ${t.lrEnd}, seed ${t.seed}, loss ${t.loss}`;
     } catch { return `  ${name}: (unreadable)`; }
   });

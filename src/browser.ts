@@ -34,6 +34,12 @@ export { HardTanh } from './nn/hard-tanh.js';
 export { Dropout } from './nn/dropout.js';
 export { Sequential } from './nn/sequential.js';
 export { ShiftBatchNorm, type ShiftBatchNormOptions } from './nn/shift-batch-norm.js';
+export { QuantConv2d, type QuantConv2dOptions } from './nn/quant-conv2d.js';
+export { MaxPool2d } from './nn/max-pool2d.js';
+export { Flatten, Unflatten } from './nn/flatten.js';
+export { Embedding, type EmbeddingOptions } from './nn/embedding.js';
+export { QuantLSTM } from './nn/quant-lstm.js';
+export { QuantGRU } from './nn/quant-gru.js';
 export { fromConfig, registerLayer } from './nn/from-config.js';
 
 // quant
@@ -66,10 +72,13 @@ export { whitenSplits, fitWhitening, applyWhitening, type Preprocess, type White
 // models
 export { mnistMlp, type MnistMlpOptions } from './models/mnist-mlp.js';
 export { buildModel } from './models/registry.js';
+export { cifar10Cnv, cifar10BinaryNet, svhnBinaryNet, type ConvNetOptions } from './models/conv-nets.js';
+export { ptbLm, PtbLm, type PtbLmOptions } from './models/ptb-lm.js';
 
 // train
 export type { TrainConfig, EpochMetrics } from './train/trainer.js';
 export { classificationError } from './train/evaluate.js';
+export { fitLanguageModel, perplexity, type LmTrainConfig } from './train/lm-trainer.js';
 export { summarize } from './train/summary.js';
 
 // deploy

@@ -29,6 +29,12 @@ export { HardTanh } from './nn/hard-tanh.js';
 export { Dropout } from './nn/dropout.js';
 export { Sequential } from './nn/sequential.js';
 export { ShiftBatchNorm, type ShiftBatchNormOptions } from './nn/shift-batch-norm.js';
+export { QuantConv2d, type QuantConv2dOptions } from './nn/quant-conv2d.js';
+export { MaxPool2d } from './nn/max-pool2d.js';
+export { Flatten, Unflatten } from './nn/flatten.js';
+export { Embedding, type EmbeddingOptions } from './nn/embedding.js';
+export { QuantLSTM } from './nn/quant-lstm.js';
+export { QuantGRU } from './nn/quant-gru.js';
 export { fromConfig, registerLayer } from './nn/from-config.js';
 
 // quant
@@ -66,12 +72,16 @@ export { loadDataset, DATASET_NAMES, type DatasetName, type LoadDatasetOptions }
 // models
 export { mnistMlp, type MnistMlpOptions } from './models/mnist-mlp.js';
 export { buildModel } from './models/registry.js';
+export { cifar10Cnv, cifar10BinaryNet, svhnBinaryNet, type ConvNetOptions } from './models/conv-nets.js';
+export { ptbLm, PtbLm, type PtbLmOptions } from './models/ptb-lm.js';
 
 // train
 export { fit, type TrainConfig, type EpochMetrics } from './train/trainer.js';
 export { runRecipe, type Recipe } from './train/experiment.js';
 export { saveCheckpoint, loadCheckpoint } from './train/checkpoint.js';
 export { classificationError } from './train/evaluate.js';
+export { fitLanguageModel, perplexity, type LmTrainConfig } from './train/lm-trainer.js';
+export { loadPtb, type Ptb } from './data/ptb.js';
 export { loadTrainedModel } from './train/trained-model.js';
 export { summarize } from './train/summary.js';
 

@@ -1,3 +1,4 @@
+import { LowbitError } from '../errors/lowbit-error.js';
 import { compile } from '../deploy/compile.js';
 import { DeployError } from '../deploy/deploy-error.js';
 import { exportOnnx } from '../deploy/onnx/export-onnx.js';
@@ -11,7 +12,9 @@ export async function exportProblems(recipe: Recipe): Promise<string[]> {
   const net = buildModel(recipe.model.name, recipe.model).eval();
   // ONNX export writes every float weight (40 MB for the default net): ask it of a narrow twin,
   // whose messages name no sizes; the width does not change which layers it takes
-  const twin = buildModel(recipe.model.name, { ...recipe.model, width: 2 }).eval();
+  // (nets whose widths are fixed refuse a width: ask it of the net itself then)
+  let twin = net;
+  try { twin = buildModel(recipe.model.name, { ...recipe.model, width: 2 }).eval(); } catch (e) { if (!(e instanceof LowbitError)) throw e; }
   const problems: string[] = [];
   for (const [what, run] of [
     ['lowbit export -o (.lbit)', () => compile(net, { scale: recipe.train.scale })],

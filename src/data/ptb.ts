@@ -1,8 +1,7 @@
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { gunzipSync } from 'node:zlib';
 import { DataError } from './data-error.js';
+import { readDataFile } from './read-data-file.js';
 import { buildVocabulary, encode, type Vocabulary } from './ptb-vocabulary.js';
 
 /** A word-level language-model corpus in the Penn Treebank layout: one sentence a line, words
@@ -51,27 +50,10 @@ export async function loadPtb(opts: PtbOptions = {}): Promise<Ptb> {
   };
 }
 
-/** The text of `path`, else of `path.gz`, inflated when gzipped; an empty file is an error. */
+/** The text of `path`, else of `path.gz`, inflated when gzipped (readDataFile); an empty file is
+ *  an error. Messages name the plain path. */
 async function readText(path: string): Promise<{ file: string; text: string }> {
-  let file = path, bytes: Uint8Array;
-  try {
-    bytes = await readFile(path).catch(async (e: NodeJS.ErrnoException) => {
-      if (e.code !== 'ENOENT') throw e;
-      file = `${path}.gz`;
-      return readFile(file).catch(() => { throw e; }); // report the plain name
-    });
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const what = code === 'ENOENT' ? `no such file: ${path} (nor ${path}.gz)` : code === 'EISDIR' ? `${path} is a folder` : `cannot read ${path} (${code ?? String(e)})`;
-    throw new DataError(`ptb: ${what}. ${FIX}`);
-  }
-  if (bytes[0] === 0x1f && bytes[1] === 0x8b) {
-    try {
-      bytes = gunzipSync(bytes, { maxOutputLength: MAX_INFLATED_BYTES });
-    } catch (e) {
-      throw new DataError(`ptb: ${file} looks gzipped but does not inflate (${(e as Error).message}); copy it again. ${FIX}`);
-    }
-  }
+  const file = path, bytes = await readDataFile(path, 'ptb', FIX, MAX_INFLATED_BYTES);
   if (bytes.length === 0) throw new DataError(`ptb: ${file} is empty. ${FIX}`);
   try {
     return { file, text: new TextDecoder('utf-8', { fatal: true }).decode(bytes) };

@@ -3,8 +3,9 @@ import { test } from 'node:test';
 import { packRows } from '../backends/reference/pack.js';
 import { xnorGemm } from '../backends/reference/xnor-gemm.js';
 import { Random } from '../tensor/random.js';
+import { combinePlanes } from '../backends/reference/combine-planes.js';
 import { packPlanes } from '../backends/reference/pack-planes.js';
-import { combinePlanes, pixelSum, PLANES, rowSums, scaledDot } from './pixel-dot.js';
+import { pixelSum, PLANES, rowSums, scaledDot } from './pixel-dot.js';
 
 test('QNN-SPEC §11 bit planes: for random 8-bit x and ±1 w the plane sums give x·w exactly', () => {
   const rng = new Random(3);
@@ -16,7 +17,7 @@ test('QNN-SPEC §11 bit planes: for random 8-bit x and ±1 w the plane sums give
     const planes = new Uint32Array(count * PLANES * words), c = new Int32Array(count * PLANES * n), d = new Int32Array(count * n);
     packPlanes(pixels, count, k, planes);
     xnorGemm(planes, packed, c, count * PLANES, n, k);
-    combinePlanes(c, count, n, d);
+    combinePlanes(c, count, PLANES, n, 1, d);
     const sums = rowSums(packed, n, k);
     for (let img = 0; img < count; img++) for (let j = 0; j < n; j++) {
       let dot = 0, sumW = 0;

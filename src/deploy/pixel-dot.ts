@@ -1,7 +1,7 @@
 import { popcount32 } from '../backends/reference/popcount.js';
 import type { PixelScale } from '../data/batches.js';
 
-/** First layer on raw 8-bit pixels through bit-planes (QNN-SPEC §5.1), with no new kernel.
+/** First layer on raw 8-bit pixels through bit-planes (QNN-SPEC §5.1): the arithmetic behind it.
  *
  *  Plane n of an image is a 0/1 vector P_n. Packed with our convention (bit 1 = −1) it reads as
  *  the ±1 vector a = 1 − 2·P_n, so the XNOR kernel gives C_n = a·w = Σw − 2·(P_n·w), i.e.
@@ -9,17 +9,8 @@ import type { PixelScale } from '../data/batches.js';
  *  (the same as §5.1's popcount(P_n) − 2·popcount(P_n AND Wneg), without the per-row popcount).
  *  Summing the planes: S = p·w = Σ_n 2^n·P_n·w = (255·Σw − D)/2 with D = Σ_n 2^n·C_n.
  *  The engine computes the integer D; thresholds are folded onto D (pixelSum maps it back).
- *  Kernels.packPlanes packs the planes. */
+ *  Kernels.packPlanes packs the planes and Kernels.combinePlanes sums them into D. */
 export const PLANES = 8;
-
-/** D[img, j] = Σ_n 2^n·C[img·8 + n, j] from the XNOR products of the planes. */
-export function combinePlanes(c: Int32Array, count: number, n: number, d: Int32Array): void {
-  for (let img = 0; img < count; img++) for (let j = 0; j < n; j++) {
-    let acc = 0;
-    for (let p = 0; p < PLANES; p++) acc += c[(img * PLANES + p) * n + j]! << p;
-    d[img * n + j] = acc;
-  }
-}
 
 /** The pixel dot product S = p·w from D (see the file comment). */
 export const pixelSum = (d: number, sumW: number): number => (255 * sumW - d) / 2;

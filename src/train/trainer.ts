@@ -120,10 +120,12 @@ export async function fit(model: Module, data: Splits, config: TrainConfig, opts
     const metrics: EpochMetrics = { epoch: epoch + 1, lr: optimizer.lr, trainLoss: lossSum / seen, trainError, valError, seconds, samplesPerSec: seen / seconds };
     history.push(metrics);
     const improved = valError < best.valError;
-    if (improved) { best = { epoch: epoch + 1, valError }; bestState = await model.stateDict(); }
+    // one read of the weights per epoch serves both the best weights and the checkpoints (copies, never written)
+    const state = improved || opts.outDir ? await model.stateDict() : null;
+    if (improved) { best = { epoch: epoch + 1, valError }; bestState = state!; }
     if (opts.outDir) {
-      const state = await model.stateDict(), optimizerState = await optimizer.state();
-      const ckpt = (withBest: boolean): Checkpoint => snapshot(state, model, optimizerState, rng, config, history, best, withBest ? bestState : null, opts.meta);
+      const optimizerState = await optimizer.state();
+      const ckpt = (withBest: boolean): Checkpoint => snapshot(state!, model, optimizerState, rng, config, history, best, withBest ? bestState : null, opts.meta);
       if (improved) await saveCheckpoint(join(opts.outDir, 'best.ckpt'), ckpt(false));
       await saveCheckpoint(join(opts.outDir, 'last.ckpt'), ckpt(true));
       await appendFile(join(opts.outDir, 'metrics.jsonl'), JSON.stringify(metrics) + '\n');

@@ -2,6 +2,7 @@ import type { PixelScale } from '../../data/batches.js';
 import type { Module } from '../../nn/module.js';
 import { blockValues, bnParams, denseBlocks } from '../dense-blocks.js';
 import { DeployError } from '../deploy-error.js';
+import { convOnnxGraph, hasConv } from './export-onnx-conv.js';
 import { FLOAT, ModelProto } from './onnx-schema.js';
 
 const OPSET = 13;
@@ -13,9 +14,17 @@ const IR_VERSION = 8;
  *    → BN folded to Mul(γ·invStd) + Add(β − γ·invStd·μ)
  *    → hidden blocks: sign as Where(Less(y, 0), −1, +1), which gives sign(0) = +1 (ONNX Sign
  *      gives 0 there, QNN-SPEC §10.1) → ... → scores [batch, classes].
+ *  A conv net (one with a QuantConv2d) is laid out as convOnnxGraph says (export-onnx-conv.ts):
+ *    x [batch, H·W·C] flat NHWC pixels → ... → scores [batch, classes].
  *  Encoded with protobufjs from onnx.proto's descriptors (onnx-schema.ts).
  *  @example await writeFile('model.onnx', await exportOnnx(model, { scale: 'symmetric' })) */
 export async function exportOnnx(model: Module, opts: { scale: PixelScale }): Promise<Uint8Array> {
+  if (hasConv(model)) {
+    const { graph, input, classes } = convOnnxGraph(model);
+    const [height, width, channels] = input.shape;
+    return encode(opts.scale, graph.nodes, await graph.initializers(), input.features, classes,
+      `Binarized conv net exported by lowbit in float32. Input x: ${height}x${width}x${channels} images flattened in NHWC order (height, width, channels), pixels scaled ${pixelFormula(opts.scale)}.`);
+  }
   const blocks = denseBlocks(model), values = await Promise.all(blocks.map(blockValues));
   const nodes: object[] = [], inits: object[] = [];
   const tensor = (name: string, dims: number[], values: Float32Array) => {
@@ -41,12 +50,18 @@ export async function exportOnnx(model: Module, opts: { scale: PixelScale }): Pr
     h = i === blocks.length - 1 ? y : node('Where', [node('Less', [y, zero], `negative${i}`), minus, plus], `sign${i}`);
   });
   const first = blocks[0]!.dense, classes = blocks.at(-1)!.dense.outFeatures;
+  return encode(opts.scale, nodes, inits, first.inFeatures, classes, `Binarized MLP exported by lowbit in float32. Input x: pixels scaled ${pixelFormula(opts.scale)}.`);
+}
+
+const pixelFormula = (scale: PixelScale) => (scale === 'symmetric' ? 'x = 2p/255 - 1' : 'x = p/255');
+
+/** The model message around a graph x [batch, inputs] → scores [batch, classes]. */
+function encode(scale: PixelScale, nodes: object[], inits: object[], inputs: number, classes: number, docString: string): Uint8Array {
   const io = (name: string, width: number) => ({ name, type: { tensorType: { elemType: FLOAT, shape: { dim: [{ dimParam: 'batch' }, { dimValue: width }] } } } });
   const message = ModelProto.fromObject({
     irVersion: IR_VERSION, opsetImport: [{ domain: '', version: OPSET }], producerName: 'lowbit', producerVersion: '0.1.0',
-    docString: `Binarized MLP exported by lowbit in float32. Input x: pixels scaled ${opts.scale === 'symmetric' ? 'x = 2p/255 - 1' : 'x = p/255'}.`,
-    metadataProps: [{ key: 'scale', value: opts.scale }],
-    graph: { name: 'lowbit', node: nodes, initializer: inits, input: [io('x', first.inFeatures)], output: [io('scores', classes)] },
+    docString, metadataProps: [{ key: 'scale', value: scale }],
+    graph: { name: 'lowbit', node: nodes, initializer: inits, input: [io('x', inputs)], output: [io('scores', classes)] },
   });
   return ModelProto.encode(message).finish();
 }

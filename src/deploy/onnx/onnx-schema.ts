@@ -1,7 +1,7 @@
 import protobuf from 'protobufjs';
 
-/** The subset of onnx.proto (github.com/onnx/onnx, onnx/onnx.proto, IR version 8) that a dense
- *  float32 graph needs, as protobufjs JSON descriptors: field names and numbers copied from the
+/** The subset of onnx.proto (github.com/onnx/onnx, onnx/onnx.proto, IR version 8) that the float32
+ *  graphs of dense and conv nets need (node attributes, int64 shape and padding tensors), as protobufjs JSON descriptors: field names and numbers copied from the
  *  official file, so protobufjs encodes real ONNX (nothing here writes bytes by hand). */
 const descriptors = {
   nested: {
@@ -22,13 +22,21 @@ const descriptors = {
         NodeProto: { fields: {
           input: { rule: 'repeated', type: 'string', id: 1 }, output: { rule: 'repeated', type: 'string', id: 2 },
           name: { type: 'string', id: 3 }, opType: { type: 'string', id: 4 }, docString: { type: 'string', id: 6 },
+          attribute: { rule: 'repeated', type: 'AttributeProto', id: 5 },
         } },
+        AttributeProto: {
+          fields: {
+            name: { type: 'string', id: 1 }, type: { type: 'AttributeType', id: 20 },
+            f: { type: 'float', id: 2 }, i: { type: 'int64', id: 3 }, ints: { rule: 'repeated', type: 'int64', id: 8 },
+          },
+          nested: { AttributeType: { values: { UNDEFINED: 0, FLOAT: 1, INT: 2, INTS: 7 } } },
+        },
         TensorProto: {
           fields: {
             dims: { rule: 'repeated', type: 'int64', id: 1 }, dataType: { type: 'int32', id: 2 },
             name: { type: 'string', id: 8 }, rawData: { type: 'bytes', id: 9 },
           },
-          nested: { DataType: { values: { UNDEFINED: 0, FLOAT: 1 } } },
+          nested: { DataType: { values: { UNDEFINED: 0, FLOAT: 1, INT64: 7 } } },
         },
         ValueInfoProto: { fields: { name: { type: 'string', id: 1 }, type: { type: 'TypeProto', id: 2 } } },
         TypeProto: {
@@ -50,3 +58,6 @@ const descriptors = {
 /** onnx.ModelProto, ready for `.fromObject(...)` and `.encode(...)`. */
 export const ModelProto = protobuf.Root.fromJSON(descriptors).lookupType('onnx.ModelProto');
 export const FLOAT = 1;
+export const INT64 = 7;
+/** AttributeProto.AttributeType values. */
+export const ATTR_INT = 2, ATTR_INTS = 7;

@@ -2,6 +2,7 @@ import { LowbitError } from '../errors/lowbit-error.js';
 import { compile } from '../deploy/compile.js';
 import { DeployError } from '../deploy/deploy-error.js';
 import { exportOnnx } from '../deploy/onnx/export-onnx.js';
+import { convOnnxGraph, hasConv } from '../deploy/onnx/export-onnx-conv.js';
 import { buildModel } from '../models/registry.js';
 import type { Recipe } from '../train/experiment.js';
 
@@ -18,7 +19,8 @@ export async function exportProblems(recipe: Recipe): Promise<string[]> {
   const problems: string[] = [];
   for (const [what, run] of [
     ['lowbit export -o (.lbit)', () => compile(net, { scale: recipe.train.scale })],
-    ['lowbit export --onnx', () => exportOnnx(twin, { scale: recipe.train.scale })],
+    // a conv net's widths are fixed (56 MB of ONNX for BinaryNet): only walk its layers
+    ['lowbit export --onnx', () => (hasConv(net) ? convOnnxGraph(net) : exportOnnx(twin, { scale: recipe.train.scale }))],
   ] as const) {
     try { await run(); } catch (e) {
       if (!(e instanceof DeployError)) throw e;

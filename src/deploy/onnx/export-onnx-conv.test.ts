@@ -58,7 +58,8 @@ async function compare(model: Module, features: number, count: number, seed: num
   for (let i = 0; i < scores.length; i++) {
     assert.ok(Math.abs(scores[i]! - expected[i]!) <= 1e-4 * Math.max(1, Math.abs(expected[i]!)), `score ${i}: onnxruntime ${scores[i]}, lowbit ${expected[i]} (seed ${seed})`);
   }
-  let differ = 0, distinct = new Set<number>();
+  let differ = 0;
+  const distinct = new Set<number>();
   for (let i = 0; i < count; i++) { differ += Number(argmax(scores, i) !== argmax(expected, i)); distinct.add(argmax(expected, i)); }
   assert.equal(differ, 0, `${differ} of ${count} predictions differ (seed ${seed})`);
   assert.ok(distinct.size > 1, 'the random net predicts more than one class, so agreeing on predictions says something');

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import fc from 'fast-check';
 import { broadcastBinary, reduceSum } from '../reference/broadcast.js';
+import { softmaxCrossEntropy } from '../reference/losses.js';
 import type { BinaryOp } from '../kernels.js';
 import { loadWasmKernels } from './index.js';
 
@@ -56,5 +57,24 @@ test('wasm reduceSum: sums over leading rows equal the reference bit for bit; ot
       wasm.reduceSum(x, shape, keep, got, scale);
       assert.deepEqual(got, want, `reduceSum [${shape}] keep ${keep} scale ${scale} threads ${threads}`);
     }
+  }
+});
+
+test('wasm softmaxCrossEntropy: split across threads, within 1e-6 of the reference; a label outside the classes gives a NaN loss', async () => {
+  for (const threads of [1, 2]) {
+    await wasm.setThreads(threads);
+    for (const [rows, classes] of [[1, 1], [3, 5], [70, 1003], [700, 97]] as [number, number][]) {
+      const logits = floats(rows * classes, rows + classes).map((v) => 8 * v);
+      const labels = Int32Array.from({ length: rows }, (_, r) => (r * 7919) % classes);
+      const want = [new Float32Array(rows * classes), new Float32Array(1)], got = [new Float32Array(rows * classes), new Float32Array(1)];
+      softmaxCrossEntropy(logits, labels, rows, classes, want[0]!, want[1]!);
+      wasm.softmaxCrossEntropy(logits, labels, rows, classes, got[0]!, got[1]!);
+      const worst = Math.max(...got[0]!.map((g, i) => Math.abs(g - want[0]![i]!)));
+      assert.ok(worst <= 1e-6 / rows, `grad [${rows}, ${classes}] threads ${threads}: off by ${worst}`);
+      assert.ok(Math.abs(got[1]![0]! - want[1]![0]!) <= 1e-6 * (1 + Math.abs(want[1]![0]!)), `loss [${rows}, ${classes}]: ${got[1]![0]} vs ${want[1]![0]}`);
+    }
+    const loss = new Float32Array(1);
+    wasm.softmaxCrossEntropy(floats(6, 1), Int32Array.of(1, 9), 2, 3, new Float32Array(6), loss);
+    assert.ok(Number.isNaN(loss[0]), 'label 9 of 3 classes');
   }
 });

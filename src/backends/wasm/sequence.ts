@@ -64,3 +64,22 @@ export function makeReduceSum(rt: WasmRuntime): Kernels['reduceSum'] {
     arena.copyOut(po, out, width);
   };
 }
+
+/** Rows split across the threads; the row losses summed here in row order, in float64, as the
+ *  reference sums them. */
+export function makeSoftmaxCrossEntropy(rt: WasmRuntime): Kernels['softmaxCrossEntropy'] {
+  return (logits, labels, rows, classes, grad, loss) => {
+    if (rows === 0 || classes === 0) { loss[0] = 0; return; }
+    const { arena, pool } = rt, n = rows * classes;
+    arena.reset();
+    const pl = arena.input(logits, n), py = arena.input(labels, rows), pg = arena.output(grad, n);
+    const pr = (arena.alloc(rows * 8 + 8) + 7) & ~7;
+    const maxThreads = n < MIN_PARALLEL_ELEMENTS ? 1 : pool.threads;
+    pool.parallel('softmaxCrossEntropyRows', [pl, py, rows, classes, pg, pr], rows, 1, maxThreads);
+    arena.copyOut(pg, grad, n);
+    const rowLoss = new Float64Array(rt.heap.memory.buffer, pr, rows);
+    let total = 0;
+    for (let r = 0; r < rows; r++) total += rowLoss[r]!;
+    loss[0] = total / rows;
+  };
+}

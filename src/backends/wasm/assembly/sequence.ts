@@ -50,3 +50,30 @@ export function sumRows(x: usize, out: usize, rows: i32, width: i32, scaleBits: 
     store<f32>(out + (<usize>c << 2), scale != 1 ? s * scale : s);
   }
 }
+
+/** Softmax cross-entropy of the rows [start, end) of logits [rows, classes] (Kernels
+ *  .softmaxCrossEntropy): grad as the reference's, in float64 but for each e^(x − max) kept as
+ *  f32 between its two uses (one exp per element, not two); each row's loss term,
+ *  log Σ e^(x − max) + max − x[label], to rowLoss (f64) for the glue to sum in row order. A
+ *  label outside 0..classes−1 gives NaN, as the reference's read past the row does. */
+export function softmaxCrossEntropyRows(logits: usize, labels: usize, rows: i32, classes: i32, grad: usize, rowLoss: usize, start: i32, end: i32): void {
+  for (let r = start; r < end; r++) {
+    const row = logits + ((<usize>r * <usize>classes) << 2), g = grad + ((<usize>r * <usize>classes) << 2);
+    let best: f32 = -Infinity;
+    for (let c = 0; c < classes; c++) best = max(best, load<f32>(row + (<usize>c << 2)));
+    let sum: f64 = 0;
+    for (let c = 0; c < classes; c++) {
+      const e = Math.exp(<f64>load<f32>(row + (<usize>c << 2)) - <f64>best);
+      store<f32>(g + (<usize>c << 2), <f32>e);
+      sum += e;
+    }
+    const label = load<i32>(labels + (<usize>r << 2)), inside = label >= 0 && label < classes;
+    for (let c = 0; c < classes; c++) {
+      const p = <f64>load<f32>(g + (<usize>c << 2)) / sum;
+      store<f32>(g + (<usize>c << 2), <f32>((c == label ? p - 1 : p) / <f64>rows));
+    }
+    let term: f64 = NaN;
+    if (inside) term = Math.log(sum) + <f64>best - <f64>load<f32>(row + (<usize>label << 2)); // no read past the row
+    store<f64>(rowLoss + (<usize>r << 3), term);
+  }
+}

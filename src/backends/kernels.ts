@@ -330,6 +330,10 @@ export interface Kernels<S extends StorageTypes = OpaqueStorage> extends Storage
   /** Backward of maxPool2d: dx (xSize elements) overwritten with zeros, then dx[argmax[i]] += dy[i]
    *  for each of the `count` outputs. */
   maxPool2dBackward(dy: S['f32'], argmax: S['i32'], count: number, dx: S['f32'], xSize: number): void;
+
+  // ---- sequence training: gradients of row ranges (reference/sequence.ts) ----------------------
+  /** dst[dstAt + i] += src[i] for i < n: a step's gradient added into its rows of a sequence's. */
+  addAt(src: S['f32'], dst: S['f32'], dstAt: number, n: number): void;
 }
 
 /** Where a kh × kw window moves over NHWC input [batch, height, width, channels]: by `stride`,

@@ -58,6 +58,12 @@ export class QuantLSTM extends Module {
     const proj = add(matmulT(reshape(x, [steps * batch, this.inputSize]), wx), this.bias);
     let h = this.state?.h ?? zeros([batch, this.hidden]), c = this.state?.c ?? zeros([batch, this.hidden]);
     const hs: Tensor[] = [];
+    // Every gate product is a float GEMM, k-bit operands included: at [20, 300]·[1200, 300]ᵀ the
+    // bit-plane route (k ±1 planes of h and Wh, k² plane products, combined) measured about even
+    // for 2 bits (−20 % to +7 % between runs) and 1.7–5x slower for 3 and 4 (bench/ptb-lstm-training.ts:
+    // packing h's planes and combining k² products outweigh the product), before counting the
+    // planes' making, and it is ~2 % of a step; only this forward product could take it:
+    // the input's share has float word vectors, and the backward products float gradients.
     for (let t = 0; t < steps; t++) {
       const gates = this.gateQuantizer.apply(lstmGates(add(sliceRows(proj, t * batch, batch), matmulT(h, wh))), ctx);
       c = lstmCellState(gates, c);

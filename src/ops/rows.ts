@@ -1,4 +1,5 @@
 import { defineOp } from '../autograd/define-op.js';
+import { RangeGrad } from '../autograd/range-grad.js';
 import { LowbitError } from '../errors/lowbit-error.js';
 import { f32, type Tensor } from '../tensor/tensor.js';
 
@@ -10,11 +11,8 @@ const sliceRowsOp = defineOp<{ start: number; count: number }>({
     kernels.copy(f32(x!), attrs.start * row, out.storage, 0, attrs.count * row);
     return out;
   },
-  backward: ({ kernels, attrs, empty }, dy, [x]) => {
-    const dx = empty(x!.shape), row = x!.size / x!.shape[0]!;
-    kernels.copy(dy.storage, 0, dx.storage, attrs.start * row, attrs.count * row);
-    return [dx];
-  },
+  // the gradient of its rows only: autograd adds the steps' slices into one sum (RangeGrad)
+  backward: ({ attrs }, dy, [x]) => [new RangeGrad(dy, attrs.start * (x!.size / x!.shape[0]!), x!.shape)],
 });
 
 const concatRowsOp = defineOp({

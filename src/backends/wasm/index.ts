@@ -19,6 +19,7 @@ import { makeXnorGemmSliced } from './xnor-gemm-sliced.js';
 import { makeXnorThresholdSliced } from './xnor-threshold-sliced.js';
 import { makePreparedKernels } from './prepared.js';
 import { makeCol2im, makeIm2col, makeIm2colPackSigns } from './im2col.js';
+import { makeBroadcastBinary, makeReduceSum, makeSoftmaxCrossEntropy } from './sequence.js';
 
 /** The wasm backend's kernels, plus its thread setting. */
 export interface WasmKernels extends HostKernels {
@@ -53,7 +54,7 @@ async function create(platform?: Platform): Promise<WasmKernels> {
     ?? (isNode ? (await import('./platform-node.js')).nodePlatform : (await import('./platform-browser.js')).browserPlatform());
   const rt = await createRuntime(host);
   await rt.pool.resize(rt.shared ? host.defaultThreads() : 1);
-  // broadcasts, reductions, dropout, the losses, shift BN and AdaMax are left to the reference
+  // broadcasts and reductions but a sequence model's (sequence.ts), dropout, the losses but softmax cross-entropy, shift BN and AdaMax are left to the reference
   // (completeBackend): rare or tiny in training, where copying into wasm memory would eat the gain
   return completeBackend({
     ...hostStorage,
@@ -83,6 +84,9 @@ async function create(platform?: Platform): Promise<WasmKernels> {
     im2col: makeIm2col(rt),
     im2colPackSigns: makeIm2colPackSigns(rt),
     col2im: makeCol2im(rt),
+    broadcastBinary: makeBroadcastBinary(rt),
+    reduceSum: makeReduceSum(rt),
+    softmaxCrossEntropy: makeSoftmaxCrossEntropy(rt),
     setThreads: (n: number) => rt.pool.resize(n),
     get threads() { return rt.pool.threads; },
     shared: rt.shared,

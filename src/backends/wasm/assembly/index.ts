@@ -17,3 +17,4 @@ export { im2col, im2colPackSigns, col2im } from './im2col';
 
 /** First free byte after static data: JS lays its control block and arena from here on. */
 export function heapBase(): usize { return __heap_base; }
+export { broadcastRows, sumRows, softmaxCrossEntropyRows } from './sequence';

@@ -19,6 +19,7 @@ import { makeXnorGemmSliced } from './xnor-gemm-sliced.js';
 import { makeXnorThresholdSliced } from './xnor-threshold-sliced.js';
 import { makePreparedKernels } from './prepared.js';
 import { makeCol2im, makeIm2col, makeIm2colPackSigns } from './im2col.js';
+import { makeMaxPool2d, makeMaxPool2dBackward } from './max-pool.js';
 
 /** The wasm backend's kernels, plus its thread setting. */
 export interface WasmKernels extends HostKernels {
@@ -83,6 +84,8 @@ async function create(platform?: Platform): Promise<WasmKernels> {
     im2col: makeIm2col(rt),
     im2colPackSigns: makeIm2colPackSigns(rt),
     col2im: makeCol2im(rt),
+    maxPool2d: makeMaxPool2d(rt),
+    maxPool2dBackward: makeMaxPool2dBackward(rt),
     setThreads: (n: number) => rt.pool.resize(n),
     get threads() { return rt.pool.threads; },
     shared: rt.shared,

@@ -330,6 +330,13 @@ export interface Kernels<S extends StorageTypes = OpaqueStorage> extends Storage
   /** Backward of maxPool2d: dx (xSize elements) overwritten with zeros, then dx[argmax[i]] += dy[i]
    *  for each of the `count` outputs. */
   maxPool2dBackward(dy: S['f32'], argmax: S['i32'], count: number, dx: S['f32'], xSize: number): void;
+
+  // ---- conv training: packed layouts for the binary convolution's backward --------------------
+  /** Transpose a bit matrix: x `rows` rows of ceil(cols/32) words (bit p&31 of word p>>5 of row
+   *  r is entry (r, p)) → out `cols` rows of ceil(rows/32) words, entry (p, r) likewise; out's
+   *  tail bits 0 (x's are ignored). The binary conv's weight gradient reads the forward's packed
+   *  im2col (rows along k) down its columns (along the batch), as packCols would pack it. */
+  transposeBits(x: S['u32'], rows: number, cols: number, out: S['u32']): void;
 }
 
 /** Where a kh × kw window moves over NHWC input [batch, height, width, channels]: by `stride`,

@@ -20,6 +20,7 @@ import { makeXnorThresholdSliced } from './xnor-threshold-sliced.js';
 import { makePreparedKernels } from './prepared.js';
 import { makeCol2im, makeIm2col, makeIm2colPackSigns } from './im2col.js';
 import { makeMaxPool2d, makeMaxPool2dBackward } from './max-pool.js';
+import { makeTransposeBits } from './transpose-bits.js';
 
 /** The wasm backend's kernels, plus its thread setting. */
 export interface WasmKernels extends HostKernels {
@@ -86,6 +87,7 @@ async function create(platform?: Platform): Promise<WasmKernels> {
     col2im: makeCol2im(rt),
     maxPool2d: makeMaxPool2d(rt),
     maxPool2dBackward: makeMaxPool2dBackward(rt),
+    transposeBits: makeTransposeBits(rt),
     setThreads: (n: number) => rt.pool.resize(n),
     get threads() { return rt.pool.threads; },
     shared: rt.shared,

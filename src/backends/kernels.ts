@@ -334,6 +334,13 @@ export interface Kernels<S extends StorageTypes = OpaqueStorage> extends Storage
   // ---- sequence training: gradients of row ranges (reference/sequence.ts) ----------------------
   /** dst[dstAt + i] += src[i] for i < n: a step's gradient added into its rows of a sequence's. */
   addAt(src: S['f32'], dst: S['f32'], dstAt: number, n: number): void;
+
+  // ---- conv training: packed layouts for the binary convolution's backward --------------------
+  /** Transpose a bit matrix: x `rows` rows of ceil(cols/32) words (bit p&31 of word p>>5 of row
+   *  r is entry (r, p)) → out `cols` rows of ceil(rows/32) words, entry (p, r) likewise; out's
+   *  tail bits 0 (x's are ignored). The binary conv's weight gradient reads the forward's packed
+   *  im2col (rows along k) down its columns (along the batch), as packCols would pack it. */
+  transposeBits(x: S['u32'], rows: number, cols: number, out: S['u32']): void;
 }
 
 /** Where a kh × kw window moves over NHWC input [batch, height, width, channels]: by `stride`,

@@ -39,6 +39,7 @@ const conv2dOp = defineOp<Conv2dAttrs>({
     if (attrs.mode === 'binary') {
       const pa = empty([m, k], 'bits'), pb = empty([n, k], 'bits'), prod = empty([m, n], 'int32');
       kernels.im2colPackSigns(f32(x!), g, pa.storage);
+      saved.colSigns = pa; // the weight gradient reads it down its columns
       kernels.packRows(f32(w!), pb.storage, n, k);
       kernels.xnorGemm(pa.storage, pb.storage, prod.storage, m, n, k);
       kernels.intToFloat(prod.storage, y.storage);
@@ -76,10 +77,9 @@ const conv2dOp = defineOp<Conv2dAttrs>({
     if (w!.requiresGrad) {
       // as large as the weights: persistent storage, as binaryMatmulT's weight gradient
       dw = new Tensor(kernels.alloc('f32', n * k, true), w!.shape, 'float32', kernels);
-      if (attrs.mode === 'binary') { // dw[n,k] = dyᵀ[n,m]·sign(cols)[m,k], the padding +1
-        const cols = empty([m, k]), colBits = empty([k, m], 'bits');
-        kernels.im2col(f32(x!), g, 1, cols.storage);
-        kernels.packCols(cols.storage, colBits.storage, m, k);
+      if (attrs.mode === 'binary') { // dw[n,k] = dyᵀ[n,m]·sign(cols)[m,k]: the forward's packed signs, padding +1
+        const colBits = empty([k, m], 'bits');
+        kernels.transposeBits((saved.colSigns as Tensor<'bits'>).storage, m, k, colBits.storage);
         kernels.gemmSignB(dy.storage, colBits.storage, dw.storage, n, k, m, false, true);
       } else {
         kernels.gemm(dy.storage, (saved.cols as Tensor).storage, dw.storage, n, k, m, true, false, false);

@@ -30,6 +30,7 @@ import { clipToNorm, sumSquares } from './clip-norm.js';
 import { col2im, im2col, im2colPackSigns } from './im2col.js';
 import { maxPool2d, maxPool2dBackward } from './max-pool.js';
 import { addAt } from './sequence.js';
+import { transposeBits } from './transpose-bits.js';
 
 /** Every kernel of the contract, in plain TypeScript. */
 const kernels: Pick<HostKernels, KernelName> = {
@@ -46,6 +47,7 @@ const kernels: Pick<HostKernels, KernelName> = {
   sumSquares, clipToNorm,
   im2col, col2im, im2colPackSigns, maxPool2d, maxPool2dBackward,
   addAt,
+  transposeBits,
 };
 
 /** The reference backend: plain TypeScript, obviously right, the oracle of every other backend.

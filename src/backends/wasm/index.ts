@@ -20,6 +20,8 @@ import { makeXnorThresholdSliced } from './xnor-threshold-sliced.js';
 import { makePreparedKernels } from './prepared.js';
 import { makeCol2im, makeIm2col, makeIm2colPackSigns } from './im2col.js';
 import { makeBroadcastBinary, makeReduceSum, makeSoftmaxCrossEntropy } from './sequence.js';
+import { makeMaxPool2d, makeMaxPool2dBackward } from './max-pool.js';
+import { makeTransposeBits } from './transpose-bits.js';
 
 /** The wasm backend's kernels, plus its thread setting. */
 export interface WasmKernels extends HostKernels {
@@ -87,6 +89,9 @@ async function create(platform?: Platform): Promise<WasmKernels> {
     broadcastBinary: makeBroadcastBinary(rt),
     reduceSum: makeReduceSum(rt),
     softmaxCrossEntropy: makeSoftmaxCrossEntropy(rt),
+    maxPool2d: makeMaxPool2d(rt),
+    maxPool2dBackward: makeMaxPool2dBackward(rt),
+    transposeBits: makeTransposeBits(rt),
     setThreads: (n: number) => rt.pool.resize(n),
     get threads() { return rt.pool.threads; },
     shared: rt.shared,

@@ -3,7 +3,8 @@
  *  is at most 4 GiB, and an address >= 2^31 wraps to the same i32 bits). */
 export const JOBS = ['xnorGemm', 'gemm', 'bitSerialLogGemm', 'pixelSignGemm', 'adamStep', 'passInside', 'packRows', 'packCols', 'gemmSignLut', 'pixelSignGemmNibbles', 'xnorGemmSliced', 'xnorThresholdSliced',
   'pixelSignGemmNibblesRows', 'xnorGemmSlicedRows', 'xnorThresholdSlicedRows', 'im2col', 'im2colPackSigns', 'col2im',
-  'broadcastRows', 'sumRows', 'softmaxCrossEntropyRows'] as const;
+  'broadcastRows', 'sumRows', 'softmaxCrossEntropyRows',
+  'maxPool2d'] as const;
 
 /** Below this many elements an elementwise job stays on the calling thread: a wake-up costs
  *  microseconds, about what a pass over this many floats does. */

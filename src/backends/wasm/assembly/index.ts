@@ -14,6 +14,8 @@ export { batchNormTrain, batchNormEval, batchNormBackward } from './batch-norm';
 export { adamStep } from './adam';
 export { packLogPlanes, bitSerialLogGemm, bitSerialLogGemmScratchBytes } from './bit-serial-log-gemm';
 export { im2col, im2colPackSigns, col2im } from './im2col';
+export { maxPool2d, maxPool2dBackward } from './max-pool';
+export { transposeBits } from './transpose-bits';
 
 /** First free byte after static data: JS lays its control block and arena from here on. */
 export function heapBase(): usize { return __heap_base; }

@@ -7,14 +7,14 @@ import { duration } from './format.js';
  *  and a line per epoch with the training and validation perplexity. */
 export function lmProgress(stream: NodeJS.WriteStream = process.stderr) {
   const tty = Boolean(stream.isTTY);
-  let bar: cliProgress.SingleBar | null = null, lastLine = 0, epochWallSeconds: number | undefined, epochStart: number | undefined;
+  let bar: cliProgress.SingleBar | null = null, lastLine = 0, epochWallSeconds: number | undefined, epochStart: number | undefined, secondsPerStep = 0;
   const stopBar = (): void => { bar?.stop(); bar = null; };
   return {
     step(s: LmStepInfo): void {
       epochStart ??= performance.now();
       // the rest of this epoch, then the epochs after it at the last one's wall time (validation and checkpoints included)
-      const perEpoch = epochWallSeconds ?? (s.etaSeconds / Math.max(1, s.steps - s.step)) * s.steps;
-      const left = s.etaSeconds + (s.epochs - s.epoch) * (Number.isFinite(perEpoch) ? perEpoch : 0);
+      if (s.step < s.steps) secondsPerStep = s.etaSeconds / (s.steps - s.step);
+      const left = s.etaSeconds + (s.epochs - s.epoch) * (epochWallSeconds ?? secondsPerStep * s.steps);
       const fields = { ep: `${s.epoch}/${s.epochs}`, ppl: Number.isNaN(s.perplexity) ? '?' : s.perplexity.toFixed(1), wps: Math.round(s.wordsPerSec), left: duration(left) };
       if (tty) {
         if (!bar) {

@@ -101,5 +101,8 @@ test('sample: seeded text from the run; unknown prime words read as <unk>; clear
   const flag = await lowbit('train', recipe, '--width', '3');
   assert.equal(flag.code, 2);
   assert.match(flag.stderr, /--width belongs to the image recipes/);
-  for (const r of [missing, notLm, cold, flag]) assert.doesNotMatch(r.stderr, STACK);
+  const exported = await lowbit('export', run, '-o', join(dir, 'lm.lbit'));
+  assert.equal(exported.code, 1);
+  assert.match(exported.stderr, /best\.ckpt holds a language model; export compiles image classifiers/);
+  for (const r of [missing, notLm, cold, flag, exported]) assert.doesNotMatch(r.stderr, STACK);
 });

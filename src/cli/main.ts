@@ -8,6 +8,7 @@ import { evalCommand } from './commands/eval.js';
 import { exportCommand } from './commands/export.js';
 import { inferCommand } from './commands/infer.js';
 import { reportCommand } from './commands/report.js';
+import { sampleCommand } from './commands/sample.js';
 import { summaryCommand } from './commands/summary.js';
 import { trainCommand } from './commands/train.js';
 
@@ -24,6 +25,7 @@ export async function main(argv: string[]): Promise<number> {
   exportCommand(program); inferCommand(program); benchCommand(program);
   reportCommand(program);
   demoCommand(program);
+  sampleCommand(program);
   for (const c of program.commands) c.exitOverride();
   try {
     await program.parseAsync(argv, { from: 'user' });

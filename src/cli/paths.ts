@@ -46,4 +46,4 @@ export async function checkOutDir(path: string, overwrite = false): Promise<void
 }
 
 /** What a run writes into its folder. */
-const RUN_FILES = ['last.ckpt', 'best.ckpt', 'metrics.jsonl', 'steps.jsonl', 'result.json', 'report.html'];
+const RUN_FILES = ['last.ckpt', 'best.ckpt', 'metrics.jsonl', 'steps.jsonl', 'epochs.jsonl', 'result.json', 'report.html'];

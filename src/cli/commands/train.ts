@@ -2,7 +2,10 @@ import { readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { Option, type Command } from 'commander';
+import { loadCheckpoint } from '../../train/checkpoint.js';
 import { runRecipe, type Recipe } from '../../train/experiment.js';
+import { isLmCheckpoint } from '../../train/lm-model.js';
+import { isLmRecipeJson, readRecipeJson, type LmRecipe } from '../../train/lm-recipe.js';
 import { isRecipePath, loadRecipe, RECIPES_DIR, recipeNames } from '../../train/recipes.js';
 import { backendOption, selectBackend } from '../backend.js';
 import { exportProblems } from '../exportable.js';
@@ -13,6 +16,7 @@ import { checkOutDir, resumePaths } from '../paths.js';
 import { trainingProgress } from '../progress.js';
 import { applyFlags, checkConflicts, checkResumeFlags } from '../train-flags.js';
 import { UsageError } from '../usage-error.js';
+import { trainLanguageModel } from './train-lm.js';
 import { writeRunReport } from '../../train/report/write-report.js';
 
 export function trainCommand(program: Command): void {
@@ -39,7 +43,8 @@ export function trainCommand(program: Command): void {
     .option('--lr-end <x>', 'learning rate at the last epoch (exponential decay)', positiveNumber)
     .option('--seed <n>', 'random seed (init, shuffling, dropout)', integer)
     .option('--limit <n>', 'train on the first n training images only', positiveInt)
-    .option('--data <dir>', 'train on the data set\'s files in this folder, gzipped or not: MNIST\'s four IDX files, CIFAR-10\'s binary batches or SVHN\'s .mat files (default: MNIST, CIFAR-10 from ../shared)')
+    .option('--limit-words <n>', 'language models: train on the first n words of the training text only (smoke runs)', positiveInt)
+    .option('--data <dir>', 'train on the data set\'s files in this folder, gzipped or not: MNIST\'s four IDX files, CIFAR-10\'s binary batches, SVHN\'s .mat files, or ptb.train.txt, ptb.valid.txt, ptb.test.txt for a language model (default: MNIST, CIFAR-10, PTB from ../shared)')
     .option('-o, --out <dir>', 'output folder for checkpoints, metrics.jsonl and result.json (default: runs/<experiment>-<time>)')
     .option('--overwrite', 'with -o: replace a run already in that folder')
     .option('--resume <run>', 'continue a run (its folder, or its last.ckpt) where it stopped')
@@ -55,7 +60,12 @@ export function trainCommand(program: Command): void {
         checkResumeFlags(flags);
         const paths = await resumePaths(o.resume as string);
         ({ dir: outDir, checkpoint: resume } = paths);
+        const checkpoint = await loadCheckpoint(resume);
+        if (isLmCheckpoint(checkpoint)) return trainLanguageModel(experiment, flags, out, { checkpoint, file: resume, dir: outDir });
+      } else if (isLmRecipeJson(await readRecipeJson(experiment))) {
+        return trainLanguageModel(experiment, flags, out);
       } else {
+        if (o.limitWords !== undefined) throw new UsageError(`--limit-words limits a language model's training text; ${experiment} is an image recipe (use --limit <n> images)`);
         checkConflicts(flags);
         if (!isRecipePath(experiment) && !recipeNames().includes(experiment)) {
           throw new UsageError(`unknown experiment '${experiment}'; recipes: ${recipeNames().join(', ')}, or give a recipe file by path (my-run.json)`);
@@ -88,6 +98,7 @@ function recipeHelp(): string {
   const lines = recipeNames().map((name) => {
     try {
       const r = JSON.parse(readFileSync(join(RECIPES_DIR, `${name}.json`), 'utf8')) as Recipe;
+      if (isLmRecipeJson(r)) return lmRecipeLine(name, r as unknown as LmRecipe);
       const m = r.model, t = r.train;
       const shape = m.width === undefined && m.depth === undefined ? `${r.dataset ?? 'mnist'}, ` : `width ${String(m.width)}, depth ${String(m.depth)}, `;
       return `  ${name}: ${shape}${m.float ? 'float32' : `bits-w ${String(m.bitsW ?? 1)}, bits-a ${String(m.bitsA ?? 1)}`}, `
@@ -95,4 +106,11 @@ function recipeHelp(): string {
     } catch { return `  ${name}: (unreadable)`; }
   });
   return `\nRecipes (experiments/; an option not given keeps the recipe's value):\n${lines.join('\n')}`;
+}
+
+/** A language-model recipe's line of the help. */
+function lmRecipeLine(name: string, r: LmRecipe): string {
+  const m = r.model, t = r.train, bits = (m.bitsW ?? 32) === 32 && (m.bitsA ?? 32) === 32 ? 'float32' : `bits-w ${m.bitsW ?? 32}, bits-a ${m.bitsA ?? 32}`;
+  return `  ${name}: ptb, ${m.cell} ${m.layers ?? 1}x${m.hidden ?? 300}, ${bits}, dropout ${m.dropout ?? 0}, epochs ${t.epochs}, batch-size ${t.batchSize}, `
+    + `steps ${t.steps}, lr ${t.lr} (x${t.lrDecay} when validation stalls), clip ${t.clipNorm}, seed ${t.seed}`;
 }

@@ -29,6 +29,7 @@ import { embeddingGather, embeddingScatterAdd, gruGates, gruGatesBackward, gruHi
 import { clipToNorm, sumSquares } from './clip-norm.js';
 import { col2im, im2col, im2colPackSigns } from './im2col.js';
 import { maxPool2d, maxPool2dBackward } from './max-pool.js';
+import { im2colBits, im2colBytes, maxPoolInt } from './packed-conv.js';
 
 /** Every kernel of the contract, in plain TypeScript. */
 const kernels: Pick<HostKernels, KernelName> = {
@@ -44,6 +45,7 @@ const kernels: Pick<HostKernels, KernelName> = {
   lstmCellState, lstmCellStateBackward, lstmHidden, lstmHiddenBackward, gruGates, gruGatesBackward, gruHidden, gruHiddenBackward,
   sumSquares, clipToNorm,
   im2col, col2im, im2colPackSigns, maxPool2d, maxPool2dBackward,
+  im2colBits, im2colBytes, maxPoolInt,
 };
 
 /** The reference backend: plain TypeScript, obviously right, the oracle of every other backend.

@@ -18,6 +18,10 @@ export function im2colBits(x: Uint32Array, g: ConvGeometry, out: Uint32Array): v
   out.fill(0, 0, g.batch * g.outH * g.outW * words);
   forEachTap(g, (row, tap, pixel) => {
     if (pixel < 0) return; // padding is +1: bit 0
+    if (ch % 32 === 0) { // whole words: a tap's channels start on a word of the row
+      out.set(x.subarray(pixel * inWords, (pixel + 1) * inWords), row * words + tap * inWords);
+      return;
+    }
     for (let c = 0, p = tap * ch; c < ch; c++, p++) {
       if ((x[pixel * inWords + (c >>> 5)]! >>> (c & 31)) & 1) out[row * words + (p >>> 5)]! |= 1 << (p & 31);
     }

@@ -75,8 +75,12 @@ interface Needs { acts: number; dots: number; t: number; cols: number; bytes: nu
  *  the score epilogue, on its own storage; activations stay packed from layer to layer and
  *  numbers come back only when `run` or `predict` resolve. Scratch grows to the largest batch
  *  seen (at most CHUNK images) and is then reused. No float matrix products: the first layer is
- *  integer (bit-planes or bytes × ±1, `firstLayer`), the others XNOR-popcount. `dispose()` gives
- *  the backend's memory back at once (else garbage collection does).
+ *  integer (bit-planes or bytes × ±1, `firstLayer`), the others XNOR-popcount. Conv layers
+ *  (graph.ts ConvLayer) run as im2col over the packed NHWC activations (im2colBits; im2colBytes
+ *  on pixels, always the bytes × ±1 route), the product per output pixel, maxPoolInt on the
+ *  integers, thresholdPack; a dense layer after them reads their pixels in Flatten's order (an
+ *  im2colBits over the whole image where a pixel's channels are not whole words). `dispose()`
+ *  gives the backend's memory back at once (else garbage collection does).
  *  @example const engine = new PackedEngine(await loadModelFile('model.lbit'));
  *           await engine.predict(test.images, test.count)  // → Int32Array of classes
  *  @example new PackedEngine(graph, { firstLayer: 'bitPlanes' })  // the paper's §5.1 method only */

@@ -6,7 +6,7 @@ import { referenceKernels as ref } from './reference/index.js';
 // exact, col2im and the pooling gradient (sums of overlapping windows) within 1e-6.
 
 /** A window's geometry, padded as 'same' (TensorFlow's split) or 'valid'. */
-function geometry(batch: number, height: number, width: number, channels: number, kh: number, kw: number, stride: number, same: boolean): ConvGeometry {
+export function geometry(batch: number, height: number, width: number, channels: number, kh: number, kw: number, stride: number, same: boolean): ConvGeometry {
   const along = (size: number, k: number): [number, number] => {
     if (!same) return [Math.floor((size - k) / stride) + 1, 0];
     const out = Math.ceil(size / stride);
@@ -18,13 +18,13 @@ function geometry(batch: number, height: number, width: number, channels: number
 
 /** Odd sizes, stride 2, same and valid, channels around a word (1, 3, 31, 33, 64), 1×1 and
  *  non-square windows, an empty batch, and a CNV-sized layer. */
-const GEOMETRIES: ConvGeometry[] = [
+export const GEOMETRIES: ConvGeometry[] = [
   geometry(1, 1, 1, 1, 1, 1, 1, false), geometry(2, 5, 7, 3, 3, 3, 1, true), geometry(2, 5, 7, 3, 3, 3, 1, false),
   geometry(3, 7, 5, 33, 3, 3, 2, true), geometry(1, 9, 9, 31, 3, 2, 2, false), geometry(2, 6, 6, 1, 1, 1, 2, true),
   geometry(0, 4, 4, 8, 3, 3, 1, true), geometry(1, 4, 4, 64, 4, 4, 1, true), geometry(2, 12, 12, 64, 3, 3, 1, false),
 ];
 /** Pooling windows inside the image: 2×2 stride 2 on odd sizes, overlapping 3×3 stride 2. */
-const POOLS: ConvGeometry[] = [
+export const POOLS: ConvGeometry[] = [
   geometry(1, 1, 1, 1, 1, 1, 1, false), geometry(2, 5, 7, 3, 2, 2, 2, false), geometry(3, 6, 6, 33, 3, 3, 2, false),
   geometry(0, 4, 4, 8, 2, 2, 2, false), geometry(2, 8, 8, 64, 2, 2, 2, false),
 ];

@@ -1,6 +1,7 @@
 import { describe, test } from 'node:test';
 import { convChecks } from './conformance-conv.js';
 import { convTrainingChecks } from './conformance-conv-training.js';
+import { deployConvChecks } from './conformance-deploy-conv.js';
 import { elementwiseChecks, inPlace } from './conformance-elementwise.js';
 import { engineChecks, type EngineKernelName } from './conformance-engine.js';
 import { Harness, type Check } from './conformance-harness.js';
@@ -10,9 +11,8 @@ import { sequenceChecks } from './conformance-sequence.js';
 import { trainingChecks } from './conformance-training.js';
 import type { KernelName, Kernels } from './kernels.js';
 
-// the packed-inference kernels' checks (conformance-engine.ts) run through the same harness
 const engine = Object.fromEntries(Object.entries(engineChecks).map(([kernel, check]) => [kernel, (h: Harness) => check(h.backend, h.backend.name)])) as Record<EngineKernelName, Check>;
-const checks: Record<KernelName, Check> = { ...productChecks, ...elementwiseChecks, ...trainingChecks, ...engine, ...rnnChecks, ...convChecks, ...sequenceChecks, ...convTrainingChecks };
+const checks: Record<KernelName, Check> = { ...productChecks, ...elementwiseChecks, ...trainingChecks, ...engine, ...rnnChecks, ...convChecks, ...sequenceChecks, ...convTrainingChecks, ...deployConvChecks };
 
 /** Storage variants: every storage uploaded (`fromArray`); every one persistent (`alloc(…, true)`
  *  then `write`: wasm places these in its own memory and reads them in place); every other

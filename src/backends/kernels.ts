@@ -341,6 +341,21 @@ export interface Kernels<S extends StorageTypes = OpaqueStorage> extends Storage
    *  tail bits 0 (x's are ignored). The binary conv's weight gradient reads the forward's packed
    *  im2col (rows along k) down its columns (along the batch), as packCols would pack it. */
   transposeBits(x: S['u32'], rows: number, cols: number, out: S['u32']): void;
+
+  // ---- packed convolution (deploy's engine): NHWC activations packed along C ----------------------
+  /** im2col of packed ±1 activations: x holds batch·height·width rows of ceil(C/32) words (one
+   *  pixel's channels, packed as thresholdPack writes them); out batch·outH·outW rows of
+   *  ceil(kh·kw·C/32) words, bit (i·kw + j)·C + c of row (b, oy, ox) = bit c of pixel
+   *  (oy·stride + i − padTop, ox·stride + j − padLeft), the same bits as im2colPackSigns of the
+   *  unpacked values. Padding is +1 (bit 0), tail bits 0. With a window the size of the image
+   *  (1 × 1 output) it is Flatten's NHWC order. Exact. */
+  im2colBits(x: S['u32'], g: ConvGeometry, out: S['u32']): void;
+  /** im2col of raw bytes (Kernels.im2col's layout): out [batch·outH·outW, kh·kw·C] u8, padValue
+   *  (0..255) outside the image. Exact. */
+  im2colBytes(x: S['u8'], g: ConvGeometry, padValue: number, out: S['u8']): void;
+  /** Max over each kh × kw window of each channel of int32 x [batch, height, width, C] (positions
+   *  in the padding skipped): y [batch, outH, outW, C]. Exact. */
+  maxPoolInt(x: S['i32'], g: ConvGeometry, y: S['i32']): void;
 }
 
 /** Where a kh × kw window moves over NHWC input [batch, height, width, channels]: by `stride`,

@@ -3,9 +3,10 @@ import type { Module } from '../nn/module.js';
 import type { QuantDense } from '../nn/quant-dense.js';
 import { blockValues, bnParams, denseBlocks, type Block, type BlockValues } from './dense-blocks.js';
 import { DeployError } from './deploy-error.js';
-import { bnValue, foldThreshold } from './fold-threshold.js';
-import { AFFINE_ROWS, checkGraph, thresholdsPerUnit, wordsFor, type PackedGraph, type PackedLayer } from './graph.js';
-import { codeOf, dotRange, dotValue, levelsProblem, pixelLevels, type Levels } from './levels.js';
+import { compileConv, convLevels, splitConvNet } from './conv-layers.js';
+import { foldUnits, packWeights } from './fold-layer.js';
+import { AFFINE_ROWS, checkGraph, convOutput, type PackedGraph, type PackedLayer } from './graph.js';
+import { dotRange, levelsProblem, pixelLevels, SIGN_LEVELS, type Levels } from './levels.js';
 import { planeSums } from './pixel-dot.js';
 
 export interface CompileOptions {
@@ -18,18 +19,34 @@ export interface CompileOptions {
  *  packed along the input axis, BN + the next layer's input quantizer (sign, or m-bit linear)
  *  folded into 2^m − 1 integer thresholds per unit (QNN-SPEC §9.1), k·m binary products per layer
  *  shifted and added (§3.3), the first layer on raw 8-bit pixels through bit-planes with the input
- *  scaling folded in (§5.1), the last layer's BN kept as scores (§5.3).
+ *  scaling folded in (§5.1), the last layer's BN kept as scores (§5.3). A conv net (conv-layers.ts:
+ *  Unflatten, binary conv blocks with max-pool before BN, Flatten, then dense blocks) compiles
+ *  to ConvLayers (±1 weights and activations, the first on raw pixels) ahead of the dense ones.
  *  @example const graph = await compile(model, { scale: 'symmetric' }); await new PackedEngine(graph).predict(pixels, n) */
 export async function compile(model: Module, opts: CompileOptions): Promise<PackedGraph> {
-  const blocks = denseBlocks(model);
+  const net = splitConvNet(model);
+  const blocks = denseBlocks(net ? net.tail : model);
+  net?.blocks.forEach((b, i) => convLevels(b, i, i === 0));
   const inputs = blocks.map((b, i) => {
     const where = `compile: dense layer ${i} (${b.dense.inFeatures}→${b.dense.outFeatures})`;
     weightLevels(b.dense, where); // refuse unpackable weights first, layer by layer
-    return i === 0 ? pixelLevels(opts.scale) : inputLevels(b.dense, where);
+    return i === 0 && !net ? pixelLevels(opts.scale) : inputLevels(b.dense, where);
   });
+  const layers: PackedLayer[] = [];
+  if (net) {
+    let image = net.image;
+    for (const [i, b] of net.blocks.entries()) {
+      const next = i + 1 < net.blocks.length ? SIGN_LEVELS : inputs[0]!;
+      const layer = await compileConv(b, i, image, i === 0 ? pixelLevels(opts.scale) : SIGN_LEVELS, next, opts.scale);
+      layers.push(layer);
+      image = convOutput(layer);
+    }
+    const flat = image[0] * image[1] * image[2];
+    if (blocks[0]!.dense.inFeatures !== flat) throw new DeployError(`compile: dense layer 0 takes ${blocks[0]!.dense.inFeatures} inputs, but Flatten gives [${image}] = ${flat}`);
+  }
   const values = await Promise.all(blocks.map(blockValues));
-  const layers = blocks.map((b, i) => compileBlock(b, values[i]!, i, inputs[i]!, inputs[i + 1] ?? null, opts.scale));
-  const graph: PackedGraph = { scale: opts.scale, inputs: blocks[0]!.dense.inFeatures, classes: layers.at(-1)!.outFeatures, layers };
+  layers.push(...blocks.map((b, i) => compileBlock(b, values[i]!, i, !net && i === 0, inputs[i]!, inputs[i + 1] ?? null, opts.scale)));
+  const graph: PackedGraph = { scale: opts.scale, inputs: layers[0]!.inFeatures, classes: layers.at(-1)!.outFeatures, layers };
   checkGraph(graph, 'compile');
   return graph;
 }
@@ -53,20 +70,8 @@ function weightLevels(dense: QuantDense, where: string): Levels {
   return l;
 }
 
-/** Weight codes as planes: row j·Q + q holds bit q of unit j's codes (bit 1 = code bit set; for
- *  ±1 that is the sign bit, as packRows makes it). */
-function packWeights(w: Float32Array, levels: Levels, n: number, k: number): Uint32Array {
-  const q = levels.bits, words = wordsFor(k), out = new Uint32Array(n * q * words);
-  for (let j = 0; j < n; j++) for (let i = 0; i < k; i++) {
-    const code = codeOf(levels, w[j * k + i]!);
-    for (let b = 0; b < q; b++) if ((code >>> b) & 1) out[(j * q + b) * words + (i >>> 5)]! |= 1 << (i & 31);
-  }
-  return out;
-}
-
-function compileBlock({ dense, bn, activation }: Block, values: BlockValues, index: number, inL: Levels, nextL: Levels | null, scale: PixelScale): PackedLayer {
+function compileBlock({ dense, bn, activation }: Block, values: BlockValues, index: number, pixels: boolean, inL: Levels, nextL: Levels | null, scale: PixelScale): PackedLayer {
   const where = `compile: dense layer ${index} (${dense.inFeatures}→${dense.outFeatures})`;
-  const pixels = index === 0;
   // the pixels go in as they are: only a quantizer that passes float values (bits 32) may sit there
   if (pixels && dense.inputQuantizer.bits < 32) throw new DeployError(`${where}: the first layer must take the pixels as they are (inputQuantizer 'identity', got '${dense.inputQuantizer.name}')`);
   const wL = weightLevels(dense, where);
@@ -82,21 +87,7 @@ function compileBlock({ dense, bn, activation }: Block, values: BlockValues, ind
     params.forEach((p, j) => [p.bias, p.gamma, p.mean, p.invStd, p.beta].forEach((v, r) => { affine[r * n + j] = v; }));
     return { kind: 'scores', ...base, affine };
   }
-  const per = thresholdsPerUnit(nextL.bits), thresholds = new Int32Array(n * per), directions = new Uint8Array(n * per);
   const sums = planeSums(weights, n, wL.bits, k);
-  params.forEach((p, j) => {
-    // the next layer's input code for the integer the engine computes: the float model's
-    // pre-activation as a float32 (its product's output), bias + BN, HardTanh, then the quantizer.
-    // On raw pixels that is the exact value of the integer: the float model's own sum of rounded
-    // pixels is no function of it, and lies within pixel-dot.ts pixelRoundingBound of it
-    const code = (v: number): number => {
-      const y = bnValue(Math.fround(dotValue(inL, wL, v, sums[j]!, pixels ? scale : null)), p);
-      return codeOf(nextL, activation ? (y < -1 ? -1 : y > 1 ? 1 : y) : y);
-    };
-    for (let t = 0; t < per; t++) {
-      const f = foldThreshold((v) => code(v) >= t + 1, -range, range);
-      thresholds[j * per + t] = f.threshold; directions[j * per + t] = f.direction;
-    }
-  });
+  const { thresholds, directions } = foldUnits({ params, sums, inL, wL, nextL, activation, pixels: pixels ? scale : null, range });
   return { kind: 'threshold', ...base, thresholds, directions };
 }

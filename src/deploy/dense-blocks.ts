@@ -50,7 +50,11 @@ export async function blockValues({ dense, bn }: Block): Promise<BlockValues> {
 
 /** Per unit: bias and BN statistics as float32 values (identity BN when there is none). */
 export function bnParams(dense: QuantDense, bn: BatchNorm | null, where: string, v: BlockValues): BnParams[] {
-  const n = dense.outFeatures;
+  return unitParams(dense.outFeatures, bn, where, v);
+}
+
+/** bnParams for `n` units of any layer (a dense layer's outputs, a conv's filters). */
+export function unitParams(n: number, bn: BatchNorm | null, where: string, v: Omit<BlockValues, 'weight'>): BnParams[] {
   if (bn && bn.features !== n) throw new DeployError(`${where}: followed by BatchNorm(${bn.features})`);
   return Array.from({ length: n }, (_, j) => {
     const p: BnParams = { bias: v.bias?.[j] ?? 0, gamma: v.gamma?.[j] ?? 1, mean: v.mean?.[j] ?? 0, invStd: v.invStd?.[j] ?? 1, beta: v.beta?.[j] ?? 0 };

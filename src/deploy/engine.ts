@@ -1,13 +1,16 @@
 import { kernels as activeKernels } from '../backends/registry.js';
-import type { HostArray, HostArrays, Kernels, OpaqueStorage, Prepared, ScoreDot, Storage, StorageKind } from '../backends/kernels.js';
+import type { ConvGeometry, HostArray, HostArrays, Kernels, OpaqueStorage, Prepared, ScoreDot, Storage, StorageKind } from '../backends/kernels.js';
 import { DeployError } from './deploy-error.js';
-import { checkGraph, thresholdsPerUnit, wordsFor, type PackedGraph, type PackedLayer } from './graph.js';
+import { checkGraph, convOutput, rowLength, thresholdsPerUnit, wordsFor, type ConvLayer, type PackedGraph, type PackedLayer } from './graph.js';
 import { isSignCode, levelStep } from './levels.js';
 import { planeSums, PLANES, rowSums } from './pixel-dot.js';
 
 /** Images per pass through the layers: bounds the scratch memory (a 10,000-image predict does not
  *  hold 10,000 × 8 plane products) while every product still has many rows. */
 const CHUNK = 256;
+/** Conv layers hold a product per output pixel: fewer images per chunk keep the largest scratch
+ *  array near this many elements. */
+const CHUNK_ELEMENTS = 1 << 23;
 /** pixelProduct is exact in int32 while 255·k < 2^31 (kernels.ts). */
 const INTEGER_MAX_K = Math.floor((2 ** 31 - 1) / 255);
 
@@ -57,15 +60,27 @@ interface Step {
   bsum: Storage<'i32'> | null;
   affine: Storage<'f32'> | null;
   dot: ScoreDot | null;
+  /** A conv layer (ConvLayer); else null. */
+  conv: ConvLayer | null;
+  /** A dense layer after a conv: the conv's output image [h, w, c], whose pixel rows im2colBits
+   *  lays out in Flatten's order (null where they already are: c a multiple of 32, or 1 × 1). */
+  flatten: [number, number, number] | null;
 }
+
+/** Per image: what a step's scratch arrays hold at most (elements). */
+interface Needs { acts: number; dots: number; t: number; cols: number; bytes: number }
 
 /** Runs a packed graph (QNN-SPEC §5.2 "Running a BNN") on one backend (the active one when the
  *  engine is made): the backend does every step, XNOR-popcount products, thresholds, packing and
  *  the score epilogue, on its own storage; activations stay packed from layer to layer and
  *  numbers come back only when `run` or `predict` resolve. Scratch grows to the largest batch
  *  seen (at most CHUNK images) and is then reused. No float matrix products: the first layer is
- *  integer (bit-planes or bytes × ±1, `firstLayer`), the others XNOR-popcount. `dispose()` gives
- *  the backend's memory back at once (else garbage collection does).
+ *  integer (bit-planes or bytes × ±1, `firstLayer`), the others XNOR-popcount. Conv layers
+ *  (graph.ts ConvLayer) run as im2col over the packed NHWC activations (im2colBits; im2colBytes
+ *  on pixels, always the bytes × ±1 route), the product per output pixel, maxPoolInt on the
+ *  integers, thresholdPack; a dense layer after them reads their pixels in Flatten's order (an
+ *  im2colBits over the whole image where a pixel's channels are not whole words). `dispose()`
+ *  gives the backend's memory back at once (else garbage collection does).
  *  @example const engine = new PackedEngine(await loadModelFile('model.lbit'));
  *           await engine.predict(test.images, test.count)  // → Int32Array of classes
  *  @example new PackedEngine(graph, { firstLayer: 'bitPlanes' })  // the paper's §5.1 method only */
@@ -75,7 +90,11 @@ export class PackedEngine {
   private readonly firstLayer: FirstLayerRoute;
   private disposed = false;
   private capacity = 0;
-  private scratch: { planes: Storage<'u32'>; dots: Storage<'i32'>; t: Storage<'i32'>; acts: [Storage<'u32'>, Storage<'u32'>]; scores: Storage<'f32'> } | null = null;
+  private readonly chunk: number;
+  private scratch: {
+    planes: Storage<'u32'>; dots: Storage<'i32'>; t: Storage<'i32'>; acts: [Storage<'u32'>, Storage<'u32'>]; scores: Storage<'f32'>;
+    cols: Storage<'u32'>; bytes: Storage<'u8'>;
+  } | null = null;
 
   constructor(readonly graph: PackedGraph, opts: PackedEngineOptions = {}) {
     checkGraph(graph, 'engine');
@@ -83,8 +102,13 @@ export class PackedEngine {
     if (!ROUTES.includes(this.firstLayer)) {
       throw new DeployError(`engine: firstLayer '${String(opts.firstLayer)}' is not a route; use one of ${ROUTES.join(', ')}`);
     }
+    if (this.firstLayer === 'bitPlanes' && graph.layers[0]!.kind === 'conv') {
+      throw new DeployError("engine: firstLayer 'bitPlanes' is for a dense first layer; this graph starts with a conv, which the engine runs on the integer route (bytes × ±1, exact as well); leave firstLayer out");
+    }
     this.kernels = activeKernels();
-    this.steps = graph.layers.map((layer, i) => this.prepare(layer, graph.layers[i + 1]));
+    this.steps = graph.layers.map((layer, i) => this.prepare(layer, graph.layers[i + 1], graph.layers[i - 1]));
+    const convs = this.steps.some((s) => s.conv);
+    this.chunk = convs ? Math.max(1, Math.min(CHUNK, Math.floor(CHUNK_ELEMENTS / Math.max(...Object.values(this.needs()))))) : CHUNK;
   }
 
   /** Class scores [count, classes] for `count` images of `inputs` raw bytes each. */
@@ -144,8 +168,8 @@ export class PackedEngine {
       throw new DeployError(`engine.${what}: expected count × ${inputs} pixel bytes, got ${pixels.length} bytes for count ${count}`);
     }
     const k = this.kernels, used: [Storage<'f32'>, ...Storage<'u8'>[]] = [k.alloc('f32', count * classes)];
-    for (let start = 0; start < count; start += CHUNK) {
-      const m = Math.min(CHUNK, count - start), x = k.fromArray(pixels.subarray(start * inputs, (start + m) * inputs));
+    for (let start = 0; start < count; start += this.chunk) {
+      const m = Math.min(this.chunk, count - start), x = k.fromArray(pixels.subarray(start * inputs, (start + m) * inputs));
       k.copy(this.runChunk(x, m), 0, used[0], start * classes, m * classes);
       used.push(x);
     }
@@ -158,6 +182,16 @@ export class PackedEngine {
     let [input, output] = s.acts;
     for (const step of this.steps) {
       const { layer, n, p, q } = step;
+      if (step.flatten) {
+        const [h, w, c] = step.flatten;
+        k.im2colBits(input, { batch: m, height: h, width: w, channels: c, kh: h, kw: w, stride: 1, padTop: 0, padLeft: 0, outH: 1, outW: 1 }, output);
+        [input, output] = [output, input];
+      }
+      if (step.conv) {
+        this.runConv(step, step.conv, layer.input === 'pixels8' ? x : input, m, s, output);
+        [input, output] = [output, input];
+        continue;
+      }
       if (step.fused) {
         k.binaryThreshold(input, step.fused, output, m);
         [input, output] = [output, input];
@@ -188,11 +222,33 @@ export class PackedEngine {
     return s.scores;
   }
 
-  private prepare(layer: PackedLayer, next: PackedLayer | undefined): Step {
-    const k = this.kernels, inK = layer.inFeatures, n = layer.outFeatures, q = layer.weightLevels.bits;
+  /** One conv layer on m images: im2col, the product per output pixel, the pool, the thresholds. */
+  private runConv(step: Step, layer: ConvLayer, input: Storage<'u32'> | Storage<'u8'>, m: number, s: NonNullable<PackedEngine['scratch']>, output: Storage<'u32'>): void {
+    const k = this.kernels, c = layer.conv, g: ConvGeometry = { batch: m, ...c }, n = step.n, rows = m * c.outH * c.outW;
+    if (layer.input === 'pixels8') {
+      k.im2colBytes(input as Storage<'u8'>, g, 0, s.bytes); // byte 0 is x = 0 for 'unit' pixels (checkGraph refuses padded 'symmetric' ones)
+      k.pixelProduct(s.bytes, step.pixel!, s.dots, rows);
+    } else {
+      k.im2colBits(input as Storage<'u32'>, g, s.cols);
+      if (step.fused) { k.binaryThreshold(s.cols, step.fused, output, rows); return; }
+      k.binaryProduct(s.cols, step.binary!, s.dots, rows);
+    }
+    let v = s.dots, vRows = rows;
+    const pool = layer.pool;
+    if (pool) { // the largest pre-activation per window: the largest S (pixels) or XNOR product
+      k.maxPoolInt(s.dots, { batch: m, height: c.outH, width: c.outW, channels: n, kh: pool.size, kw: pool.size, stride: pool.stride, padTop: 0, padLeft: 0, outH: pool.outH, outW: pool.outW }, s.t);
+      v = s.t; vRows = m * pool.outH * pool.outW;
+    }
+    // pixels: T = 255·Σw − 2·S, the D the thresholds were folded on (pixel-dot.ts)
+    k.thresholdPack(v, vRows, n, step.base, layer.input === 'pixels8' ? -2 : 1, step.lim, step.flipWords, output);
+  }
+
+  private prepare(layer: PackedLayer, next: PackedLayer | undefined, before: PackedLayer | undefined): Step {
+    const conv = layer.kind === 'conv' ? layer : null;
+    const k = this.kernels, inK = rowLength(layer), n = conv ? conv.filters : layer.outFeatures, q = layer.weightLevels.bits;
     const pixels = layer.input === 'pixels8', outBits = next?.inputLevels.bits ?? 1, per = thresholdsPerUnit(outBits);
     const lim = new Int32Array(n * per), flip = new Uint8Array(n * per), flipWords = new Uint32Array(wordsFor(n));
-    if (layer.kind === 'threshold') {
+    if (layer.kind !== 'scores') {
       for (let i = 0; i < n * per; i++) {
         const t = layer.thresholds[i]!;
         // |v| < 2^31 − 1 (checkGraph), so v <= 2^31 − 1 and v < 2^31 − 1 agree: no overflow to mind
@@ -203,17 +259,21 @@ export class PackedEngine {
     const step: Step = {
       layer, k: inK, n, p: pixels ? PLANES : layer.inputLevels.bits, q, outBits, pixel: null, binary: null, fused: null,
       lim: this.upload('i32', lim), flip: this.upload('u8', flip), flipWords: this.upload('u32', flipWords),
-      rowSums: null, base: null, bsum: null, affine: null, dot: null,
+      rowSums: null, base: null, bsum: null, affine: null, dot: null, conv, flatten: null,
     };
+    if (before?.kind === 'conv' && !conv) {
+      const [h, w, c] = convOutput(before);
+      if (c % 32 !== 0 && h * w > 1) step.flatten = [h, w, c];
+    }
     const weights = k.fromArray(layer.weights);
     if (pixels && this.firstLayer !== 'bitPlanes' && inK <= INTEGER_MAX_K) {
       step.pixel = k.preparePixelWeights(weights, n * q, inK);
       const sums = rowSums(layer.weights, n * q, inK);
       step.rowSums = this.upload('i32', sums);
-      if (layer.kind === 'threshold' && outBits === 1 && q === 1) step.base = this.upload('i32', sums.map((v) => 255 * v));
+      if (layer.kind !== 'scores' && outBits === 1 && q === 1) step.base = this.upload('i32', sums.map((v) => 255 * v));
     } else {
       step.binary = k.prepareBinaryWeights(weights, n * q, inK);
-      if (!pixels && layer.kind === 'threshold' && outBits === 1 && q === 1 && step.p === 1) {
+      if (!pixels && layer.kind !== 'scores' && !conv?.pool && outBits === 1 && q === 1 && step.p === 1) {
         step.fused = k.prepareBinaryThreshold(step.binary, step.lim, step.flipWords);
       }
     }
@@ -233,19 +293,41 @@ export class PackedEngine {
     return buf;
   }
 
+  /** Per image, the most each scratch array holds over the steps. */
+  private needs(): Needs {
+    const need: Needs = { acts: 0, dots: 0, t: 0, cols: 0, bytes: 0 };
+    const most = (key: keyof Needs, v: number): void => { need[key] = Math.max(need[key], v); };
+    for (const s of this.steps) {
+      const c = s.conv?.conv;
+      if (s.conv && c) {
+        const [h, w] = convOutput(s.conv), pixels = c.outH * c.outW;
+        most('acts', h * w * wordsFor(s.n));
+        most('dots', pixels * s.n);
+        most('t', h * w * s.n);
+        if (s.conv.input === 'pixels8') most('bytes', pixels * c.kh * c.kw * c.channels);
+        else most('cols', pixels * wordsFor(c.kh * c.kw * c.channels));
+      } else {
+        // the first layer's integer product needs n·q per image, its bit-plane one 8·n·q
+        most('acts', Math.max(s.outBits * wordsFor(s.n), s.layer.input === 'bits' ? s.p * wordsFor(s.k) : 0));
+        most('dots', (s.pixel ? 1 : s.p) * s.n * s.q);
+        most('t', s.n);
+      }
+    }
+    return need;
+  }
+
   private reserve(count: number): NonNullable<PackedEngine['scratch']> {
     if (this.scratch && count <= this.capacity) return this.scratch;
     this.freeScratch();
-    const k = this.kernels, steps = this.steps, first = steps[0]!;
-    const actWords = Math.max(...steps.map((s) => s.outBits * wordsFor(s.n)));
-    // the first layer's integer product needs n·q per image, its bit-plane one 8·n·q
-    const dots = Math.max(...steps.map((s) => (s.pixel ? 1 : s.p) * s.n * s.q));
+    const k = this.kernels, first = this.steps[0]!, need = this.needs();
     this.scratch = {
-      planes: k.alloc('u32', first.binary && first.layer.input === 'pixels8' ? count * PLANES * wordsFor(first.k) : 0, true),
-      dots: k.alloc('i32', count * dots, true),
-      t: k.alloc('i32', count * Math.max(...steps.map((s) => s.n)), true),
-      acts: [k.alloc('u32', count * actWords, true), k.alloc('u32', count * actWords, true)],
+      planes: k.alloc('u32', first.binary && first.layer.input === 'pixels8' && !first.conv ? count * PLANES * wordsFor(first.k) : 0, true),
+      dots: k.alloc('i32', count * need.dots, true),
+      t: k.alloc('i32', count * need.t, true),
+      acts: [k.alloc('u32', count * need.acts, true), k.alloc('u32', count * need.acts, true)],
       scores: k.alloc('f32', count * this.graph.classes, true),
+      cols: k.alloc('u32', count * need.cols, true),
+      bytes: k.alloc('u8', count * need.bytes, true),
     };
     this.capacity = count;
     return this.scratch;
@@ -254,7 +336,7 @@ export class PackedEngine {
   private freeScratch(): void {
     const s = this.scratch;
     if (!s) return;
-    for (const buf of [s.planes, s.dots, s.t, ...s.acts, s.scores]) this.kernels.free(buf);
+    for (const buf of [s.planes, s.dots, s.t, ...s.acts, s.scores, s.cols, s.bytes]) this.kernels.free(buf);
     this.scratch = null;
     this.capacity = 0;
   }

@@ -56,8 +56,8 @@ test('a flipped byte anywhere in the header, the JSON or the payload is caught',
     const bad = good.slice(); bad[at]! ^= 1 << (at % 8);
     assert.throws(() => decodeModel(bad), ModelFileError, `flipped bit ${at % 8} of byte ${at}`);
   }
-  const v3 = good.slice(); view(v3).setUint32(8, 3, true);
-  rejects(v3, /version 3 is not supported/, 'future version');
+  const v4 = good.slice(); view(v4).setUint32(8, 4, true);
+  rejects(v4, /version 4 is not supported/, 'future version');
   const huge = good.slice(); view(huge).setUint32(12, 0xffffffff, true);
   rejects(huge, /4294967295 bytes of graph JSON/, 'absurd JSON length');
   rejects(new TextEncoder().encode('{"format":"lowbit-packed"}'.padEnd(40)), /bad magic/, 'not a model');
@@ -72,7 +72,8 @@ test('hostile JSON with a valid checksum: absurd counts, offsets and shapes are 
     [(m) => { m.layers[1].sections.weights.offset = m.layers[0].sections.weights.offset; }, /overlaps/],
     [(m) => { m.layers[2].sections.affine.offset = 8 * Math.floor((good.length - payloadStart) / 8); }, /truncated/],
     [(m) => { m.layers = Array(1025).fill(m.layers[0]); }, /1\.\.1024 layers/],
-    [(m) => { m.layers[0].kind = 'conv'; }, /kind must be/],
+    [(m) => { m.layers[0].kind = 'conv'; }, /a conv layer in a version 2 file/],
+    [(m) => { m.layers[0].kind = 'pool'; }, /kind must be/],
     [(m) => { m.layers[1].input = 'pixels8'; }, /input must be 'bits'/],
     [(m) => { m.scale = 'zscore'; }, /scale must be/],
     [(m) => { m.classes = 11; }, /classes is 11/],

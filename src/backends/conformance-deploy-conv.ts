@@ -1,0 +1,48 @@
+import { random, same, type Check } from './conformance-harness.js';
+import { geometry, GEOMETRIES, POOLS } from './conformance-conv.js';
+import type { ConvGeometry, KernelName } from './kernels.js';
+import { referenceKernels as ref } from './reference/index.js';
+
+// Conformance checks of the packed-convolution kernels of the engine: all exact.
+
+const pixels = (g: ConvGeometry): number => g.batch * g.height * g.width;
+const label = (what: string, seed: number, g: ConvGeometry): string =>
+  `${what} seed ${seed} x [${g.batch},${g.height},${g.width},${g.channels}] window ${g.kh}×${g.kw} stride ${g.stride} pad ${g.padTop},${g.padLeft}`;
+/** The conv windows, and Flatten's whole-image window on channels that are not a word. */
+const WINDOWS = [...GEOMETRIES, geometry(3, 3, 5, 33, 3, 5, 1, false), geometry(2, 2, 2, 70, 2, 2, 1, false)];
+
+/** Packed ±1 rows of `channels` bits per pixel, tail bits 0 (as thresholdPack writes them). */
+export function packedPixels(seed: number, count: number, channels: number): Uint32Array {
+  const rng = random(seed), x = Float32Array.from({ length: count * channels }, () => rng() - 0.5);
+  const out = new Uint32Array(count * Math.ceil(channels / 32));
+  ref.packRows(x, out, count, channels);
+  return out;
+}
+
+export const deployConvChecks: Pick<Record<KernelName, Check>, 'im2colBits' | 'im2colBytes' | 'maxPoolInt'> = {
+  async im2colBits(h) {
+    for (const [i, g] of WINDOWS.entries()) {
+      const seed = 5600 + i, rows = g.batch * g.outH * g.outW, words = Math.ceil(g.kh * g.kw * g.channels / 32);
+      const { got, want } = await h.run([packedPixels(seed, pixels(g), g.channels), new Uint32Array(rows * words).fill(0xdeadbeef)],
+        (k, x, out) => k.im2colBits(x, g, out));
+      same(got[1], want[1], label('im2colBits', seed, g));
+    }
+  },
+  async im2colBytes(h) {
+    for (const [i, g] of WINDOWS.entries()) for (const padValue of [0, 255]) {
+      const seed = 5700 + i, rng = random(seed), x = Uint8Array.from({ length: pixels(g) * g.channels }, () => Math.floor(rng() * 256));
+      const { got, want } = await h.run([x, new Uint8Array(g.batch * g.outH * g.outW * g.kh * g.kw * g.channels).fill(7)],
+        (k, x, out) => k.im2colBytes(x, g, padValue, out));
+      same(Int32Array.from(got[1]), Int32Array.from(want[1]), `${label('im2colBytes', seed, g)} padValue ${padValue}`);
+    }
+  },
+  async maxPoolInt(h) {
+    for (const [i, g] of [...POOLS, ...GEOMETRIES].entries()) {
+      // few distinct values (ties), and the int32 extremes
+      const seed = 5800 + i, rng = random(seed), levels = [-0x80000000, -3, 0, 2, 0x7fffffff];
+      const x = Int32Array.from({ length: pixels(g) * g.channels }, () => levels[Math.floor(rng() * levels.length)]!);
+      const { got, want } = await h.run([x, new Int32Array(g.batch * g.outH * g.outW * g.channels).fill(7)], (k, x, y) => k.maxPoolInt(x, g, y));
+      same(got[1], want[1], label('maxPoolInt', seed, g));
+    }
+  },
+};

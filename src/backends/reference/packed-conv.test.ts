@@ -1,0 +1,36 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { GEOMETRIES, POOLS } from '../conformance-conv.js';
+import { random } from '../conformance-harness.js';
+import { referenceKernels as ref } from './index.js';
+
+// The packed-convolution references against the float conv kernels they must agree with.
+
+test('im2colBits of packed pixels = im2colPackSigns of their ±1 values (padding +1)', () => {
+  for (const [i, g] of GEOMETRIES.entries()) {
+    const rng = random(900 + i), count = g.batch * g.height * g.width, ch = g.channels;
+    const x = Float32Array.from({ length: count * ch }, () => (rng() < 0.5 ? -1 : 1));
+    const packed = new Uint32Array(count * Math.ceil(ch / 32));
+    ref.packRows(x, packed, count, ch);
+    const words = g.batch * g.outH * g.outW * Math.ceil(g.kh * g.kw * ch / 32);
+    const got = new Uint32Array(words).fill(0xffffffff), want = new Uint32Array(words);
+    ref.im2colBits(packed, g, got);
+    ref.im2colPackSigns(x, g, want);
+    assert.deepEqual(got, want, `seed ${900 + i} geometry ${JSON.stringify(g)}`);
+  }
+});
+
+test('im2colBytes = im2col of the same values; maxPoolInt = maxPool2d of the same values', () => {
+  for (const [i, g] of [...GEOMETRIES, ...POOLS].entries()) {
+    const rng = random(950 + i), n = g.batch * g.height * g.width * g.channels, outs = g.batch * g.outH * g.outW;
+    const bytes = Uint8Array.from({ length: n }, () => Math.floor(rng() * 256));
+    const cols = new Uint8Array(outs * g.kh * g.kw * g.channels), colsF = new Float32Array(cols.length);
+    ref.im2colBytes(bytes, g, 9, cols);
+    ref.im2col(Float32Array.from(bytes), g, 9, colsF);
+    assert.deepEqual(Float32Array.from(cols), colsF, `im2colBytes seed ${950 + i} ${JSON.stringify(g)}`);
+    const ints = Int32Array.from(bytes, (b) => b - 128), y = new Int32Array(outs * g.channels), yF = new Float32Array(y.length);
+    ref.maxPoolInt(ints, g, y);
+    ref.maxPool2d(Float32Array.from(ints), g, yF, new Int32Array(y.length));
+    assert.deepEqual(Float32Array.from(y), yF, `maxPoolInt seed ${950 + i} ${JSON.stringify(g)}`);
+  }
+});

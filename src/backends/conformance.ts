@@ -11,6 +11,7 @@ import { sequenceChecks } from './conformance-sequence.js';
 import { trainingChecks } from './conformance-training.js';
 import type { KernelName, Kernels } from './kernels.js';
 
+// the packed-inference kernels' checks (conformance-engine.ts) run through the same harness
 const engine = Object.fromEntries(Object.entries(engineChecks).map(([kernel, check]) => [kernel, (h: Harness) => check(h.backend, h.backend.name)])) as Record<EngineKernelName, Check>;
 const checks: Record<KernelName, Check> = { ...productChecks, ...elementwiseChecks, ...trainingChecks, ...engine, ...rnnChecks, ...convChecks, ...sequenceChecks, ...convTrainingChecks, ...deployConvChecks };
 

@@ -79,6 +79,7 @@ export { ptbLm, PtbLm, type PtbLmOptions } from './models/ptb-lm.js';
 export type { TrainConfig, EpochMetrics } from './train/trainer.js';
 export { classificationError } from './train/evaluate.js';
 export { fitLanguageModel, perplexity, type LmTrainConfig } from './train/lm-trainer.js';
+export { sampleText, type SampleOptions, type Sample } from './train/lm-sample.js';
 export { summarize } from './train/summary.js';
 
 // deploy

@@ -11,7 +11,8 @@ const root = fileURLToPath(new URL('../../', import.meta.url)); // dist/test/ â†
 /** Names of the Node entry that read or write files, or read process.env: left out of the browser one. */
 const NODE_ONLY = ['fit', 'runRecipe', 'saveCheckpoint', 'loadCheckpoint', 'loadTrainedModel', 'loadMnist',
   'saveModelFile', 'loadModelFile', 'exportOnnx', 'initDefaultBackend',
-  'loadCifar10', 'parseCifar10Batch', 'loadSvhn', 'svhnFromMat', 'parseMat5', 'loadDataset', 'DATASET_NAMES', 'loadPtb'];
+  'loadCifar10', 'parseCifar10Batch', 'loadSvhn', 'svhnFromMat', 'parseMat5', 'loadDataset', 'DATASET_NAMES', 'loadPtb',
+  'runLanguageModel', 'loadLanguageModel'];
 
 async function browserEntry(): Promise<string> {
   const pkg = JSON.parse(await readFile(resolve(root, 'package.json'), 'utf8')) as { exports: Record<string, unknown> };

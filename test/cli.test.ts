@@ -25,6 +25,14 @@ test('summary mnist-mlp: 10.01 M binary weights, 1.25 MB of packed weights (784-
   assert.equal(weightBytes, 10014720 / 8); // 1.25 MB at one bit per weight
 });
 
+test('summary ptb-lm: the paper\'s 1×300 LSTM language model on PTB\'s 10,000 words, 3.72 M multiply-adds per word', async () => {
+  const text = await lowbit('summary', 'ptb-lm');
+  assert.equal(text.code, 0, text.stderr);
+  assert.match(text.stdout, /Embedding 10000×300/);
+  assert.match(text.stdout, /QuantLSTM 300→300 recurrent/);
+  assert.match(text.stdout, /total .* 3\.72 M\n/);
+});
+
 test('bad usage exits 2 with the option named: train --epochs 0, an unknown option', async () => {
   const epochs = await lowbit('train', '--epochs', '0');
   assert.equal(epochs.code, 2, epochs.stderr);

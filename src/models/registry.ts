@@ -8,7 +8,8 @@ type Builder = (opts: Record<string, unknown>) => Module;
 
 const builders = new Map<string, Builder>([
   ['mnist-mlp', (o) => mnistMlp(o as MnistMlpOptions)],
-  ['ptb-lm', (o) => ptbLm(o as unknown as PtbLmOptions)],
+  // PTB's 10,000 words unless told: `lowbit summary ptb-lm` shows the paper's model
+  ['ptb-lm', (o) => ptbLm({ ...o, vocabulary: (o['vocabulary'] as number | undefined) ?? 10_000 } as PtbLmOptions)],
   ['cifar10-cnv', (o) => cifar10Cnv(o as ConvNetOptions)],
   ['cifar10-binarynet', (o) => cifar10BinaryNet(o as ConvNetOptions)],
   ['svhn-binarynet', (o) => svhnBinaryNet(o as ConvNetOptions)],

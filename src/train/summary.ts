@@ -1,10 +1,13 @@
 import { LowbitError } from '../errors/lowbit-error.js';
 import { BatchNorm } from '../nn/batch-norm.js';
+import { Embedding } from '../nn/embedding.js';
 import { Flatten, Unflatten } from '../nn/flatten.js';
 import { MaxPool2d } from '../nn/max-pool2d.js';
 import type { Module } from '../nn/module.js';
 import { QuantConv2d } from '../nn/quant-conv2d.js';
 import { QuantDense } from '../nn/quant-dense.js';
+import { QuantGRU } from '../nn/quant-gru.js';
+import { QuantLSTM } from '../nn/quant-lstm.js';
 import { convGeometry } from '../ops/conv-geometry.js';
 import type { Quantizer } from '../quant/quantizer.js';
 
@@ -36,8 +39,8 @@ export interface SummaryOptions {
  *  @example summarize(buildModel('cifar10-binarynet')).total.binaryWeights // → 14022016 */
 export function summarize(model: Module, opts: SummaryOptions = {}): ModelSummary {
   const layers: LayerSummary[] = [];
-  let binaryWeights = 0, shape: readonly number[] | null = opts.inputShape ?? null;
-  const product = (layer: string, input: Quantizer, kernel: Quantizer, weights: number, bias: number, positions: number): void => {
+  let binaryWeights = 0, shape: readonly number[] | null = opts.inputShape ?? null, sequenceBits = 32;
+  const product = (layer: string, input: Pick<Quantizer, 'bits'>, kernel: Pick<Quantizer, 'bits'>, weights: number, bias: number, positions: number): void => {
     const wBits = kernel.bits, inBits = input.bits, macs = weights * positions, binary = wBits === 1 && inBits === 1;
     if (wBits === 1) binaryWeights += weights;
     layers.push({
@@ -59,6 +62,19 @@ export function summarize(model: Module, opts: SummaryOptions = {}): ModelSummar
     } else if (m instanceof QuantDense) {
       shape = [m.outFeatures];
       product(`${m.constructor.name} ${m.inFeatures}→${m.outFeatures}`, m.inputQuantizer, m.kernelQuantizer, m.inFeatures * m.outFeatures, m.bias ? m.outFeatures : 0, 1);
+    } else if (m instanceof Embedding) {
+      // a lookup: float rows, no multiply-accumulates
+      shape = [m.dim];
+      layers.push({ layer: `Embedding ${m.vocabulary}×${m.dim}`, inputBits: 32, weightBits: 32, params: m.vocabulary * m.dim, packedBytes: 4 * m.vocabulary * m.dim,
+        float32Bytes: 4 * m.vocabulary * m.dim, binaryMacs: 0, otherMacs: 0 });
+    } else if (m instanceof QuantLSTM || m instanceof QuantGRU) {
+      // per word (MACs per time step): the input's product reads the layer's input as it comes
+      // (float from an embedding, the quantized h of a layer below), the recurrent one its own h
+      const gates = (m instanceof QuantLSTM ? 4 : 3) * m.hidden, bias = m instanceof QuantLSTM ? gates : 2 * gates, name = m.constructor.name;
+      product(`${name} ${m.inputSize}→${m.hidden} input`, { bits: sequenceBits }, m.kernelQuantizer, gates * m.inputSize, bias, 1);
+      product(`${name} ${m.hidden}→${m.hidden} recurrent`, m.gateQuantizer.tanh, m.kernelQuantizer, gates * m.hidden, 0, 1);
+      shape = [m.hidden];
+      sequenceBits = m.gateQuantizer.tanh.bits;
     } else if (m instanceof Unflatten) {
       shape = m.shape;
     } else if (m instanceof MaxPool2d) {

@@ -1,8 +1,11 @@
 // Element-wise kernels of sequence training, wasm SIMD: the broadcast cases a language model
 // runs on every step (a bias over rows, two same-shape operands) and the sum over rows of a
-// bias's gradient. Each computes every element as the reference does (one f32 add/sub/mul/div,
-// or f32 sums in row order), so results equal its bit for bit. Thread-pool jobs: the
-// elements (or columns) [start, end) of one chunk.
+// bias's gradient, and softmax cross-entropy. The broadcasts and sums compute every element as
+// the reference does (one f32 add/sub/mul/div, or f32 sums in row order), so results equal its
+// bit for bit; softmax uses an f32 exp (within 1e-6). Thread-pool jobs: the elements (or
+// columns, or rows) [start, end) of one chunk.
+
+import { exp4 } from './exp4';
 
 // @ts-ignore: decorator
 @inline function apply4(op: i32, x: v128, y: v128): v128 {
@@ -64,23 +67,6 @@ export function sumRows(x: usize, out: usize, rows: i32, width: i32, scaleBits: 
     for (let r = 0; r < rows; r++) s += load<f32>(x + ((<usize>r * <usize>width + <usize>c) << 2));
     store<f32>(out + (<usize>c << 2), scale != 1 ? s * scale : s);
   }
-}
-
-// e^x for four f32 lanes (Cephes expf: x = n·ln 2 + r, a degree-7 polynomial in r, times 2^n),
-// within about 2 ulp of the float64 exp rounded to f32. x is clamped to [−87.3, 88.4] (2^n stays
-// a normal float), so the far tail reads about 1e-38 instead of 0; a NaN stays NaN.
-// @ts-ignore: decorator
-@inline function exp4(x: v128): v128 {
-  x = f32x4.max(f32x4.min(x, f32x4.splat(88.3762626647949)), f32x4.splat(-87.3365447504));
-  const n = f32x4.floor(f32x4.add(f32x4.mul(x, f32x4.splat(1.44269504088896341)), f32x4.splat(0.5)));
-  const r = f32x4.sub(f32x4.sub(x, f32x4.mul(n, f32x4.splat(0.693359375))), f32x4.mul(n, f32x4.splat(-2.12194440e-4)));
-  let y = f32x4.add(f32x4.mul(f32x4.splat(1.9875691500e-4), r), f32x4.splat(1.3981999507e-3));
-  y = f32x4.add(f32x4.mul(y, r), f32x4.splat(8.3334519073e-3));
-  y = f32x4.add(f32x4.mul(y, r), f32x4.splat(4.1665795894e-2));
-  y = f32x4.add(f32x4.mul(y, r), f32x4.splat(1.6666665459e-1));
-  y = f32x4.add(f32x4.mul(y, r), f32x4.splat(5.0000001201e-1));
-  y = f32x4.add(f32x4.add(f32x4.mul(f32x4.mul(y, r), r), r), f32x4.splat(1));
-  return f32x4.mul(y, i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(n), i32x4.splat(127)), 23));
 }
 
 /** Softmax cross-entropy of the rows [start, end) of logits [rows, classes] (Kernels

@@ -9,7 +9,8 @@
  *  has no global-norm clip; ours clips (two small kernels per parameter).
  *  Also times the output layer's three products and a gate product, float GEMM against the
  *  bit-plane route for k-bit operands. Writes bench/results/ptb-lstm-training.{json,md}. Run: npm run bench:ptb-lstm
- *  (BENCH_LM_STEPS timed steps per system, default 5, after 2 warm-up steps). */
+ *  (BENCH_LM_STEPS timed steps per system, default 5, after 2 warm-up steps; BENCH_LM_PROFILE=1
+ *  prints per-kernel times instead). */
 import { writeFile, mkdir } from 'node:fs/promises';
 import os from 'node:os';
 import { backward } from '../src/autograd/backward.js';
@@ -127,10 +128,41 @@ const add = (system: string, threads: number, times: number[]): void => {
   console.error(`${system.padEnd(52)} threads ${threads}  ${(WORDS / s).toFixed(0).padStart(7)} words/s  (${times.map((x) => x.toFixed(2)).join(' ')} s)`);
 };
 
+/** BENCH_LM_PROFILE=1: where a step's time goes. Every kernel of the backend timed (the wasm
+ *  backend is synchronous: a call's time is its kernel's), ms per timed step by kernel (products
+ *  by shape), for the float LM with the embedding frozen and trained; writes no results. */
+function profile(k: WasmKernels): void {
+  const kernelsOf = k as unknown as Record<string, unknown>, totals = new Map<string, [number, number]>();
+  let on = false;
+  for (const [name, f] of Object.entries(kernelsOf)) {
+    if (typeof f !== 'function' || name === 'setThreads' || name === 'close') continue;
+    kernelsOf[name] = (...a: unknown[]) => {
+      const t = performance.now(), r = (f as (...x: unknown[]) => unknown).apply(k, a);
+      if (on) {
+        const key = name === 'gemm' ? `gemm [${a.slice(3, 6).join(', ')}]${a[6] ? ' transA' : ''}${a[7] ? ' transB' : ''}` : name;
+        const e = totals.get(key) ?? [0, 0];
+        e[0]++; e[1] += performance.now() - t;
+        totals.set(key, e);
+      }
+      return r;
+    };
+  }
+  for (const frozenEmbedding of [true, false]) {
+    totals.clear(); on = true;
+    const times = ours({ bits: 32, frozenEmbedding }); // the warm-up steps are counted too: divided by all steps
+    on = false;
+    console.log(`\nembedding ${frozenEmbedding ? 'frozen' : 'trained'}: steps ${times.map((x) => x.toFixed(2)).join(' ')} s, load ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+    for (const [key, [calls, ms]] of [...totals].sort((a, b) => b[1][1] - a[1][1]).slice(0, 25)) {
+      console.log(`${key.padEnd(44)} ${String(calls / stream.length).padStart(5)} calls ${(ms / stream.length).toFixed(1).padStart(8)} ms per step`);
+    }
+  }
+}
+
 const load = os.loadavg();
 await useBackend('wasm');
 const k = kernels() as unknown as WasmKernels;
 await k.setThreads(2);
+if (process.env.BENCH_LM_PROFILE) { profile(k); process.exit(0); }
 const productTimes = products(k);
 add('lowbit wasm float LM, embedding trained', k.threads, ours({ bits: 32, frozenEmbedding: false }));
 add('lowbit wasm float LM, embedding frozen', k.threads, ours({ bits: 32, frozenEmbedding: true }));

@@ -1,11 +1,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { backward } from '../autograd/backward.js';
 import { checkGradient } from '../autograd/check-gradient.js';
+import { noGrad } from '../autograd/grad-mode.js';
 import { initDefaultBackend } from '../backends/default-backend.js';
 import { randn } from '../tensor/creation.js';
 import { reshape } from '../ops/reshape.js';
 import { sliceRows } from '../ops/rows.js';
-import type { Tensor } from '../tensor/tensor.js';
+import { Tensor } from '../tensor/tensor.js';
 import { QuantGRU } from './quant-gru.js';
 import { QuantLSTM } from './quant-lstm.js';
 
@@ -43,6 +45,22 @@ for (const [name, make] of LAYERS) {
   test(`${name} (float): the input's gradient through 4 steps matches finite differences`, () => {
     const layer = make();
     checkGradient(([x]) => { layer.resetState(); return layer.forward(x!); }, [randn([4, 2, 3], { seed: 5 })], { seed: 5 });
+  });
+
+  test(`${name} (float): every weight's gradient through 5 steps matches finite differences`, () => {
+    const layer = make(), x = randn([5, 2, 3], { seed: 6 }), r = randn([5, 2, 4], { seed: 7 }).dataSync(), eps = 1e-2;
+    const loss = (): number => { layer.resetState(); const y = noGrad(() => layer.forward(x)).dataSync(); return y.reduce((s, v, i) => s + v * r[i]!, 0); };
+    layer.resetState();
+    backward(layer.forward(x), new Tensor(Float32Array.from(r), [5, 2, 4]));
+    for (const [what, p] of layer.namedParameters()) {
+      const grad = p.grad!.dataSync(), values = Float32Array.from(p.dataSync());
+      for (let i = 0; i < values.length; i++) {
+        const v = values[i]!, at = (u: number): number => { values[i] = u; p.backend.write(p.storage, values); return loss(); };
+        const numeric = (at(v + eps) - at(v - eps)) / (2 * eps);
+        at(v);
+        assert.ok(Math.abs(grad[i]! - numeric) <= 2e-2 * Math.max(1, Math.abs(numeric)), `${what}[${i}]: ${grad[i]} vs finite differences ${numeric}`);
+      }
+    }
   });
 
   test(`${name}: a wrong input or a new batch size without resetState is an error`, () => {

@@ -1,6 +1,6 @@
 import { LowbitError } from '../errors/lowbit-error.js';
 import { add } from '../ops/arithmetic.js';
-import { lstmCellState, lstmGates, lstmHidden } from '../ops/lstm-cell.js';
+import { lstmCellState, lstmGates, lstmHidden, recurrentWeightGrad } from '../ops/lstm-cell.js';
 import { matmulT } from '../ops/matmul.js';
 import { reshape } from '../ops/reshape.js';
 import { concatRows, sliceRows } from '../ops/rows.js';
@@ -55,9 +55,11 @@ export class QuantLSTM extends Module {
     const ctx = { training: this.training, rng: this.rng };
     const wx = this.kernelQuantizer.apply(this.weightIh, ctx), wh = this.kernelQuantizer.apply(this.weightHh, ctx);
     // the input's share of every step's gates in one product
-    const proj = add(matmulT(reshape(x, [steps * batch, this.inputSize]), wx), this.bias);
     let h = this.state?.h ?? zeros([batch, this.hidden]), c = this.state?.c ?? zeros([batch, this.hidden]);
-    const hs: Tensor[] = [];
+    const hs: Tensor[] = [], h0 = h, whStep = detach(wh);
+    // Wh's gradient over every step in one product (recurrentWeightGrad), not one per step
+    const proj = recurrentWeightGrad(add(matmulT(reshape(x, [steps * batch, this.inputSize]), wx), this.bias), wh,
+      () => concatRows([h0, ...hs.slice(0, -1)]));
     // Every gate product is a float GEMM, k-bit operands included: at [20, 300]·[1200, 300]ᵀ the
     // bit-plane route (k ±1 planes of h and Wh, k² plane products, combined) measured about even
     // for 2 bits (−20 % to +7 % between runs) and 1.7–5x slower for 3 and 4 (bench/ptb-lstm-training.ts:
@@ -65,7 +67,7 @@ export class QuantLSTM extends Module {
     // planes' making, and it is ~2 % of a step; only this forward product could take it:
     // the input's share has float word vectors, and the backward products float gradients.
     for (let t = 0; t < steps; t++) {
-      const gates = this.gateQuantizer.apply(lstmGates(add(sliceRows(proj, t * batch, batch), matmulT(h, wh))), ctx);
+      const gates = this.gateQuantizer.apply(lstmGates(add(sliceRows(proj, t * batch, batch), matmulT(h, whStep))), ctx);
       c = lstmCellState(gates, c);
       h = this.gateQuantizer.tanh.apply(lstmHidden(gates, c), ctx);
       hs.push(h);

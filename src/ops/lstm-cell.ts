@@ -1,7 +1,7 @@
 import { defineOp } from '../autograd/define-op.js';
 import { shapeMismatch } from '../errors/shape-error.js';
 import { LowbitError } from '../errors/lowbit-error.js';
-import { f32, type Tensor } from '../tensor/tensor.js';
+import { f32, Tensor } from '../tensor/tensor.js';
 
 // The LSTM step in three ops, so that a layer may quantize the activated gates between the
 // first and the others (QNN-SPEC §6.5): gates = act(pre), c = f⊙cPrev + i⊙g, h = o⊙tanh(c).
@@ -48,6 +48,38 @@ const lstmHiddenOp = defineOp({
     return [dGates, dc];
   },
 });
+
+// A recurrence's weight gradient dWh = Σ_t dPre_tᵀ·h_{t−1} in one product over all steps instead
+// of a k = batch product and a whole-size add per step: the steps multiply by a detached Wh (their
+// products still pass gradients to h), and this op, on the input's projection of every step,
+// adds dPᵀ·H to Wh's gradient, H the previous states, which the loop has made by backward time.
+const recurrentWeightGradOp = defineOp<{ states: () => Tensor }>({
+  name: 'recurrentWeightGrad',
+  forward: (_ctx, [proj]) => new Tensor(proj!.storage, proj!.shape, 'float32', proj!.backend),
+  backward: ({ kernels, attrs, empty }, dy, [proj, wh]) => {
+    const h = attrs.states(), [rows, width] = dy.shape as [number, number], [g, hidden] = wh!.shape as [number, number];
+    if (h.rank !== 2 || h.shape[0] !== rows || h.shape[1] !== hidden || g !== width) {
+      throw shapeMismatch('recurrentWeightGrad', h.shape, wh!.shape, `the states must be [${rows}, ${hidden}] for gates [${rows}, ${width}]`);
+    }
+    let dwh: Tensor | null = null;
+    if (wh!.requiresGrad) {
+      dwh = empty(wh!.shape);
+      kernels.gemm(dy.storage, f32(h), dwh.storage, g, hidden, rows, true, false, false);
+    }
+    return [proj!.requiresGrad ? dy : null, dwh];
+  },
+});
+
+/** proj [steps·batch, G·hidden] as it is; in backward, also Wh's gradient of every step's
+ *  h_{t−1}·Whᵀ, where the loop multiplied by `detach(wh)`: dprojᵀ·states(), states() the
+ *  [steps·batch, hidden] previous states h_{−1} … h_{steps−2}, called once, in backward.
+ *  @example const p = recurrentWeightGrad(proj, wh, () => concatRows([h0, ...hs.slice(0, -1)])) */
+export function recurrentWeightGrad(proj: Tensor, wh: Tensor, states: () => Tensor): Tensor {
+  if (proj.rank !== 2 || wh.rank !== 2 || proj.shape[1] !== wh.shape[0]) {
+    throw shapeMismatch('recurrentWeightGrad', proj.shape, wh.shape, 'proj must be [rows, G·hidden] for Wh [G·hidden, hidden]');
+  }
+  return recurrentWeightGradOp([proj, wh], { states }) as Tensor;
+}
 
 /** gates [batch, G·hidden] and state [batch, hidden] must agree. */
 export function checkGates(op: string, gates: Tensor, state: Tensor, g: number): void {

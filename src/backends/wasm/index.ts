@@ -20,6 +20,7 @@ import { makeXnorThresholdSliced } from './xnor-threshold-sliced.js';
 import { makePreparedKernels } from './prepared.js';
 import { makeCol2im, makeIm2col, makeIm2colPackSigns } from './im2col.js';
 import { makeBroadcastBinary, makeReduceSum, makeSoftmaxCrossEntropy } from './sequence.js';
+import { makeLstmCellKernels } from './lstm-cell.js';
 import { makeMaxPool2d, makeMaxPool2dBackward } from './max-pool.js';
 import { makeTransposeBits } from './transpose-bits.js';
 
@@ -92,6 +93,7 @@ async function create(platform?: Platform): Promise<WasmKernels> {
     maxPool2d: makeMaxPool2d(rt),
     maxPool2dBackward: makeMaxPool2dBackward(rt),
     transposeBits: makeTransposeBits(rt),
+    ...makeLstmCellKernels(rt),
     setThreads: (n: number) => rt.pool.resize(n),
     get threads() { return rt.pool.threads; },
     shared: rt.shared,

@@ -26,14 +26,14 @@ function strides(shape: number[], of: number[]): number[] {
   return shape.map((n, i) => (i < lead || of[i - lead] === 1 ? 0 : d[i - lead]!));
 }
 
-test('wasm broadcastBinary: same shape and rows of a bias, either side, every op, equal the reference bit for bit', async () => {
+test('wasm broadcastBinary: same shape, rows of a bias and a scalar, either side, every op, equal the reference bit for bit', async () => {
   for (const threads of [1, 2]) {
     await wasm.setThreads(threads);
     fc.assert(fc.property(fc.constantFrom(0, 1, 3, 4, 5, 33, 700), fc.constantFrom(1, 3, 4, 5, 31, 1200), fc.constantFrom(...OPS),
-      fc.constantFrom('same', 'row b', 'row a', '3-d row b', 'column b'), fc.integer({ min: 1, max: 1000 }), (rows, width, op, kind, seed) => {
+      fc.constantFrom('same', 'row b', 'row a', '3-d row b', 'column b', 'scalar b', 'scalar a'), fc.integer({ min: 1, max: 1000 }), (rows, width, op, kind, seed) => {
         const out = kind === '3-d row b' ? [2, rows, width] : [rows, width];
-        const bShape = kind === 'same' ? out : kind === 'column b' ? [rows, 1] : [width];
-        const [aShape, b2] = kind === 'row a' ? [[width], out] : [out, bShape];
+        const bShape = kind === 'same' ? out : kind === 'column b' ? [rows, 1] : kind === 'scalar b' ? [1, 1] : [width];
+        const [aShape, b2] = kind === 'row a' ? [[width], out] : kind === 'scalar a' ? [[1, 1], out] : [out, bShape];
         const a = floats(aShape.reduce((n, x) => n * x, 1), seed), b = floats(b2.reduce((n, x) => n * x, 1), seed + 1);
         const as = strides(out, aShape), bs = strides(out, b2), n = out.reduce((x, y) => x * y, 1);
         const want = new Float32Array(n), got = new Float32Array(n);
@@ -63,13 +63,14 @@ test('wasm reduceSum: sums over leading rows equal the reference bit for bit; ot
 test('wasm softmaxCrossEntropy: split across threads, within 1e-6 of the reference; a label outside the classes gives a NaN loss', async () => {
   for (const threads of [1, 2]) {
     await wasm.setThreads(threads);
-    for (const [rows, classes] of [[1, 1], [3, 5], [70, 1003], [700, 97]] as [number, number][]) {
-      const logits = floats(rows * classes, rows + classes).map((v) => 8 * v);
+    // spreads of 16 and 200 (e^(x − max) down past f32's normal range), a language model's 10,000 classes
+    for (const [rows, classes, spread] of [[1, 1, 8], [3, 5, 8], [70, 1003, 8], [700, 97, 8], [20, 10_001, 8], [9, 1003, 100]] as [number, number, number][]) {
+      const logits = floats(rows * classes, rows + classes).map((v) => spread * v);
       const labels = Int32Array.from({ length: rows }, (_, r) => (r * 7919) % classes);
       const want = [new Float32Array(rows * classes), new Float32Array(1)], got = [new Float32Array(rows * classes), new Float32Array(1)];
       softmaxCrossEntropy(logits, labels, rows, classes, want[0]!, want[1]!);
       wasm.softmaxCrossEntropy(logits, labels, rows, classes, got[0]!, got[1]!);
-      const worst = Math.max(...got[0]!.map((g, i) => Math.abs(g - want[0]![i]!)));
+      const worst = got[0]!.reduce((w, g, i) => Math.max(w, Math.abs(g - want[0]![i]!)), 0);
       assert.ok(worst <= 1e-6 / rows, `grad [${rows}, ${classes}] threads ${threads}: off by ${worst}`);
       assert.ok(Math.abs(got[1]![0]! - want[1]![0]!) <= 1e-6 * (1 + Math.abs(want[1]![0]!)), `loss [${rows}, ${classes}]: ${got[1]![0]} vs ${want[1]![0]}`);
     }

@@ -341,6 +341,14 @@ export interface Kernels<S extends StorageTypes = OpaqueStorage> extends Storage
    *  tail bits 0 (x's are ignored). The binary conv's weight gradient reads the forward's packed
    *  im2col (rows along k) down its columns (along the batch), as packCols would pack it. */
   transposeBits(x: S['u32'], rows: number, cols: number, out: S['u32']): void;
+
+  // ---- conv training, fused: one call per layer and pass, the column matrix never whole ---------
+  /** The sign convolution's input gradient, col2im(dy·sign(w)): dx [batch, height, width, channels]
+   *  overwritten as col2im would from the columns dy·S, dy [batch·outH·outW, n], S [n, kh·kw·C] ±1
+   *  packed down its columns as packCols packs w [n, kh·kw·C] (kh·kw·C rows of ceil(n/32) words,
+   *  bit 1 = −1). A fast backend makes the columns a few rows at a time in scratch: a CNV layer's
+   *  column matrix is hundreds of MB that would only be written and read back once. */
+  conv2dSignBackwardInput(dy: S['f32'], wCols: S['u32'], n: number, g: ConvGeometry, dx: S['f32']): void;
 }
 
 /** Where a kh × kw window moves over NHWC input [batch, height, width, channels]: by `stride`,

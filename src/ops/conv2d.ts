@@ -63,16 +63,16 @@ const conv2dOp = defineOp<Conv2dAttrs>({
     const signs = attrs.mode !== 'float';
     let dx: Tensor | null = null, dw: Tensor | null = null;
     if (x!.requiresGrad) {
-      const dcols = empty([m, k]);
-      if (signs) { // dcols[m,k] = dy[m,n]·sign(w)[n,k]: w packed down its columns (along n)
+      dx = empty(x!.shape);
+      if (signs) { // col2im(dy[m,n]·sign(w)[n,k]) in one kernel: w packed down its columns (along n)
         const wCols = empty([k, n], 'bits');
         kernels.packCols(f32(w!), wCols.storage, n, k);
-        kernels.gemmSignB(dy.storage, wCols.storage, dcols.storage, m, k, n, false);
+        kernels.conv2dSignBackwardInput(dy.storage, wCols.storage, n, g, dx.storage);
       } else {
+        const dcols = empty([m, k]);
         kernels.gemm(dy.storage, f32(w!), dcols.storage, m, k, n, false, false, false);
+        kernels.col2im(dcols.storage, g, dx.storage);
       }
-      dx = empty(x!.shape);
-      kernels.col2im(dcols.storage, g, dx.storage);
     }
     if (w!.requiresGrad) {
       // as large as the weights: persistent storage, as binaryMatmulT's weight gradient

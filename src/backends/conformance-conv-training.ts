@@ -1,8 +1,8 @@
 import { close, floats, packedRows, random, same, type Check } from './conformance-harness.js';
 import type { ConvGeometry, KernelName } from './kernels.js';
 
-// Conformance checks of the conv-training kernels: bit layouts exact; the fused input gradient
-// within a tolerance that grows with its sums (below).
+// Conformance checks of the conv-training kernels: bit layouts and the binary forward (integer
+// products) exact; the fused input gradient within a tolerance that grows with its sums (below).
 
 /** Rows and columns around word boundaries (0, 1, 31, 32, 33, 65), and one matrix large enough
  *  to be split into many 32 × 32 blocks with ragged edges. */
@@ -20,7 +20,7 @@ const FUSED: [ConvGeometry, number][] = [
   [{ batch: 3, height: 12, width: 12, channels: 64, kh: 3, kw: 3, stride: 1, padTop: 0, padLeft: 0, outH: 10, outW: 10 }, 64],
 ];
 
-export const convTrainingChecks: Pick<Record<KernelName, Check>, 'transposeBits' | 'conv2dSignBackwardInput'> = {
+export const convTrainingChecks: Pick<Record<KernelName, Check>, 'transposeBits' | 'conv2dSignBackwardInput' | 'conv2dBinaryForward'> = {
   async transposeBits(h) {
     for (const [i, [rows, cols]] of SIZES.entries()) {
       // every bit random, the tail bits of x's rows too: they must not reach out
@@ -39,6 +39,18 @@ export const convTrainingChecks: Pick<Record<KernelName, Check>, 'transposeBits'
       // float32 sums of n terms of |dy| <= 1 (the reference's in float64), then of at most kh·kw
       // such columns per element: error within about (n + 1)·kh·kw float32 roundings of the total
       close(got[2], want[2], 1e-6 * (n + 1) * g.kh * g.kw, `conv2dSignBackwardInput seed ${seed} n=${n} x [${g.batch},${g.height},${g.width},${g.channels}] window ${g.kh}×${g.kw} stride ${g.stride}`);
+    }
+  },
+  async conv2dBinaryForward(h) {
+    for (const [i, [g, n]] of FUSED.entries()) {
+      // ±0 among x (sign +1), padding +1: both bit 0
+      const seed = 7300 + i, rng = random(seed), k = g.kh * g.kw * g.channels, m = g.batch * g.outH * g.outW;
+      const { got, want } = await h.run([floats(rng, g.batch * g.height * g.width * g.channels, true), packedRows(rng, n, k),
+        new Uint32Array(m * Math.ceil(k / 32)).fill(0xdeadbeef), new Float32Array(m * n).fill(7)],
+      (kk, x, w, cs, y) => kk.conv2dBinaryForward(x, w, n, g, cs, y));
+      const context = `conv2dBinaryForward seed ${seed} n=${n} x [${g.batch},${g.height},${g.width},${g.channels}] window ${g.kh}×${g.kw} stride ${g.stride}`;
+      same(got[2], want[2], `${context} colSigns`);
+      close(got[3], want[3], 0, `${context} y`);
     }
   },
 };

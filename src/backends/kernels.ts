@@ -349,6 +349,11 @@ export interface Kernels<S extends StorageTypes = OpaqueStorage> extends Storage
    *  bit 1 = −1). A fast backend makes the columns a few rows at a time in scratch: a CNV layer's
    *  column matrix is hundreds of MB that would only be written and read back once. */
   conv2dSignBackwardInput(dy: S['f32'], wCols: S['u32'], n: number, g: ConvGeometry, dx: S['f32']): void;
+  /** The binary convolution's forward: colSigns overwritten as im2colPackSigns(x, g) writes it (the
+   *  weight gradient reads it again) and y [batch·outH·outW, n] with xnorGemm(colSigns, wRows) as
+   *  floats (exact integers), wRows the kernel's n rows packed by packRows. One call: the packed
+   *  columns and the integer products need not cross into and out of a fast backend's memory. */
+  conv2dBinaryForward(x: S['f32'], wRows: S['u32'], n: number, g: ConvGeometry, colSigns: S['u32'], y: S['f32']): void;
 }
 
 /** Where a kh × kw window moves over NHWC input [batch, height, width, channels]: by `stride`,

@@ -31,7 +31,7 @@ import { col2im, im2col, im2colPackSigns } from './im2col.js';
 import { maxPool2d, maxPool2dBackward } from './max-pool.js';
 import { addAt } from './sequence.js';
 import { transposeBits } from './transpose-bits.js';
-import { conv2dSignBackwardInput } from './conv-fused.js';
+import { conv2dBinaryForward, conv2dSignBackwardInput } from './conv-fused.js';
 
 /** Every kernel of the contract, in plain TypeScript. */
 const kernels: Pick<HostKernels, KernelName> = {
@@ -49,7 +49,7 @@ const kernels: Pick<HostKernels, KernelName> = {
   im2col, col2im, im2colPackSigns, maxPool2d, maxPool2dBackward,
   addAt,
   transposeBits,
-  conv2dSignBackwardInput,
+  conv2dSignBackwardInput, conv2dBinaryForward,
 };
 
 /** The reference backend: plain TypeScript, obviously right, the oracle of every other backend.

@@ -37,3 +37,26 @@ test('conv2dSignBackwardInput equals wasm gemmSignB then col2im exactly, and the
     }
   }
 });
+
+test('conv2dBinaryForward equals the reference exactly (packed columns and float products; CNV-like and ragged sizes, 1 and 2 threads)', async () => {
+  const cases: [ConvGeometry, number][] = [
+    [{ batch: 5, height: 9, width: 11, channels: 15, kh: 3, kw: 3, stride: 1, padTop: 1, padLeft: 1, outH: 9, outW: 11 }, 37],
+    [{ batch: 4, height: 30, width: 30, channels: 64, kh: 3, kw: 3, stride: 1, padTop: 0, padLeft: 0, outH: 28, outW: 28 }, 64],
+    [{ batch: 3, height: 5, width: 5, channels: 256, kh: 3, kw: 3, stride: 2, padTop: 0, padLeft: 0, outH: 2, outW: 2 }, 129],
+  ];
+  for (const threads of [1, 2]) {
+    await wasm.setThreads(threads);
+    for (const [g, n] of cases) {
+      const k = g.kh * g.kw * g.channels, m = g.batch * g.outH * g.outW, words = Math.ceil(k / 32);
+      const x = randoms(m + 3 * n, g.batch * g.height * g.width * g.channels), wRows = new Uint32Array(n * words);
+      ref.packRows(randoms(k + n, n * k), wRows, n, k);
+      const want = [new Uint32Array(m * words), new Float32Array(m * n)] as const;
+      ref.conv2dBinaryForward(x, wRows, n, g, want[0], want[1]);
+      const got = [new Uint32Array(m * words).fill(0xdeadbeef), new Float32Array(m * n).fill(7)] as const;
+      wasm.conv2dBinaryForward(x, wRows, n, g, got[0], got[1]);
+      const context = `threads ${threads} n=${n} x [${g.batch},${g.height},${g.width},${g.channels}]`;
+      assert.deepEqual(got[0], want[0], `${context} colSigns`);
+      assert.deepEqual(got[1], want[1], `${context} y`);
+    }
+  }
+});

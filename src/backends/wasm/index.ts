@@ -22,7 +22,7 @@ import { makeCol2im, makeIm2col, makeIm2colPackSigns } from './im2col.js';
 import { makeBroadcastBinary, makeReduceSum, makeSoftmaxCrossEntropy } from './sequence.js';
 import { makeMaxPool2d, makeMaxPool2dBackward } from './max-pool.js';
 import { makeTransposeBits } from './transpose-bits.js';
-import { makeConv2dSignBackwardInput } from './conv-fused.js';
+import { makeConv2dBinaryForward, makeConv2dSignBackwardInput } from './conv-fused.js';
 
 /** The wasm backend's kernels, plus its thread setting. */
 export interface WasmKernels extends HostKernels {
@@ -94,6 +94,7 @@ async function create(platform?: Platform): Promise<WasmKernels> {
     maxPool2dBackward: makeMaxPool2dBackward(rt),
     transposeBits: makeTransposeBits(rt),
     conv2dSignBackwardInput: makeConv2dSignBackwardInput(rt),
+    conv2dBinaryForward: makeConv2dBinaryForward(rt),
     setThreads: (n: number) => rt.pool.resize(n),
     get threads() { return rt.pool.threads; },
     shared: rt.shared,

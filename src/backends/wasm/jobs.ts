@@ -5,7 +5,7 @@ export const JOBS = ['xnorGemm', 'gemm', 'bitSerialLogGemm', 'pixelSignGemm', 'a
   'pixelSignGemmNibblesRows', 'xnorGemmSlicedRows', 'xnorThresholdSlicedRows', 'im2col', 'im2colPackSigns', 'col2im',
   'broadcastRows', 'sumRows', 'softmaxCrossEntropyRows',
   'maxPool2d',
-  'conv2dSignBackwardInput'] as const;
+  'conv2dSignBackwardInput', 'conv2dBinaryProduct'] as const;
 
 /** Below this many elements an elementwise job stays on the calling thread: a wake-up costs
  *  microseconds, about what a pass over this many floats does. */

@@ -1,7 +1,9 @@
-// Fused conv-training kernels (Kernels.conv2dSignBackwardInput): the column matrix of a layer is
-// made a tile of rows at a time in a thread's scratch and folded into dx at once, so it is never
-// written out whole (a CNV layer's is 180 MB) nor read back.
+// Fused conv-training kernels. conv2dSignBackwardInput: the column matrix of a layer is made a
+// tile of rows at a time in a thread's scratch and folded into dx at once, so it is never written
+// out whole (a CNV layer's is 180 MB) nor read back. conv2dBinaryProduct: the binary forward's
+// integer products turned into floats where they are, not by a pass in JS.
 import { gemmSignLut, gemmSignLutScratchBytes, SPLIT_ROWS } from './gemm-sign-lut';
+import { xnorGemm } from './xnor-gemm';
 
 /** Bytes of column matrix per tile: with the lookup tables (128 KiB) it stays in L2. */
 const TILE_BYTES = 256 * 1024;
@@ -54,6 +56,24 @@ function addColumns(cols: usize, dx: usize, r0: i32, rows: i32, height: i32, wid
           store<f32>(at, load<f32>(at) + load<f32>(src + (<usize>c << 2)));
         }
       }
+    }
+  }
+}
+
+/** xnorGemm's columns [j0, j1) of C (a thread's share), then those entries converted in place
+ *  from int32 to float32 (exact: |entry| <= k < 2^24). */
+export function conv2dBinaryProduct(a: usize, b: usize, c: usize, m: i32, n: i32, k: i32, j0: i32, j1: i32): void {
+  xnorGemm(a, b, c, m, n, k, j0, j1);
+  for (let i = 0; i < m; i++) {
+    const row = c + ((<usize>i * n) << 2);
+    let j = j0;
+    for (; j + 4 <= j1; j += 4) {
+      const at = row + (<usize>j << 2);
+      v128.store(at, f32x4.convert_i32x4_s(v128.load(at)));
+    }
+    for (; j < j1; j++) {
+      const at = row + (<usize>j << 2);
+      store<f32>(at, <f32>load<i32>(at));
     }
   }
 }

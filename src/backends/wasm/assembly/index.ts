@@ -20,4 +20,4 @@ export { transposeBits } from './transpose-bits';
 /** First free byte after static data: JS lays its control block and arena from here on. */
 export function heapBase(): usize { return __heap_base; }
 export { broadcastRows, sumRows, softmaxCrossEntropyRows } from './sequence';
-export { conv2dSignBackwardInput, conv2dSignBackwardInputScratchBytes } from './conv-fused';
+export { conv2dSignBackwardInput, conv2dSignBackwardInputScratchBytes, conv2dBinaryProduct } from './conv-fused';

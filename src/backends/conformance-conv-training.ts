@@ -38,7 +38,8 @@ export const convTrainingChecks: Pick<Record<KernelName, Check>, 'transposeBits'
         (kk, dy, w, dx) => kk.conv2dSignBackwardInput(dy, w, n, g, dx));
       // float32 sums of n terms of |dy| <= 1 (the reference's in float64), then of at most kh·kw
       // such columns per element: error within about (n + 1)·kh·kw float32 roundings of the total
-      close(got[2], want[2], 1e-6 * (n + 1) * g.kh * g.kw, `conv2dSignBackwardInput seed ${seed} n=${n} x [${g.batch},${g.height},${g.width},${g.channels}] window ${g.kh}×${g.kw} stride ${g.stride}`);
+      close(got[2], want[2], 1e-6 * (n + 1) * g.kh * g.kw,
+        `conv2dSignBackwardInput seed ${seed} n=${n} x [${g.batch},${g.height},${g.width},${g.channels}] window ${g.kh}×${g.kw} stride ${g.stride}`);
     }
   },
   async conv2dBinaryForward(h) {

@@ -356,6 +356,19 @@ export interface Kernels<S extends StorageTypes = OpaqueStorage> extends Storage
   /** Max over each kh × kw window of each channel of int32 x [batch, height, width, C] (positions
    *  in the padding skipped): y [batch, outH, outW, C]. Exact. */
   maxPoolInt(x: S['i32'], g: ConvGeometry, y: S['i32']): void;
+
+  // ---- conv training, fused: one call per layer and pass, the column matrix never whole ---------
+  /** The sign convolution's input gradient, col2im(dy·sign(w)): dx [batch, height, width, channels]
+   *  overwritten as col2im would from the columns dy·S, dy [batch·outH·outW, n], S [n, kh·kw·C] ±1
+   *  packed down its columns as packCols packs w [n, kh·kw·C] (kh·kw·C rows of ceil(n/32) words,
+   *  bit 1 = −1). A fast backend makes the columns a few rows at a time in scratch: a CNV layer's
+   *  column matrix is hundreds of MB that would only be written and read back once. */
+  conv2dSignBackwardInput(dy: S['f32'], wCols: S['u32'], n: number, g: ConvGeometry, dx: S['f32']): void;
+  /** The binary convolution's forward: colSigns overwritten as im2colPackSigns(x, g) writes it (the
+   *  weight gradient reads it again) and y [batch·outH·outW, n] with xnorGemm(colSigns, wRows) as
+   *  floats (exact integers), wRows the kernel's n rows packed by packRows. One call: the packed
+   *  columns and the integer products need not cross into and out of a fast backend's memory. */
+  conv2dBinaryForward(x: S['f32'], wRows: S['u32'], n: number, g: ConvGeometry, colSigns: S['u32'], y: S['f32']): void;
 }
 
 /** Where a kh × kw window moves over NHWC input [batch, height, width, channels]: by `stride`,

@@ -7,8 +7,9 @@ import { convGeometry, type Padding } from './conv-geometry.js';
 /** How the product runs:
  *  'float'      x·w with both float (already quantized, or a float twin): im2col + gemm;
  *  'signWeight' x float, w latent read by its sign: im2col + gemmSignB (a first layer on pixels);
- *  'binary'     x ±1 and w read by its sign: im2colPackSigns + xnorGemm, exact integers, the
- *               padding +1 (bit 0) as packed inference has it (DESIGN.md). */
+ *  'binary'     x ±1 and w read by its sign: im2colPackSigns + xnorGemm in one kernel
+ *               (conv2dBinaryForward), exact integers, the padding +1 (bit 0) as packed inference
+ *               has it (DESIGN.md). */
 export type ConvMode = 'float' | 'signWeight' | 'binary';
 
 export interface Conv2dAttrs {
@@ -37,12 +38,10 @@ const conv2dOp = defineOp<Conv2dAttrs>({
     const y = empty([g.batch, g.outH, g.outW, n]);
     saved.geometry = g;
     if (attrs.mode === 'binary') {
-      const pa = empty([m, k], 'bits'), pb = empty([n, k], 'bits'), prod = empty([m, n], 'int32');
-      kernels.im2colPackSigns(f32(x!), g, pa.storage);
-      saved.colSigns = pa; // the weight gradient reads it down its columns
+      const pa = empty([m, k], 'bits'), pb = empty([n, k], 'bits');
       kernels.packRows(f32(w!), pb.storage, n, k);
-      kernels.xnorGemm(pa.storage, pb.storage, prod.storage, m, n, k);
-      kernels.intToFloat(prod.storage, y.storage);
+      kernels.conv2dBinaryForward(f32(x!), pb.storage, n, g, pa.storage, y.storage);
+      saved.colSigns = pa; // the weight gradient reads it down its columns
       return y;
     }
     const cols = empty([m, k]);
@@ -63,16 +62,16 @@ const conv2dOp = defineOp<Conv2dAttrs>({
     const signs = attrs.mode !== 'float';
     let dx: Tensor | null = null, dw: Tensor | null = null;
     if (x!.requiresGrad) {
-      const dcols = empty([m, k]);
-      if (signs) { // dcols[m,k] = dy[m,n]·sign(w)[n,k]: w packed down its columns (along n)
+      dx = empty(x!.shape);
+      if (signs) { // col2im(dy[m,n]·sign(w)[n,k]) in one kernel: w packed down its columns (along n)
         const wCols = empty([k, n], 'bits');
         kernels.packCols(f32(w!), wCols.storage, n, k);
-        kernels.gemmSignB(dy.storage, wCols.storage, dcols.storage, m, k, n, false);
+        kernels.conv2dSignBackwardInput(dy.storage, wCols.storage, n, g, dx.storage);
       } else {
+        const dcols = empty([m, k]);
         kernels.gemm(dy.storage, f32(w!), dcols.storage, m, k, n, false, false, false);
+        kernels.col2im(dcols.storage, g, dx.storage);
       }
-      dx = empty(x!.shape);
-      kernels.col2im(dcols.storage, g, dx.storage);
     }
     if (w!.requiresGrad) {
       // as large as the weights: persistent storage, as binaryMatmulT's weight gradient

@@ -32,6 +32,7 @@ import { maxPool2d, maxPool2dBackward } from './max-pool.js';
 import { addAt } from './sequence.js';
 import { transposeBits } from './transpose-bits.js';
 import { im2colBits, im2colBytes, maxPoolInt } from './packed-conv.js';
+import { conv2dBinaryForward, conv2dSignBackwardInput } from './conv-fused.js';
 
 /** Every kernel of the contract, in plain TypeScript. */
 const kernels: Pick<HostKernels, KernelName> = {
@@ -50,6 +51,7 @@ const kernels: Pick<HostKernels, KernelName> = {
   addAt,
   transposeBits,
   im2colBits, im2colBytes, maxPoolInt,
+  conv2dSignBackwardInput, conv2dBinaryForward,
 };
 
 /** The reference backend: plain TypeScript, obviously right, the oracle of every other backend.

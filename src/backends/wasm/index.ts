@@ -23,6 +23,7 @@ import { makeBroadcastBinary, makeReduceSum, makeSoftmaxCrossEntropy } from './s
 import { makeLstmCellKernels } from './lstm-cell.js';
 import { makeMaxPool2d, makeMaxPool2dBackward } from './max-pool.js';
 import { makeTransposeBits } from './transpose-bits.js';
+import { makeConv2dBinaryForward, makeConv2dSignBackwardInput } from './conv-fused.js';
 
 /** The wasm backend's kernels, plus its thread setting. */
 export interface WasmKernels extends HostKernels {
@@ -94,6 +95,8 @@ async function create(platform?: Platform): Promise<WasmKernels> {
     maxPool2dBackward: makeMaxPool2dBackward(rt),
     transposeBits: makeTransposeBits(rt),
     ...makeLstmCellKernels(rt),
+    conv2dSignBackwardInput: makeConv2dSignBackwardInput(rt),
+    conv2dBinaryForward: makeConv2dBinaryForward(rt),
     setThreads: (n: number) => rt.pool.resize(n),
     get threads() { return rt.pool.threads; },
     shared: rt.shared,

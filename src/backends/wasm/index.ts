@@ -22,6 +22,7 @@ import { makeCol2im, makeIm2col, makeIm2colPackSigns } from './im2col.js';
 import { makeBroadcastBinary, makeReduceSum, makeSoftmaxCrossEntropy } from './sequence.js';
 import { makeMaxPool2d, makeMaxPool2dBackward } from './max-pool.js';
 import { makeTransposeBits } from './transpose-bits.js';
+import { makeIm2colBits, makeIm2colBytes, makeMaxPoolInt } from './packed-conv.js';
 
 /** The wasm backend's kernels, plus its thread setting. */
 export interface WasmKernels extends HostKernels {
@@ -92,6 +93,9 @@ async function create(platform?: Platform): Promise<WasmKernels> {
     maxPool2d: makeMaxPool2d(rt),
     maxPool2dBackward: makeMaxPool2dBackward(rt),
     transposeBits: makeTransposeBits(rt),
+    im2colBits: makeIm2colBits(rt),
+    im2colBytes: makeIm2colBytes(rt),
+    maxPoolInt: makeMaxPoolInt(rt),
     setThreads: (n: number) => rt.pool.resize(n),
     get threads() { return rt.pool.threads; },
     shared: rt.shared,

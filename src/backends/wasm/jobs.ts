@@ -4,7 +4,8 @@
 export const JOBS = ['xnorGemm', 'gemm', 'bitSerialLogGemm', 'pixelSignGemm', 'adamStep', 'passInside', 'packRows', 'packCols', 'gemmSignLut', 'pixelSignGemmNibbles', 'xnorGemmSliced', 'xnorThresholdSliced',
   'pixelSignGemmNibblesRows', 'xnorGemmSlicedRows', 'xnorThresholdSlicedRows', 'im2col', 'im2colPackSigns', 'col2im',
   'broadcastRows', 'sumRows', 'softmaxCrossEntropyRows',
-  'maxPool2d'] as const;
+  'maxPool2d',
+  'im2colBits', 'im2colBytes', 'maxPoolInt'] as const;
 
 /** Below this many elements an elementwise job stays on the calling thread: a wake-up costs
  *  microseconds, about what a pass over this many floats does. */

@@ -20,3 +20,4 @@ export { transposeBits } from './transpose-bits';
 /** First free byte after static data: JS lays its control block and arena from here on. */
 export function heapBase(): usize { return __heap_base; }
 export { broadcastRows, sumRows, softmaxCrossEntropyRows } from './sequence';
+export { im2colBits, im2colBytes, maxPoolInt } from './packed-conv';

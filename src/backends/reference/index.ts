@@ -31,7 +31,7 @@ import { col2im, im2col, im2colPackSigns } from './im2col.js';
 import { maxPool2d, maxPool2dBackward } from './max-pool.js';
 import { addAt } from './sequence.js';
 import { transposeBits } from './transpose-bits.js';
-import { im2colBits, im2colBytes, maxPoolInt } from './packed-conv.js';
+import { im2colBits, im2colBytes, maxPoolInt, pixelPairs } from './packed-conv.js';
 
 /** Every kernel of the contract, in plain TypeScript. */
 const kernels: Pick<HostKernels, KernelName> = {
@@ -49,7 +49,7 @@ const kernels: Pick<HostKernels, KernelName> = {
   im2col, col2im, im2colPackSigns, maxPool2d, maxPool2dBackward,
   addAt,
   transposeBits,
-  im2colBits, im2colBytes, maxPoolInt,
+  im2colBits, im2colBytes, maxPoolInt, pixelPairs,
 };
 
 /** The reference backend: plain TypeScript, obviously right, the oracle of every other backend.

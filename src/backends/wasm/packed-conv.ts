@@ -7,8 +7,9 @@ import type { WasmRuntime } from './wasm-runtime.js';
  *  are used in place; byte arrays are copied in and out. */
 const geometryArgs = (g: ConvGeometry): number[] => [g.height, g.width, g.channels, g.kh, g.kw, g.stride, g.padTop, g.padLeft, g.outH, g.outW];
 const rowsOf = (g: ConvGeometry): number => g.batch * g.outH * g.outW;
-/** A thread's wake-up costs microseconds: split only jobs that move more words than this. */
-const threadsFor = (rt: WasmRuntime, words: number): number => (words < MIN_PARALLEL_ELEMENTS >> 2 ? 1 : rt.pool.threads);
+/** A thread's wake-up costs microseconds (far more on a busy machine), a batch-1 layer's pass here
+ *  about as much: split only jobs that move more words than this (CNV's from batch 5 on). */
+const threadsFor = (rt: WasmRuntime, words: number): number => (words < 2 * MIN_PARALLEL_ELEMENTS ? 1 : rt.pool.threads);
 
 export function makeIm2colBits(rt: WasmRuntime): Kernels['im2colBits'] {
   return (x, g, out) => {

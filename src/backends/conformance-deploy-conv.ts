@@ -19,7 +19,7 @@ export function packedPixels(seed: number, count: number, channels: number): Uin
   return out;
 }
 
-export const deployConvChecks: Pick<Record<KernelName, Check>, 'im2colBits' | 'im2colBytes' | 'maxPoolInt'> = {
+export const deployConvChecks: Pick<Record<KernelName, Check>, 'im2colBits' | 'im2colBytes' | 'maxPoolInt' | 'pixelPairs'> = {
   async im2colBits(h) {
     for (const [i, g] of WINDOWS.entries()) {
       const seed = 5600 + i, rows = g.batch * g.outH * g.outW, words = Math.ceil(g.kh * g.kw * g.channels / 32);
@@ -43,6 +43,14 @@ export const deployConvChecks: Pick<Record<KernelName, Check>, 'im2colBits' | 'i
       const x = Int32Array.from({ length: pixels(g) * g.channels }, () => levels[Math.floor(rng() * levels.length)]!);
       const { got, want } = await h.run([x, new Int32Array(g.batch * g.outH * g.outW * g.channels).fill(7)], (k, x, y) => k.maxPoolInt(x, g, y));
       same(got[1], want[1], label('maxPoolInt', seed, g));
+    }
+  },
+  async pixelPairs(h) {
+    for (const [pixels, channels] of [[1, 1], [5, 3], [7, 33], [64, 3]] as const) {
+      const seed = 5900 + pixels, rng = random(seed), x = Uint8Array.from({ length: pixels * channels }, () => Math.floor(rng() * 256));
+      x[0] = 0; x[x.length - 1] = 255;
+      const { got, want } = await h.run([x, new Uint8Array(2 * pixels * channels).fill(7)], (k, x, out) => k.pixelPairs(x, pixels, channels, out));
+      same(Int32Array.from(got[1]), Int32Array.from(want[1]), `pixelPairs seed ${seed} ${pixels} pixels of ${channels} channels`);
     }
   },
 };

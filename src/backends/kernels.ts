@@ -356,6 +356,11 @@ export interface Kernels<S extends StorageTypes = OpaqueStorage> extends Storage
   /** Max over each kh × kw window of each channel of int32 x [batch, height, width, C] (positions
    *  in the padding skipped): y [batch, outH, outW, C]. Exact. */
   maxPoolInt(x: S['i32'], g: ConvGeometry, y: S['i32']): void;
+  /** Centered pixel pairs: x `pixels` pixels of C bytes p → out `pixels` pixels of 2·C bytes,
+   *  the C bytes p then the C bytes 255 − p. With weights (w, −w) a product over them is
+   *  Σ w·(2p − 255), and a zero byte pair (the padding of im2colBytes with padValue 0) adds 0:
+   *  a padded first conv on 'symmetric' pixels (x = (2p − 255)/255, padding x = 0) in integers. Exact. */
+  pixelPairs(x: S['u8'], pixels: number, channels: number, out: S['u8']): void;
 
   // ---- conv training, fused: one call per layer and pass, the column matrix never whole ---------
   /** The sign convolution's input gradient, col2im(dy·sign(w)): dx [batch, height, width, channels]

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { cifar10BinaryNet, cifar10Cnv } from '../models/conv-nets.js';
+import { cifar10BinaryNet, cifar10Cnv, svhnBinaryNet } from '../models/conv-nets.js';
 import { BatchNorm } from '../nn/batch-norm.js';
 import { Flatten, Unflatten } from '../nn/flatten.js';
 import { HardTanh } from '../nn/hard-tanh.js';
@@ -30,11 +30,19 @@ test('cifar10-cnv compiles to 6 conv and 3 dense layers, at most 1.1 bits per we
   assert.throws(() => new PackedEngine(graph, { firstLayer: 'bitPlanes' }), (e: unknown) => e instanceof DeployError && /starts with a conv/.test(e.message));
 });
 
+test("the paper's same-padded BinaryNets compile on 'symmetric' pixels (first conv on pixel pairs) and run", async () => {
+  for (const [model, widths] of [[cifar10BinaryNet(), [128, 128, 256, 256, 512, 512]], [svhnBinaryNet(), [64, 64, 128, 128, 256, 256]]] as const) {
+    const graph = await compile(model, { scale: 'symmetric' });
+    assert.deepEqual(graph.layers.map((l) => (l.kind === 'conv' ? [l.conv.padTop, l.pool?.outH ?? l.conv.outH, l.filters] : l.kind)),
+      [[1, 32, widths[0]], [1, 16, widths[1]], [1, 16, widths[2]], [1, 8, widths[3]], [1, 8, widths[4]], [1, 4, widths[5]], 'threshold', 'threshold', 'scores']);
+    if (widths[0] === 64) assert.equal((await new PackedEngine(graph).predict(new Uint8Array(3072).map((_, i) => i % 253), 1)).length, 1);
+  }
+});
+
 test('conv nets the engine cannot run are refused, saying why', async () => {
   await refuses(cifar10Cnv({ bitsA: 2 }), /conv layer 1 .*2-bit activations; the packed engine runs ±1 conv activations only/, 'k-bit activations');
   await refuses(cifar10Cnv({ bitsW: 2 }), /conv layer 0 .*2-bit conv weights .* not supported by the packed engine yet/, 'k-bit weights');
   await refuses(cifar10Cnv({ float: true }), /float conv weights .* cannot be packed/, 'float conv');
-  await refuses(cifar10BinaryNet(), /'same' padding on 'symmetric' pixels/, "BinaryNet's padded first conv on symmetric pixels");
   const conv = () => new QuantConv2d(3, 4, 3, { inputQuantizer: 'identity', seed: 1 });
   await refuses(new Sequential([conv(), new BatchNorm(4), new Flatten(), new QuantDense(4, 2)]), /must start with Unflatten/, 'no image size');
   await refuses(new Sequential([new Unflatten([6, 6, 3]), conv(), new BatchNorm(4), new HardTanh(), new MaxPool2d(2), new Flatten(), new QuantDense(16, 2)]),

@@ -13,7 +13,7 @@ import type { Tensor } from '../tensor/tensor.js';
 import { unitParams } from './dense-blocks.js';
 import { DeployError } from './deploy-error.js';
 import { foldUnits, packWeights } from './fold-layer.js';
-import { convPads, type ConvLayer, type ConvShape, type PoolShape } from './graph.js';
+import { type ConvLayer, type ConvShape, type PoolShape } from './graph.js';
 import { dotRange, isSignCode, type Levels } from './levels.js';
 import { planeSums } from './pixel-dot.js';
 
@@ -87,7 +87,6 @@ export async function compileConv(b: ConvBlock, i: number, image: [number, numbe
       pool = { size: b.pool.size, stride: b.pool.stride, outH: p.outH, outW: p.outW };
     }
   } catch (e) { if (e instanceof LowbitError) throw new DeployError(e.message); throw e; }
-  if (first && scale === 'symmetric' && convPads(g)) throw new DeployError(`${at}: 'same' padding on 'symmetric' pixels pads with x = 0, which is no pixel byte; the packed engine runs a first conv on them with 'valid' padding (or 'unit' scaling) only`);
   const v = await values(b), n = conv.outChannels, k = conv.kh * conv.kw * channels;
   if (!v.weight.every(Number.isFinite)) throw new DeployError(`${at}: weights hold NaN or infinity`);
   const weights = packWeights(v.weight, wL, n, k), range = dotRange(inL.bits, wL.bits, k);

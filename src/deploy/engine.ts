@@ -1,9 +1,9 @@
 import { kernels as activeKernels } from '../backends/registry.js';
 import type { ConvGeometry, HostArray, HostArrays, Kernels, OpaqueStorage, Prepared, ScoreDot, Storage, StorageKind } from '../backends/kernels.js';
 import { DeployError } from './deploy-error.js';
-import { checkGraph, convOutput, rowLength, thresholdsPerUnit, wordsFor, type ConvLayer, type PackedGraph, type PackedLayer } from './graph.js';
+import { checkGraph, convOutput, convPads, rowLength, thresholdsPerUnit, wordsFor, type ConvLayer, type PackedGraph, type PackedLayer } from './graph.js';
 import { isSignCode, levelStep } from './levels.js';
-import { planeSums, PLANES, rowSums } from './pixel-dot.js';
+import { pairWeights, planeSums, PLANES, rowSums } from './pixel-dot.js';
 
 /** Images per pass through the layers: bounds the scratch memory (a 10,000-image predict does not
  *  hold 10,000 × 8 plane products) while every product still has many rows. */
@@ -62,13 +62,16 @@ interface Step {
   dot: ScoreDot | null;
   /** A conv layer (ConvLayer); else null. */
   conv: ConvLayer | null;
+  /** A padded first conv on 'symmetric' pixels: its product runs over pixelPairs (p, 255 − p) with
+   *  weights (w, −w), i.e. Σ w·(2p − 255) with the padding adding 0 (x = 0), so T = −that. */
+  pairs: boolean;
   /** A dense layer after a conv: the conv's output image [h, w, c], whose pixel rows im2colBits
    *  lays out in Flatten's order (null where they already are: c a multiple of 32, or 1 × 1). */
   flatten: [number, number, number] | null;
 }
 
 /** Per image: what a step's scratch arrays hold at most (elements). */
-interface Needs { acts: number; dots: number; t: number; cols: number; bytes: number }
+interface Needs { acts: number; dots: number; t: number; cols: number; bytes: number; pairs: number }
 
 /** Runs a packed graph (QNN-SPEC §5.2 "Running a BNN") on one backend (the active one when the
  *  engine is made): the backend does every step, XNOR-popcount products, thresholds, packing and
@@ -77,7 +80,8 @@ interface Needs { acts: number; dots: number; t: number; cols: number; bytes: nu
  *  seen (at most CHUNK images) and is then reused. No float matrix products: the first layer is
  *  integer (bit-planes or bytes × ±1, `firstLayer`), the others XNOR-popcount. Conv layers
  *  (graph.ts ConvLayer) run as im2col over the packed NHWC activations (im2colBits; im2colBytes
- *  on pixels, always the bytes × ±1 route), the product per output pixel, maxPoolInt on the
+ *  on pixels, always the bytes × ±1 route; a padded first conv on 'symmetric' pixels on
+ *  pixelPairs' bytes), the product per output pixel, maxPoolInt on the
  *  integers, thresholdPack; a dense layer after them reads their pixels in Flatten's order (an
  *  im2colBits over the whole image where a pixel's channels are not whole words). `dispose()`
  *  gives the backend's memory back at once (else garbage collection does).
@@ -93,7 +97,7 @@ export class PackedEngine {
   private readonly chunk: number;
   private scratch: {
     planes: Storage<'u32'>; dots: Storage<'i32'>; t: Storage<'i32'>; acts: [Storage<'u32'>, Storage<'u32'>]; scores: Storage<'f32'>;
-    cols: Storage<'u32'>; bytes: Storage<'u8'>;
+    cols: Storage<'u32'>; bytes: Storage<'u8'>; pairs: Storage<'u8'>;
   } | null = null;
 
   constructor(readonly graph: PackedGraph, opts: PackedEngineOptions = {}) {
@@ -226,7 +230,10 @@ export class PackedEngine {
   private runConv(step: Step, layer: ConvLayer, input: Storage<'u32'> | Storage<'u8'>, m: number, s: NonNullable<PackedEngine['scratch']>, output: Storage<'u32'>): void {
     const k = this.kernels, c = layer.conv, g: ConvGeometry = { batch: m, ...c }, n = step.n, rows = m * c.outH * c.outW;
     if (layer.input === 'pixels8') {
-      k.im2colBytes(input as Storage<'u8'>, g, 0, s.bytes); // byte 0 is x = 0 for 'unit' pixels (checkGraph refuses padded 'symmetric' ones)
+      if (step.pairs) { // byte pair (0, 0) is x = 0: the padding of 'symmetric' pixels
+        k.pixelPairs(input as Storage<'u8'>, m * c.height * c.width, c.channels, s.pairs);
+        k.im2colBytes(s.pairs, { ...g, channels: 2 * c.channels }, 0, s.bytes);
+      } else k.im2colBytes(input as Storage<'u8'>, g, 0, s.bytes); // byte 0 is x = 0 for 'unit' pixels
       k.pixelProduct(s.bytes, step.pixel!, s.dots, rows);
     } else {
       k.im2colBits(input as Storage<'u32'>, g, s.cols);
@@ -239,8 +246,8 @@ export class PackedEngine {
       k.maxPoolInt(s.dots, { batch: m, height: c.outH, width: c.outW, channels: n, kh: pool.size, kw: pool.size, stride: pool.stride, padTop: 0, padLeft: 0, outH: pool.outH, outW: pool.outW }, s.t);
       v = s.t; vRows = m * pool.outH * pool.outW;
     }
-    // pixels: T = 255·Σw − 2·S, the D the thresholds were folded on (pixel-dot.ts)
-    k.thresholdPack(v, vRows, n, step.base, layer.input === 'pixels8' ? -2 : 1, step.lim, step.flipWords, output);
+    // pixels: T = 255·Σw − 2·S, the D the thresholds were folded on (pixel-dot.ts); pairs: T = 0 − Σ w·(2p − 255), the same D
+    k.thresholdPack(v, vRows, n, step.base, layer.input === 'pixels8' ? (step.pairs ? -1 : -2) : 1, step.lim, step.flipWords, output);
   }
 
   private prepare(layer: PackedLayer, next: PackedLayer | undefined, before: PackedLayer | undefined): Step {
@@ -260,13 +267,19 @@ export class PackedEngine {
       layer, k: inK, n, p: pixels ? PLANES : layer.inputLevels.bits, q, outBits, pixel: null, binary: null, fused: null,
       lim: this.upload('i32', lim), flip: this.upload('u8', flip), flipWords: this.upload('u32', flipWords),
       rowSums: null, base: null, bsum: null, affine: null, dot: null, conv, flatten: null,
+      pairs: !!conv && pixels && this.graph.scale === 'symmetric' && convPads(conv.conv),
     };
     if (before?.kind === 'conv' && !conv) {
       const [h, w, c] = convOutput(before);
       if (c % 32 !== 0 && h * w > 1) step.flatten = [h, w, c];
     }
     const weights = k.fromArray(layer.weights);
-    if (pixels && this.firstLayer !== 'bitPlanes' && inK <= INTEGER_MAX_K) {
+    if (step.pairs) { // 2·inK <= 2·MAX_FEATURES < INTEGER_MAX_K (graph.ts): exact
+      const paired = k.fromArray(pairWeights(layer.weights, n, inK / conv!.conv.channels, conv!.conv.channels));
+      step.pixel = k.preparePixelWeights(paired, n, 2 * inK);
+      k.free(paired);
+      step.base = this.upload('i32', new Int32Array(n));
+    } else if (pixels && this.firstLayer !== 'bitPlanes' && inK <= INTEGER_MAX_K) {
       step.pixel = k.preparePixelWeights(weights, n * q, inK);
       const sums = rowSums(layer.weights, n * q, inK);
       step.rowSums = this.upload('i32', sums);
@@ -295,7 +308,7 @@ export class PackedEngine {
 
   /** Per image, the most each scratch array holds over the steps. */
   private needs(): Needs {
-    const need: Needs = { acts: 0, dots: 0, t: 0, cols: 0, bytes: 0 };
+    const need: Needs = { acts: 0, dots: 0, t: 0, cols: 0, bytes: 0, pairs: 0 };
     const most = (key: keyof Needs, v: number): void => { need[key] = Math.max(need[key], v); };
     for (const s of this.steps) {
       const c = s.conv?.conv;
@@ -304,7 +317,8 @@ export class PackedEngine {
         most('acts', h * w * wordsFor(s.n));
         most('dots', pixels * s.n);
         most('t', h * w * s.n);
-        if (s.conv.input === 'pixels8') most('bytes', pixels * c.kh * c.kw * c.channels);
+        if (s.conv.input === 'pixels8') most('bytes', pixels * c.kh * c.kw * c.channels * (s.pairs ? 2 : 1));
+        if (s.pairs) most('pairs', 2 * c.height * c.width * c.channels);
         else most('cols', pixels * wordsFor(c.kh * c.kw * c.channels));
       } else {
         // the first layer's integer product needs n·q per image, its bit-plane one 8·n·q
@@ -328,6 +342,7 @@ export class PackedEngine {
       scores: k.alloc('f32', count * this.graph.classes, true),
       cols: k.alloc('u32', count * need.cols, true),
       bytes: k.alloc('u8', count * need.bytes, true),
+      pairs: k.alloc('u8', count * need.pairs, true),
     };
     this.capacity = count;
     return this.scratch;
@@ -336,7 +351,7 @@ export class PackedEngine {
   private freeScratch(): void {
     const s = this.scratch;
     if (!s) return;
-    for (const buf of [s.planes, s.dots, s.t, ...s.acts, s.scores, s.cols, s.bytes]) this.kernels.free(buf);
+    for (const buf of [s.planes, s.dots, s.t, ...s.acts, s.scores, s.cols, s.bytes, s.pairs]) this.kernels.free(buf);
     this.scratch = null;
     this.capacity = 0;
   }

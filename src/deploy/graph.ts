@@ -112,7 +112,7 @@ export function checkGraph(g: PackedGraph, where = 'graph'): void {
     const last = i === g.layers.length - 1, before = g.layers[i - 1];
     if ((l.kind === 'scores') !== last) fail(`${name}: only the last layer gives scores, every other one thresholds`);
     if (l.kind === 'conv' && before && before.kind !== 'conv') fail(`${name}: a conv layer must follow the pixels or another conv layer, not a dense one`);
-    if (l.kind === 'conv') checkConv(l, before?.kind === 'conv' ? convOutput(before) : null, g.scale, i === 0, (what) => fail(`${name}: ${what}`));
+    if (l.kind === 'conv') checkConv(l, before?.kind === 'conv' ? convOutput(before) : null, i === 0, (what) => fail(`${name}: ${what}`));
     const inL = l.inputLevels, wL = l.weightLevels;
     const levelsBad = levelsProblem(inL, `${name}: inputLevels`, false) ?? levelsProblem(wL, `${name}: weightLevels`, true);
     if (levelsBad) fail(levelsBad);
@@ -145,7 +145,7 @@ export function checkGraph(g: PackedGraph, where = 'graph'): void {
 
 /** A conv layer's shapes: integers in range, every window touching the image, its input the
  *  previous conv's output (or any image for the first layer), the sizes it states consistent. */
-function checkConv(l: ConvLayer, input: [number, number, number] | null, scale: PixelScale, first: boolean, fail: (what: string) => never): void {
+function checkConv(l: ConvLayer, input: [number, number, number] | null, first: boolean, fail: (what: string) => never): void {
   const c = l.conv, p = l.pool;
   const ints: [string, unknown, number][] = [['filters', l.filters, 1], ...(['height', 'width', 'channels', 'kh', 'kw', 'stride', 'outH', 'outW'] as const).map((key): [string, unknown, number] => [`conv.${key}`, c?.[key], 1]),
     ['conv.padTop', c?.padTop, 0], ['conv.padLeft', c?.padLeft, 0]];
@@ -162,5 +162,4 @@ function checkConv(l: ConvLayer, input: [number, number, number] | null, scale: 
   if (input && (input[0] !== c.height || input[1] !== c.width || input[2] !== c.channels)) fail(`takes [${c.height}, ${c.width}, ${c.channels}] images but the conv before gives [${input}]`);
   if (!isSignCode(l.weightLevels)) fail('conv weights must be ±1 (k-bit conv weights are not supported by the packed engine)');
   if (!first && !isSignCode(l.inputLevels)) fail('conv inputs must be ±1 (k-bit conv activations are not supported by the packed engine)');
-  if (first && scale === 'symmetric' && convPads(c)) fail("a first conv on 'symmetric' pixels cannot be padded (its zero padding is x = 0, pixel 127.5, no byte); use 'valid' padding or 'unit' scaling");
 }

@@ -51,6 +51,18 @@ const NETS: { name: string; image: [number, number, number]; scale: PixelScale; 
       new QuantConv2d(64, 40, 1, { ...bin, seed: 11 }), new BatchNorm(40), new HardTanh(),
       new Flatten(), new QuantDense(40, 10, { ...bin, seed: 12 }), new BatchNorm(10)],
   },
+  {
+    name: "'symmetric' pixels, same 3×3 first conv (padding x = 0), pool 2, 33 channels", image: [7, 6, 3], scale: 'symmetric', layers: () => [
+      new QuantConv2d(3, 33, 3, { ...px, padding: 'same', seed: 13 }), new MaxPool2d(2), new BatchNorm(33), new HardTanh(),
+      new QuantConv2d(33, 32, 3, { ...bin, padding: 'same', seed: 14 }), new BatchNorm(32), new HardTanh(),
+      new Flatten(), new QuantDense(3 * 3 * 32, 5, { ...bin, seed: 15 }), new BatchNorm(5)],
+  },
+  {
+    name: "'symmetric' pixels, same 2×3 stride 2 first conv with bias, 5 channels, no HardTanh", image: [5, 9, 5], scale: 'symmetric', layers: () => [
+      new QuantConv2d(5, 7, [2, 3], { ...px, stride: 2, padding: 'same', bias: true, seed: 16 }), new BatchNorm(7),
+      new QuantConv2d(7, 6, 3, { ...bin, padding: 'same', seed: 17 }), new MaxPool2d(3, 1), new BatchNorm(6), new HardTanh(),
+      new Flatten(), new QuantDense(1 * 3 * 6, 4, { ...bin, seed: 18 }), new BatchNorm(4)],
+  },
 ];
 const IMAGES = 300; // more than one chunk of the engine (256 images)
 

@@ -70,3 +70,18 @@ export function pixelRoundingBound(scale: PixelScale, sumAbsWeights: number): nu
   }
   return sumAbsWeights * (e + 2 ** -53);
 }
+
+/** A padded first conv on 'symmetric' pixels (x = (2p − 255)/255, padding x = 0): the rows of n
+ *  packed ±1 weights over `taps` taps of `channels` values, each tap's weights w followed by −w
+ *  (the bits flipped), for the product with Kernels.pixelPairs' (p, 255 − p) bytes:
+ *  Σ w·p − Σ w·(255 − p) = Σ w·(2p − 255) = 255·Σ w·x, and a padding pair (0, 0) adds 0. */
+export function pairWeights(weights: Uint32Array, n: number, taps: number, channels: number): Uint32Array {
+  const k = taps * channels, words = Math.ceil(k / 32), outWords = Math.ceil((2 * k) / 32), out = new Uint32Array(n * outWords);
+  for (let r = 0; r < n; r++) for (let t = 0; t < taps; t++) for (let c = 0; c < channels; c++) {
+    const i = t * channels + c, bit = (weights[r * words + (i >>> 5)]! >>> (i & 31)) & 1;
+    for (const [at, b] of [[2 * t * channels + c, bit], [(2 * t + 1) * channels + c, bit ^ 1]] as const) {
+      out[r * outWords + (at >>> 5)]! |= b << (at & 31);
+    }
+  }
+  return out;
+}

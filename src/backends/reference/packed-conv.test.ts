@@ -34,3 +34,24 @@ test('im2colBytes = im2col of the same values; maxPoolInt = maxPool2d of the sam
     assert.deepEqual(Float32Array.from(y), yF, `maxPoolInt seed ${950 + i} ${JSON.stringify(g)}`);
   }
 });
+
+test('pixelPairs: im2col rows of the pairs × (w, −w) = Σ w·(2p − 255) per window, padding adding 0', () => {
+  const g = { batch: 2, height: 4, width: 3, channels: 3, kh: 3, kw: 3, stride: 1, padTop: 1, padLeft: 1, outH: 4, outW: 3 };
+  const pixels = g.batch * g.height * g.width, k = g.kh * g.kw * g.channels, rows = g.batch * g.outH * g.outW;
+  const x = Uint8Array.from({ length: pixels * 3 }, (_, i) => (i * 97 + 13) % 256), w = Int8Array.from({ length: k }, (_, i) => ((i * 7) % 3 === 0 ? -1 : 1));
+  const pairs = new Uint8Array(2 * x.length), cols = new Uint8Array(rows * 2 * k), plain = new Uint8Array(rows * k);
+  ref.pixelPairs(x, pixels, 3, pairs);
+  ref.im2colBytes(pairs, { ...g, channels: 6 }, 0, cols);
+  ref.im2colBytes(x, g, 0, plain);
+  const inImage = new Uint8Array(rows * k).fill(1), ones = new Uint8Array(pixels * 3).fill(1);
+  ref.im2colBytes(ones, g, 0, inImage); // 1 where the tap is a pixel, 0 in the padding
+  for (let r = 0; r < rows; r++) {
+    let got = 0, want = 0;
+    for (let t = 0; t < g.kh * g.kw; t++) for (let c = 0; c < 3; c++) {
+      const wi = w[t * 3 + c]!;
+      got += wi * cols[r * 2 * k + t * 6 + c]! - wi * cols[r * 2 * k + t * 6 + 3 + c]!;
+      if (inImage[r * k + t * 3 + c]) want += wi * (2 * plain[r * k + t * 3 + c]! - 255);
+    }
+    assert.equal(got, want, `row ${r}`);
+  }
+});

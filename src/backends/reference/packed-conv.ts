@@ -51,3 +51,11 @@ export function maxPoolInt(x: Int32Array, g: ConvGeometry, y: Int32Array): void 
     }
   }
 }
+
+export function pixelPairs(x: Uint8Array, pixels: number, channels: number, out: Uint8Array): void {
+  for (let i = 0; i < pixels; i++) for (let c = 0; c < channels; c++) {
+    const p = x[i * channels + c]!;
+    out[2 * i * channels + c] = p;
+    out[(2 * i + 1) * channels + c] = 255 - p;
+  }
+}

@@ -24,6 +24,7 @@ import { makeLstmCellKernels } from './lstm-cell.js';
 import { makeMaxPool2d, makeMaxPool2dBackward } from './max-pool.js';
 import { makeTransposeBits } from './transpose-bits.js';
 import { makeConv2dBinaryForward, makeConv2dSignBackwardInput } from './conv-fused.js';
+import { makeIm2colBits, makeIm2colBytes, makeMaxPoolInt } from './packed-conv.js';
 
 /** The wasm backend's kernels, plus its thread setting. */
 export interface WasmKernels extends HostKernels {
@@ -97,6 +98,9 @@ async function create(platform?: Platform): Promise<WasmKernels> {
     ...makeLstmCellKernels(rt),
     conv2dSignBackwardInput: makeConv2dSignBackwardInput(rt),
     conv2dBinaryForward: makeConv2dBinaryForward(rt),
+    im2colBits: makeIm2colBits(rt),
+    im2colBytes: makeIm2colBytes(rt),
+    maxPoolInt: makeMaxPoolInt(rt),
     setThreads: (n: number) => rt.pool.resize(n),
     get threads() { return rt.pool.threads; },
     shared: rt.shared,

@@ -5,7 +5,8 @@ export const JOBS = ['xnorGemm', 'gemm', 'bitSerialLogGemm', 'pixelSignGemm', 'a
   'pixelSignGemmNibblesRows', 'xnorGemmSlicedRows', 'xnorThresholdSlicedRows', 'im2col', 'im2colPackSigns', 'col2im',
   'broadcastRows', 'sumRows', 'softmaxCrossEntropyRows',
   'maxPool2d',
-  'conv2dSignBackwardInput', 'conv2dBinaryProduct'] as const;
+  'conv2dSignBackwardInput', 'conv2dBinaryProduct',
+  'im2colBits', 'im2colBytes', 'maxPoolInt'] as const;
 
 /** Below this many elements an elementwise job stays on the calling thread: a wake-up costs
  *  microseconds, about what a pass over this many floats does. */

@@ -3,6 +3,7 @@
 // out whole (a CNV layer's is 180 MB) nor read back. conv2dBinaryProduct: the binary forward's
 // integer products turned into floats where they are, not by a pass in JS.
 import { gemmSignLut, gemmSignLutScratchBytes, SPLIT_ROWS } from './gemm-sign-lut';
+import { addColumns } from './im2col';
 import { xnorGemm } from './xnor-gemm';
 
 /** Bytes of column matrix per tile: with the lookup tables (128 KiB) it stays in L2. */
@@ -34,31 +35,6 @@ export function conv2dSignBackwardInput(dy: usize, wCols: usize, dx: usize, n: i
   }
 }
 
-/** col2im's adds for im2col rows r0 .. r0+rows−1 held at cols (padding entries dropped). */
-function addColumns(cols: usize, dx: usize, r0: i32, rows: i32, height: i32, width: i32, ch: i32, kh: i32, kw: i32,
-  stride: i32, padTop: i32, padLeft: i32, outH: i32, outW: i32): void {
-  let src = cols;
-  for (let r = r0; r < r0 + rows; r++) {
-    const ox = r % outW, t = r / outW, oy = t % outH, b = t / outH;
-    for (let i = 0; i < kh; i++) {
-      const y = oy * stride + i - padTop;
-      for (let j = 0; j < kw; j++, src += <usize>ch << 2) {
-        const xx = ox * stride + j - padLeft;
-        if (y < 0 || y >= height || xx < 0 || xx >= width) continue;
-        const dst = dx + ((<usize>((b * height + y) * width + xx) * ch) << 2);
-        let c = 0;
-        for (; c + 4 <= ch; c += 4) {
-          const at = dst + (<usize>c << 2);
-          v128.store(at, f32x4.add(v128.load(at), v128.load(src + (<usize>c << 2))));
-        }
-        for (; c < ch; c++) {
-          const at = dst + (<usize>c << 2);
-          store<f32>(at, load<f32>(at) + load<f32>(src + (<usize>c << 2)));
-        }
-      }
-    }
-  }
-}
 
 /** xnorGemm's columns [j0, j1) of C (a thread's share), then those entries converted in place
  *  from int32 to float32 (exact: |entry| <= k < 2^24). */

@@ -64,10 +64,17 @@ export function im2colPackSigns(x: usize, out: usize, height: i32, width: i32, c
  *  split by images never write the same element. Summed in float32, in row order. */
 export function col2im(cols: usize, dx: usize, height: i32, width: i32, ch: i32, kh: i32, kw: i32, stride: i32,
   padTop: i32, padLeft: i32, outH: i32, outW: i32, bLo: i32, bHi: i32): void {
-  const k = kh * kw * ch, image = <usize>height * width * ch;
+  const k = kh * kw * ch, image = <usize>height * width * ch, r0 = bLo * outH * outW;
   memory.fill(dx + ((<usize>bLo * image) << 2), 0, (<usize>(bHi - bLo) * image) << 2);
-  for (let b = bLo; b < bHi; b++) for (let oy = 0; oy < outH; oy++) for (let ox = 0; ox < outW; ox++) {
-    let src = cols + ((<usize>((b * outH + oy) * outW + ox) * k) << 2);
+  addColumns(cols + ((<usize>r0 * k) << 2), dx, r0, (bHi - bLo) * outH * outW, height, width, ch, kh, kw, stride, padTop, padLeft, outH, outW);
+}
+
+/** col2im's adds for im2col rows r0 .. r0+rows−1 held at cols (padding entries dropped). */
+export function addColumns(cols: usize, dx: usize, r0: i32, rows: i32, height: i32, width: i32, ch: i32, kh: i32, kw: i32,
+  stride: i32, padTop: i32, padLeft: i32, outH: i32, outW: i32): void {
+  let src = cols;
+  for (let r = r0; r < r0 + rows; r++) {
+    const ox = r % outW, t = r / outW, oy = t % outH, b = t / outH;
     for (let i = 0; i < kh; i++) {
       const y = oy * stride + i - padTop;
       for (let j = 0; j < kw; j++, src += <usize>ch << 2) {

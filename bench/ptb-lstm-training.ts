@@ -9,6 +9,7 @@
  *  has no global-norm clip; ours clips (two small kernels per parameter).
  *  Also times the output layer's three products and a gate product, float GEMM against the
  *  bit-plane route for k-bit operands. Writes bench/results/ptb-lstm-training.{json,md}. Run: npm run bench:ptb-lstm
+ *  (which runs Node with --experimental-wasm-relaxed-simd, as the CLI does: the fused multiply-add build)
  *  (BENCH_LM_STEPS timed steps per system, default 5, after 2 warm-up steps; BENCH_LM_PROFILE=1
  *  prints per-kernel times instead). */
 import { writeFile, mkdir } from 'node:fs/promises';
@@ -173,14 +174,14 @@ add('tfjs-wasm float LM (tf.layers.lstm), embedding frozen', 1, await tfjs());
 const tfjsRate = rows.at(-1)!.wordsPerSec, like = rows[1]!.wordsPerSec;
 const result = {
   benchmark: 'ptb-lstm-training', model: `embedding ${HIDDEN} → LSTM ${HIDDEN} → dense ${VOCAB}`, steps: STEPS, batch: BATCH,
-  warmupSteps: WARMUP, timedSteps: TIMED, ...runInfo(), loadAverageBefore: load, loadAverageAfter: os.loadavg(), rows,
+  warmupSteps: WARMUP, timedSteps: TIMED, ...runInfo(), wasmBuild: k.build, loadAverageBefore: load, loadAverageAfter: os.loadavg(), rows,
   floatFrozenOverTfjsWasm: like / tfjsRate, products: productTimes,
 };
 await mkdir('bench/results', { recursive: true });
 await writeFile('bench/results/ptb-lstm-training.json', JSON.stringify(result, null, 2) + '\n');
 const la = (l: number[]) => l.map((x) => x.toFixed(2)).join(' ');
 const md = [`# PTB LM training speed: ${result.model}, ${STEPS} steps, batch ${BATCH}`, '',
-  `${result.machine}; node ${result.node}; commit ${result.commit}; ${result.date}; load average before ${la(load)}, after ${la(result.loadAverageAfter)}`, '',
+  `${result.machine}; node ${result.node}; ours on ${k.build}; commit ${result.commit}; ${result.date}; load average before ${la(load)}, after ${la(result.loadAverageAfter)}`, '',
   `Median of ${TIMED} timed training steps after ${WARMUP} warm-up steps, real PTB training windows. A step: forward, softmax cross-entropy, backward, Adam`
   + ' (ours also clips the global gradient norm to 5). tfjs-wasm cannot train an embedding (no UnsortedSegmentSum): its word vectors are gathered'
   + ' from a frozen table outside its graph, untimed; the like-with-like row of ours freezes its embedding (no gradient, not in Adam).', '',

@@ -59,6 +59,9 @@ test('train → files; eval best.ckpt --json → a test error in [0, 1]; export,
   const out = join(dir, 'run');
   const train = await lowbit('train', 'mnist-mlp', '--width', '32', '--depth', '1', '--limit', '500', '--epochs', '1', '-o', out);
   assert.equal(train.code, 0, train.stderr);
+  // the CLI switches Node 20's relaxed SIMD on before any module compiles: the fused multiply-add build
+  const relaxed = process.env['LOWBIT_RELAXED_SIMD'] === '0' ? 'lowbit.wasm' : 'lowbit-relaxed.wasm';
+  if (!process.env['LOWBIT_BACKEND']) assert.match(train.stdout + train.stderr, new RegExp(`on the wasm backend \\(${relaxed.replace('.', '\\.')}, \\d+ threads?\\)`));
   assert.deepEqual((await readdir(out)).sort(), ['best.ckpt', 'last.ckpt', 'metrics.jsonl', 'report.html', 'result.json', 'steps.jsonl']);
   const lines = (await readFile(join(out, 'metrics.jsonl'), 'utf8')).trim().split('\n');
   assert.equal(lines.length, 1);

@@ -3,7 +3,7 @@ import { dirname, join, resolve } from 'node:path';
 import type { Checkpoint } from '../../train/checkpoint.js';
 import { loadLmRecipe, type LmRecipe } from '../../train/lm-recipe.js';
 import { runLanguageModel } from '../../train/lm-run.js';
-import { selectBackend } from '../backend.js';
+import { backendLabel, selectBackend } from '../backend.js';
 import { duration, plural } from '../format.js';
 import { applyLmFlags, checkLmFlags } from '../lm-flags.js';
 import { lmProgress } from '../lm-progress.js';
@@ -26,7 +26,7 @@ export async function trainLanguageModel(experiment: string, o: TrainFlags, out:
   }
   const backend = await selectBackend(o.backend as string | undefined);
   const progress = lmProgress();
-  out.log(`training ${recipe?.experiment ?? 'a resumed language model'} on the ${backend} backend; output in ${outDir}`);
+  out.log(`training ${recipe?.experiment ?? 'a resumed language model'} on the ${backendLabel(backend)}; output in ${outDir}`);
   const result = await runLanguageModel(recipe, {
     outDir, backend, command: ['lowbit', ...process.argv.slice(2)].join(' '),
     ...(resume ? { resume: { checkpoint: resume.checkpoint, file: resume.file }, epochs: o.epochs as number | undefined } : {}),

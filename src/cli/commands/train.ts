@@ -7,7 +7,7 @@ import { runRecipe, type Recipe } from '../../train/experiment.js';
 import { isLmCheckpoint } from '../../train/lm-model.js';
 import { isLmRecipeJson, readRecipeJson, type LmRecipe } from '../../train/lm-recipe.js';
 import { isRecipePath, loadRecipe, RECIPES_DIR, recipeNames } from '../../train/recipes.js';
-import { backendOption, selectBackend } from '../backend.js';
+import { backendLabel, backendOption, selectBackend } from '../backend.js';
 import { exportProblems } from '../exportable.js';
 import { duration, percent, plural } from '../format.js';
 import { integer, positiveInt, positiveNumber, probability } from '../options.js';
@@ -78,7 +78,7 @@ export function trainCommand(program: Command): void {
       if (recipe) for (const problem of await exportProblems(recipe)) out.log(`lowbit: warning: ${problem}`);
       const command = ['lowbit', ...process.argv.slice(2)].join(' ');
       const progress = trainingProgress();
-      out.log(`training ${recipe?.experiment ?? 'a resumed run'} on the ${backend} backend; output in ${outDir}`);
+      out.log(`training ${recipe?.experiment ?? 'a resumed run'} on the ${backendLabel(backend)}; output in ${outDir}`);
       const result = await runRecipe(recipe, {
         outDir, resume, epochs: o.resume ? (o.epochs as number | undefined) : undefined, backend, command,
         onStep: progress.step, onEpoch: progress.epoch, onLog: out.log,

@@ -1,4 +1,5 @@
-// Float GEMM, WebAssembly SIMD (f32x4 mul + add: relaxed-SIMD FMA needs a flag in Node 20).
+// Float GEMM, WebAssembly SIMD: f32x4 mul + add, or fused multiply-add in the relaxed-SIMD build
+// (Node 20 compiles it only behind a V8 flag, which the CLI sets).
 // C[m,n] (+)= op(A)[m,k]·op(B)[k,n] for the columns j0 <= j < j1 (a thread's share).
 // GotoBLAS-style: B is packed into KC × NR panels, A into MR × KC panels, and a 4 × 8
 // register-blocked micro-kernel runs over them. The same code serves gemmSignB, whose B is ±1
@@ -75,19 +76,27 @@ export function gemm(a: usize, b: usize, c: usize, m: i32, n: i32, k: i32, flags
   for (let p = 0; p < kc; p++) {
     const b0 = v128.load(bp), b1 = v128.load(bp, 16);
     let x = v128.load32_splat(ap);
-    c00 = f32x4.add(c00, f32x4.mul(x, b0)); c01 = f32x4.add(c01, f32x4.mul(x, b1));
+    c00 = madd(x, b0, c00); c01 = madd(x, b1, c01);
     x = v128.load32_splat(ap, 4);
-    c10 = f32x4.add(c10, f32x4.mul(x, b0)); c11 = f32x4.add(c11, f32x4.mul(x, b1));
+    c10 = madd(x, b0, c10); c11 = madd(x, b1, c11);
     x = v128.load32_splat(ap, 8);
-    c20 = f32x4.add(c20, f32x4.mul(x, b0)); c21 = f32x4.add(c21, f32x4.mul(x, b1));
+    c20 = madd(x, b0, c20); c21 = madd(x, b1, c21);
     x = v128.load32_splat(ap, 12);
-    c30 = f32x4.add(c30, f32x4.mul(x, b0)); c31 = f32x4.add(c31, f32x4.mul(x, b1));
+    c30 = madd(x, b0, c30); c31 = madd(x, b1, c31);
     ap += MR * 4; bp += NR * 4;
   }
   v128.store(cp, c00); v128.store(cp, c01, 16);
   v128.store(cp + ldc, c10); v128.store(cp + ldc, c11, 16);
   v128.store(cp + 2 * ldc, c20); v128.store(cp + 2 * ldc, c21, 16);
   v128.store(cp + 3 * ldc, c30); v128.store(cp + 3 * ldc, c31, 16);
+}
+
+// c + a·b. The plain build rounds the product, then the sum: 16 operations per 4 × 8 step on
+// two ports, which bounds it at 4 multiply-adds a cycle. The relaxed build fuses them (one
+// rounding, half the operations). With ±1 operands (gemmSignB) both give the same bits.
+// @ts-ignore: decorator
+@inline function madd(a: v128, b: v128, c: v128): v128 {
+  return ASC_FEATURE_RELAXED_SIMD ? f32x4.relaxed_madd(a, b, c) : f32x4.add(c, f32x4.mul(a, b));
 }
 
 // Copy the valid mr × nr corner between C and the edge tile (toTile: C → tile, else back).

@@ -42,3 +42,13 @@ test('lineChart: nothing to draw is said, not drawn', () => {
   assert.match(svg, /no values to draw/);
   assert.equal(polylines(svg).length, 0);
 });
+
+test('lineChart: a log axis within one decade ticks at 1, 2, 5 or 1.5, 2, 3, ... times a power of ten, a narrower one linearly', () => {
+  const yTicks = (svg: string) => [...svg.matchAll(/text-anchor="end">([^<]*)<\/text>/g)].map((m) => m[1]);
+  const chart = (lo: number, hi: number) => lineChart([{ name: 'perplexity', points: [[1, hi], [2, lo]] }], { title: 'p', xLabel: 'epoch', logY: true });
+  assert.deepEqual(yTicks(chart(1.6, 8.2)), ['2', '5']);
+  assert.deepEqual(yTicks(chart(111, 336)), ['150', '200', '300']);
+  assert.deepEqual(yTicks(chart(117, 121)), ['117', '118', '119', '120', '121']);
+  const [a] = polylines(chart(117, 121));
+  assert.ok(a!.points[0]![1] < a!.points[1]![1], '121 is drawn above 117');
+});

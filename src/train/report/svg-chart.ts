@@ -32,6 +32,26 @@ function ticks(lo: number, hi: number, count = 5): number[] {
   return out;
 }
 
+/** Ticks of a log axis spanning [10^lo, 10^hi]: powers of ten (thinned over many decades) where at
+ *  least two fall inside, else 1, 2, 5 (or 1, 1.5, 2, 3, ..., 9) times them; a span too narrow for
+ *  those (perplexities 117 to 121) gets round values a linear step apart. */
+function logTicks(lo: number, hi: number): number[] {
+  const decades = ticks(Math.floor(lo), Math.ceil(hi), 4).filter((e) => Number.isInteger(e) && e >= lo && e <= hi).map((e) => 10 ** e);
+  if (decades.length >= 2) return decades;
+  for (const mantissas of [[1, 2, 5], [1, 1.5, 2, 3, 4, 5, 6, 7, 8, 9]]) {
+    const out: number[] = [];
+    for (let e = Math.floor(lo); e <= Math.ceil(hi); e++) {
+      for (const m of mantissas) {
+        const t = Number((m * 10 ** e).toPrecision(12)), l = Math.log10(t);
+        if (l >= lo - 1e-9 && l <= hi + 1e-9) out.push(t);
+      }
+    }
+    if (out.length >= 2) return out;
+  }
+  const round = (e: number) => Number((10 ** e).toPrecision(12)); // 10 ** log10(117) is 117.00000000000001
+  return ticks(round(lo), round(hi), 4);
+}
+
 const shortNumber = (v: number): string => (Math.abs(v) >= 1e6 ? `${Number((v / 1e6).toPrecision(3))}M` : Math.abs(v) >= 1e4 ? `${Number((v / 1e3).toPrecision(3))}k`
   : v !== 0 && Math.abs(v) < 1e-3 ? v.toExponential(0) : String(Number(v.toPrecision(4))));
 
@@ -59,7 +79,7 @@ export function lineChart(series: Series[], opts: ChartOptions): string {
 
   const parts: string[] = [head];
   parts.push(`<rect x="${PLOT.left}" y="${PLOT.top}" width="${w}" height="${h}" fill="none" stroke="#999"/>`);
-  const yTicks = opts.logY ? ticks(Math.floor(y0), Math.ceil(y1), 4).filter((t) => Number.isInteger(t) && t >= y0 && t <= y1).map((t) => 10 ** t) : ticks(y0, y1);
+  const yTicks = opts.logY ? logTicks(y0, y1) : ticks(y0, y1);
   for (const t of yTicks) {
     parts.push(`<line x1="${PLOT.left}" x2="${PLOT.left + w}" y1="${r(py(t))}" y2="${r(py(t))}" stroke="#eee"/>`
       + `<text x="${PLOT.left - 6}" y="${r(py(t) + 4)}" font-size="11" text-anchor="end">${escapeXml(yFormat(t))}</text>`);

@@ -48,7 +48,7 @@ test('report: several runs need -o (exit 2); a folder that is not a run, or a da
   assert.match(two.stderr, /say where with -o FILE\.html/);
   const none = await lowbit('report', 'nowhere');
   assert.equal(none.code, 1);
-  assert.match(none.stderr, /nowhere\/metrics\.jsonl not found: nowhere is not a training run folder/);
+  assert.match(none.stderr, /neither nowhere\/metrics\.jsonl \(an image run\) nor nowhere\/epochs\.jsonl \(a language-model run\) found: nowhere is not a training run folder/);
   const bad = join(dir, 'bad');
   await cp(join(dir, 'run-a'), bad, { recursive: true });
   await writeFile(join(bad, 'metrics.jsonl'), (await readFile(join(bad, 'metrics.jsonl'), 'utf8')) + '{"epoch": 3, "lr": "fast"}\n');

@@ -5,8 +5,8 @@ import { UsageError } from '../usage-error.js';
 
 export function reportCommand(program: Command): void {
   program.command('report')
-    .description('Write one self-contained HTML report of training runs: loss, error, learning rate and speed charts, model summary, test error, command and commit, bench results')
-    .argument('<runs...>', 'run folders written by lowbit train (several: one chart per metric, a line per run)')
+    .description('Write one self-contained HTML report of training runs: loss, error (perplexity for language models), learning rate and speed charts, model summary, test error (perplexity), command and commit, bench results')
+    .argument('<runs...>', 'run folders written by lowbit train, all image runs or all language-model runs (several: one chart per metric, a line per run)')
     .option('-o, --out <file>', 'HTML file to write (default for one run: report.html in its folder)')
     .option('--json', 'print the result as JSON')
     .action(async (runs: string[], o: { out?: string; json?: boolean }) => {

@@ -3,6 +3,7 @@ import { dirname, join, resolve } from 'node:path';
 import type { Checkpoint } from '../../train/checkpoint.js';
 import { loadLmRecipe, type LmRecipe } from '../../train/lm-recipe.js';
 import { runLanguageModel } from '../../train/lm-run.js';
+import { writeRunReport } from '../../train/report/write-report.js';
 import { backendLabel, selectBackend } from '../backend.js';
 import { duration, plural } from '../format.js';
 import { applyLmFlags, checkLmFlags } from '../lm-flags.js';
@@ -12,7 +13,7 @@ import { checkOutDir } from '../paths.js';
 import type { TrainFlags } from '../train-flags.js';
 
 /** `lowbit train ptb-lstm | ptb-gru | lm-recipe.json`, or `--resume` of such a run (its last.ckpt
- *  already read: `resume`). Writes best.ckpt, last.ckpt, epochs.jsonl and result.json. */
+ *  already read: `resume`). Writes best.ckpt, last.ckpt, epochs.jsonl, result.json and report.html. */
 export async function trainLanguageModel(experiment: string, o: TrainFlags, out: Output,
   resume?: { checkpoint: Checkpoint; file: string; dir: string }): Promise<void> {
   let recipe: LmRecipe | undefined, outDir: string;
@@ -38,4 +39,5 @@ export async function trainLanguageModel(experiment: string, o: TrainFlags, out:
   }
   out.result(`best validation perplexity ${result.bestValidPerplexity.toFixed(2)} at epoch ${result.bestEpoch}; test perplexity ${result.testPerplexity.toFixed(2)} `
     + `(${plural(result.epochs, 'epoch')}, ${duration(result.wallSeconds)}). Checkpoints in ${outDir}`, result);
+  out.log(`report ${await writeRunReport(outDir)}`);
 }

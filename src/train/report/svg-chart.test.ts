@@ -43,10 +43,12 @@ test('lineChart: nothing to draw is said, not drawn', () => {
   assert.equal(polylines(svg).length, 0);
 });
 
-test('lineChart: a log axis within one decade ticks at 1, 2, 5 or 1.5, 2, 3, ... times a power of ten, a narrower one linearly', () => {
+test('lineChart: a log axis within a decade or two ticks at 1-2-5, 1-2-3-5 or 1, 1.5, 2, 3, ... times powers of ten, a narrower one linearly', () => {
   const yTicks = (svg: string) => [...svg.matchAll(/text-anchor="end">([^<]*)<\/text>/g)].map((m) => m[1]);
   const chart = (lo: number, hi: number) => lineChart([{ name: 'perplexity', points: [[1, hi], [2, lo]] }], { title: 'p', xLabel: 'epoch', logY: true });
-  assert.deepEqual(yTicks(chart(1.6, 8.2)), ['2', '5']);
+  assert.deepEqual(yTicks(chart(0.02, 0.9)), ['0.02', '0.05', '0.1', '0.2', '0.5']);
+  assert.deepEqual(yTicks(chart(1.6, 8.2)), ['2', '3', '5']);
+  assert.deepEqual(yTicks(chart(72, 336)), ['100', '200', '300']);
   assert.deepEqual(yTicks(chart(111, 336)), ['150', '200', '300']);
   assert.deepEqual(yTicks(chart(117, 121)), ['117', '118', '119', '120', '121']);
   const [a] = polylines(chart(117, 121));

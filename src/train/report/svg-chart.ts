@@ -33,12 +33,12 @@ function ticks(lo: number, hi: number, count = 5): number[] {
 }
 
 /** Ticks of a log axis spanning [10^lo, 10^hi]: powers of ten (thinned over many decades) where at
- *  least two fall inside, else 1, 2, 5 (or 1, 1.5, 2, 3, ..., 9) times them; a span too narrow for
- *  those (perplexities 117 to 121) gets round values a linear step apart. */
+ *  least two fall inside, else the first of 1-2-5, 1-2-3-5 or 1, 1.5, 2, 3, ..., 9 times them to
+ *  give three; a span too narrow for those (perplexities 117 to 121) gets round linear steps. */
 function logTicks(lo: number, hi: number): number[] {
   const decades = ticks(Math.floor(lo), Math.ceil(hi), 4).filter((e) => Number.isInteger(e) && e >= lo && e <= hi).map((e) => 10 ** e);
   if (decades.length >= 2) return decades;
-  for (const mantissas of [[1, 2, 5], [1, 1.5, 2, 3, 4, 5, 6, 7, 8, 9]]) {
+  for (const mantissas of [[1, 2, 5], [1, 2, 3, 5], [1, 1.5, 2, 3, 4, 5, 6, 7, 8, 9]]) {
     const out: number[] = [];
     for (let e = Math.floor(lo); e <= Math.ceil(hi); e++) {
       for (const m of mantissas) {
@@ -46,7 +46,7 @@ function logTicks(lo: number, hi: number): number[] {
         if (l >= lo - 1e-9 && l <= hi + 1e-9) out.push(t);
       }
     }
-    if (out.length >= 2) return out;
+    if (out.length >= 3) return out;
   }
   const round = (e: number) => Number((10 ** e).toPrecision(12)); // 10 ** log10(117) is 117.00000000000001
   return ticks(round(lo), round(hi), 4);

@@ -52,6 +52,10 @@ test('train a language-model recipe: perplexity lines, epochs.jsonl, best.ckpt, 
   const ev = await lowbit('eval', '--run', run, '--json');
   assert.equal(ev.code, 0, ev.stderr);
   assert.equal((JSON.parse(ev.stdout) as { testPerplexity: number }).testPerplexity, result.testPerplexity);
+  const sum = await lowbit('summary', join(run, 'best.ckpt'));
+  assert.equal(sum.code, 0, sum.stderr);
+  assert.match(sum.stdout, /Embedding \d+×\d+/);
+  assert.match(sum.stdout, /Quant(LSTM|GRU) \d+→\d+ recurrent/);
 });
 
 test('train --resume: 2 epochs, then resumed to 3 = 3 epochs straight (bit-identical weights, same perplexities)', async () => {

@@ -56,6 +56,12 @@ test('report: several runs need -o (exit 2); a folder that is not a run, or a da
   assert.equal(damaged.code, 1);
   assert.match(damaged.stderr, /bad\/metrics\.jsonl line 3 has no number 'lr'/);
   assert.doesNotMatch(damaged.stderr, /\n\s+at /, 'no stack trace');
+  const edited = join(dir, 'edited');
+  await cp(join(dir, 'run-a'), edited, { recursive: true });
+  await writeFile(join(edited, 'result.json'), '{"command": 5, "commit": ["x"], "date": {}, "testError": "low", "bestValError": null, "epochs": "2", "wallSeconds": "1 h"}');
+  const page = await lowbit('report', 'edited');
+  assert.equal(page.code, 0, `a hand-edited result.json still makes a page: ${page.stderr}`);
+  assert.match(await readFile(join(edited, 'report.html'), 'utf8'), /test error \(best-validation weights\)<\/td><td>result\.json holds no number testError/);
 });
 
 test('report of two runs in Chromium: renders offline, every chart has one point per epoch or interval and a line per run', { skip: skipWithoutChromium, timeout: 60_000 }, async () => {

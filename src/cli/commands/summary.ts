@@ -5,6 +5,7 @@ import type { Module } from '../../nn/module.js';
 import { LowbitError } from '../../errors/lowbit-error.js';
 import { loadCheckpoint } from '../../train/checkpoint.js';
 import { summarize } from '../../train/summary.js';
+import { isLmCheckpoint, languageModelOf } from '../../train/lm-model.js';
 import { modelOf } from '../../train/trained-model.js';
 import { bytes, count, table } from '../format.js';
 import { positiveInt } from '../options.js';
@@ -22,7 +23,10 @@ export function summaryCommand(program: Command): void {
       const out = output(Boolean(o.json));
       let model: Module;
       if (modelNames().includes(spec)) model = buildModel(spec, { width: o.width, depth: o.depth, float: o.float });
-      else if (existsSync(spec)) model = modelOf(await loadCheckpoint(spec), spec); // sizes checked against the file first
+      else if (existsSync(spec)) { // sizes checked against the file first
+        const checkpoint = await loadCheckpoint(spec);
+        model = isLmCheckpoint(checkpoint) ? languageModelOf(checkpoint, spec).model : modelOf(checkpoint, spec);
+      }
       else throw new LowbitError(`summary: '${spec}' is neither a file nor a model name (${modelNames().join(', ')})`);
       const s = summarize(model);
       const bits = (b: number): string => (b >= 32 ? 'f32' : String(b));

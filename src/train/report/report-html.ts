@@ -87,19 +87,20 @@ const row = (cells: string[], th = false) => `<tr>${cells.map((c) => (th ? `<th>
 
 function runSection(run: ImageRunData, name: string): string {
   const r = run.result, last = run.epochs[run.epochs.length - 1];
+  const planned = num(r?.epochs), bestVal = num(r?.bestValError), test = num(r?.testError), wall = num(r?.wallSeconds);
   const facts: [string, string | undefined][] = [
     ['folder', esc(run.dir)],
-    ['command', r?.command && `<code>${esc(r.command)}</code>`],
-    ['commit', r?.commit && `<code>${esc(r.commit)}</code>`],
-    ['date', r?.date && esc(r.date)],
+    ['command', r?.command && `<code>${esc(String(r.command))}</code>`],
+    ['commit', r?.commit && `<code>${esc(String(r.commit))}</code>`],
+    ['date', r?.date && esc(String(r.date))],
     ['machine', r?.machine && esc(`${r.machine}; Node ${r.node ?? '?'}; backend ${r.backend ?? '?'}`)],
     ['model', r?.model && `<code>${esc(JSON.stringify(r.model))}</code>`],
     ['training', r?.train && `<code>${esc(JSON.stringify(r.train))}</code>`],
-    ['epochs', `${run.epochs.length}${r?.epochs !== undefined && r.epochs !== run.epochs.length ? ` of ${r.epochs}` : ''}`],
-    ['best validation error', r?.bestValError !== undefined ? `${percent(r.bestValError)} (epoch ${r.bestEpoch})` : undefined],
-    ['test error (best-validation weights)', r?.testError !== undefined ? `<b>${percent(r.testError)}</b>` : 'not yet: result.json is written when the run ends'],
+    ['epochs', `${run.epochs.length}${planned !== undefined && planned !== run.epochs.length ? ` of ${planned}` : ''}`],
+    ['best validation error', bestVal !== undefined ? `${percent(bestVal)} (epoch ${num(r?.bestEpoch) ?? '?'})` : undefined],
+    ['test error (best-validation weights)', test !== undefined ? `<b>${percent(test)}</b>` : r ? 'result.json holds no number testError' : 'not yet: result.json is written when the run ends'],
     ['last epoch', last && `train loss ${last.trainLoss.toFixed(4)}, train error ${percent(last.trainError)}, validation error ${percent(last.valError)}, ${last.samplesPerSec.toFixed(0)} samples/s`],
-    ['wall time', r?.wallSeconds !== undefined ? `${r.wallSeconds.toFixed(0)} s` : undefined],
+    ['wall time', wall !== undefined ? `${wall.toFixed(0)} s` : undefined],
   ];
   return `<h2>${esc(name)}</h2>
 <table class="meta">${facts.filter(([, v]) => v !== undefined).map(([k, v]) => row([esc(k), v!])).join('')}</table>

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { loadCheckpoint, saveCheckpoint } from '../src/train/checkpoint.js';
 import type { LmExperimentResult } from '../src/train/lm-run.js';
+import { corpus } from './lm-corpus.js';
 import { lowbitIn, STACK } from './run-cli.js';
 
 // Language models as a user meets them: train a recipe on a corpus of one's own, resume it, eval
@@ -14,12 +15,6 @@ const dir = await mkdtemp(join(tmpdir(), 'lowbit-cli-lm-'));
 after(() => rm(dir, { recursive: true, force: true }));
 const lowbit = lowbitIn(dir);
 
-/** Sentences of a small grammar, seeded: 'the cat sat on a mat', … */
-function corpus(lines: number, seed: number): string {
-  let s = seed;
-  const pick = (xs: string[]): string => { s = (s * 1103515245 + 12345) >>> 0; return xs[(s >>> 16) % xs.length]!; };
-  return Array.from({ length: lines }, () => ['the', pick(['cat', 'dog', 'bird']), pick(['sat', 'ran']), pick(['on', 'to']), 'a', pick(['mat', 'red house'])].join(' ')).join('\n') + '\n';
-}
 const data = join(dir, 'corpus'), recipe = join(dir, 'tiny-lm.json');
 await mkdir(data);
 await writeFile(join(data, 'ptb.train.txt'), corpus(120, 1) + '<unk> the cat\n');

@@ -7,18 +7,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { LmExperimentResult } from '../src/train/lm-run.js';
+import { corpus } from './lm-corpus.js';
 import { lowbitIn, STACK } from './run-cli.js';
 
 const dir = await mkdtemp(join(tmpdir(), 'lowbit-report-lm-'));
 after(() => rm(dir, { recursive: true, force: true }));
 const lowbit = lowbitIn(dir);
 
-/** Sentences of a small grammar, seeded: 'the cat sat on a mat', … */
-function corpus(lines: number, seed: number): string {
-  let s = seed;
-  const pick = (xs: string[]): string => { s = (s * 1103515245 + 12345) >>> 0; return xs[(s >>> 16) % xs.length]!; };
-  return Array.from({ length: lines }, () => ['the', pick(['cat', 'dog', 'bird']), pick(['sat', 'ran']), pick(['on', 'to']), 'a', pick(['mat', 'red house'])].join(' ')).join('\n') + '\n';
-}
 
 const RUNS = { a: { epochs: 2, seed: 1 }, b: { epochs: 3, seed: 2 } };
 const trained: Record<string, { code: number | null; stderr: string }> = {};

@@ -85,15 +85,23 @@ const seconds = (s: number) => `${s.toFixed(s < 10 ? 1 : 0)} s${s >= 3600 ? ` ($
 const num = (v: unknown): number | undefined => (typeof v === 'number' ? v : undefined);
 const row = (cells: string[], th = false) => `<tr>${cells.map((c) => (th ? `<th>${c}</th>` : `<td>${c}</td>`)).join('')}</tr>`;
 
+/** The facts every run's table starts with: its folder, and from result.json (read by type: a
+ *  hand-edited file must not break the page) the command, commit, date and machine. */
+function whereAndWhen(dir: string, r: Partial<Record<'command' | 'commit' | 'date' | 'machine' | 'node' | 'backend', unknown>> | undefined): [string, string | undefined][] {
+  return [
+    ['folder', esc(dir)],
+    ['command', r?.command ? `<code>${esc(String(r.command))}</code>` : undefined],
+    ['commit', r?.commit ? `<code>${esc(String(r.commit))}</code>` : undefined],
+    ['date', r?.date ? esc(String(r.date)) : undefined],
+    ['machine', r?.machine ? esc(`${String(r.machine)}; Node ${String(r.node ?? '?')}; backend ${String(r.backend ?? '?')}`) : undefined],
+  ];
+}
+
 function runSection(run: ImageRunData, name: string): string {
   const r = run.result, last = run.epochs[run.epochs.length - 1];
   const planned = num(r?.epochs), bestVal = num(r?.bestValError), test = num(r?.testError), wall = num(r?.wallSeconds);
   const facts: [string, string | undefined][] = [
-    ['folder', esc(run.dir)],
-    ['command', r?.command && `<code>${esc(String(r.command))}</code>`],
-    ['commit', r?.commit && `<code>${esc(String(r.commit))}</code>`],
-    ['date', r?.date && esc(String(r.date))],
-    ['machine', r?.machine && esc(`${r.machine}; Node ${r.node ?? '?'}; backend ${r.backend ?? '?'}`)],
+    ...whereAndWhen(run.dir, r),
     ['model', r?.model && `<code>${esc(JSON.stringify(r.model))}</code>`],
     ['training', r?.train && `<code>${esc(JSON.stringify(r.train))}</code>`],
     ['epochs', `${run.epochs.length}${planned !== undefined && planned !== run.epochs.length ? ` of ${planned}` : ''}`],
@@ -113,11 +121,7 @@ function lmRunSection(run: LmRunData, name: string): string {
   const model = r?.model ?? run.recipe?.model, train = r?.train ?? run.recipe?.train, planned = num(train?.epochs);
   const test = num(r?.testPerplexity), wall = num(r?.wallSeconds), vocabulary = num(r?.vocabulary), words = num(r?.trainWords);
   const facts: [string, string | undefined][] = [
-    ['folder', esc(run.dir)],
-    ['command', r?.command && `<code>${esc(String(r.command))}</code>`],
-    ['commit', r?.commit && `<code>${esc(String(r.commit))}</code>`],
-    ['date', r?.date && esc(String(r.date))],
-    ['machine', r?.machine && esc(`${r.machine}; Node ${r.node ?? '?'}; backend ${r.backend ?? '?'}`)],
+    ...whereAndWhen(run.dir, r),
     ['corpus', vocabulary !== undefined && words !== undefined ? esc(`${r?.data ?? 'PTB'}: ${vocabulary} words in the vocabulary, ${words} training words`) : undefined],
     ['model', model && `<code>${esc(JSON.stringify(model))}</code>`],
     ['training', train && `<code>${esc(JSON.stringify(train))}</code>`],

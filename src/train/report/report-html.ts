@@ -97,6 +97,18 @@ function whereAndWhen(dir: string, r: Partial<Record<'command' | 'commit' | 'dat
   ];
 }
 
+/** A run's heading and its facts, those with a value. */
+function factTable(name: string, facts: [string, string | undefined][]): string {
+  return `<h2>${esc(name)}</h2>\n<table class="meta">${facts.filter(([, v]) => v !== undefined).map(([k, v]) => row([esc(k), v!])).join('')}</table>`;
+}
+
+/** "3", or "3 of 6" while a run has epochs to go. */
+const epochCount = (done: number, planned: number | undefined): string => `${done}${planned !== undefined && planned !== done ? ` of ${planned}` : ''}`;
+
+/** What stands where result.json's final number is missing. */
+const missing = (result: object | undefined, field: string): string =>
+  (result ? `result.json holds no number ${field}` : 'not yet: result.json is written when the run ends');
+
 function runSection(run: ImageRunData, name: string): string {
   const r = run.result, last = run.epochs[run.epochs.length - 1];
   const planned = num(r?.epochs), bestVal = num(r?.bestValError), test = num(r?.testError), wall = num(r?.wallSeconds);
@@ -104,14 +116,13 @@ function runSection(run: ImageRunData, name: string): string {
     ...whereAndWhen(run.dir, r),
     ['model', r?.model && `<code>${esc(JSON.stringify(r.model))}</code>`],
     ['training', r?.train && `<code>${esc(JSON.stringify(r.train))}</code>`],
-    ['epochs', `${run.epochs.length}${planned !== undefined && planned !== run.epochs.length ? ` of ${planned}` : ''}`],
+    ['epochs', epochCount(run.epochs.length, planned)],
     ['best validation error', bestVal !== undefined ? `${percent(bestVal)} (epoch ${num(r?.bestEpoch) ?? '?'})` : undefined],
-    ['test error (best-validation weights)', test !== undefined ? `<b>${percent(test)}</b>` : r ? 'result.json holds no number testError' : 'not yet: result.json is written when the run ends'],
+    ['test error (best-validation weights)', test !== undefined ? `<b>${percent(test)}</b>` : missing(r, 'testError')],
     ['last epoch', last && `train loss ${last.trainLoss.toFixed(4)}, train error ${percent(last.trainError)}, validation error ${percent(last.valError)}, ${last.samplesPerSec.toFixed(0)} samples/s`],
     ['wall time', wall !== undefined ? `${wall.toFixed(0)} s` : undefined],
   ];
-  return `<h2>${esc(name)}</h2>
-<table class="meta">${facts.filter(([, v]) => v !== undefined).map(([k, v]) => row([esc(k), v!])).join('')}</table>
+  return `${factTable(name, facts)}
 ${run.summary ? summaryTable(run.summary) : '<p>No best.ckpt in this folder: no model summary.</p>'}
 ${run.bench ? benchTable(run) : ''}`;
 }
@@ -125,16 +136,15 @@ function lmRunSection(run: LmRunData, name: string): string {
     ['corpus', vocabulary !== undefined && words !== undefined ? esc(`${r?.data ?? 'PTB'}: ${vocabulary} words in the vocabulary, ${words} training words`) : undefined],
     ['model', model && `<code>${esc(JSON.stringify(model))}</code>`],
     ['training', train && `<code>${esc(JSON.stringify(train))}</code>`],
-    ['epochs', `${run.epochs.length}${planned !== undefined && planned !== run.epochs.length ? ` of ${planned}` : ''}`],
+    ['epochs', epochCount(run.epochs.length, planned)],
     ['best validation perplexity', bestValidation(run)],
-    ['test perplexity (best-validation weights)', test !== undefined ? `<b>${ppl(test)}</b>` : r ? 'result.json holds no number testPerplexity' : 'not yet: result.json is written when the run ends'],
+    ['test perplexity (best-validation weights)', test !== undefined ? `<b>${ppl(test)}</b>` : missing(r, 'testPerplexity')],
     ['last epoch', last && `epoch ${last.epoch}: train perplexity ${ppl(last.trainPerplexity)}, validation perplexity ${ppl(last.validPerplexity)}, lr ${short(last.lr)}, ${last.wordsPerSec.toFixed(0)} words/s`],
     ['wall time', wall !== undefined ? seconds(wall) : undefined],
   ];
   const head = row(['epoch', 'train perplexity', 'validation perplexity', 'lr', 'words', 'time', 'words/s'], true);
   const epochs = run.epochs.map((m) => row([String(m.epoch), ppl(m.trainPerplexity), ppl(m.validPerplexity), short(m.lr), String(m.words), seconds(m.seconds), m.wordsPerSec.toFixed(0)]));
-  return `<h2>${esc(name)}</h2>
-<table class="meta">${facts.filter(([, v]) => v !== undefined).map(([k, v]) => row([esc(k), v!])).join('')}</table>
+  return `${factTable(name, facts)}
 <h3>Epochs (epochs.jsonl)</h3>
 <table>${head}${epochs.join('')}</table>
 ${run.summary ? summaryTable(run.summary, 'word') : '<p>No best.ckpt in this folder: no model summary.</p>'}`;

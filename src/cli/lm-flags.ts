@@ -4,7 +4,7 @@ import { UsageError } from './usage-error.js';
 
 const flag = (k: string): string => (k === 'out' ? '-o' : `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`);
 /** Flags of the image recipes that mean nothing to a language model. */
-const IMAGE_ONLY = ['width', 'depth', 'quant', 'bn', 'optimizer', 'lrHalveEvery', 'gradBits', 'stochastic', 'dropoutIn', 'lrEnd', 'limit'];
+const IMAGE_ONLY = ['width', 'depth', 'quant', 'bn', 'optimizer', 'lrHalveEvery', 'gradBits', 'stochastic', 'dropoutIn', 'lrEnd', 'limit', 'augment'];
 
 /** A language-model recipe's flags, refused (exit 2) where they would be ignored or contradict. */
 export function checkLmFlags(experiment: string, o: TrainFlags): void {

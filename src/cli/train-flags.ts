@@ -58,6 +58,7 @@ export function applyFlags(recipe: Recipe, o: TrainFlags): Recipe {
       ...recipe.train, epochs: pick(o.epochs, recipe.train.epochs), batchSize: pick(o.batchSize, recipe.train.batchSize),
       lr: pick(o.lr, shiftAdaMax ? 2 ** -6 : recipe.train.lr), lrEnd: pick(o.lrEnd, recipe.train.lrEnd), seed: pick(o.seed, recipe.train.seed),
       ...defined({ optimizer: o.optimizer === undefined ? undefined : shiftAdaMax ? 'shiftAdaMax' : 'adam', lrHalveEvery: o.lrHalveEvery }),
+      ...(o.augment === true ? { augment: { pad: 4, flip: true } } : {}),
     },
     ...(o.limit ? { limit: o.limit as number } : {}),
     ...(o.data ? { data: o.data as string } : {}),

@@ -59,6 +59,10 @@ export function checkRecipe(json: unknown, source: string): Recipe {
   if (!isObject(train)) return fail('"train" must be an object');
   for (const k of ['epochs', 'batchSize', 'lr', 'lrEnd', 'seed']) if (typeof train[k] !== 'number') fail(`"train.${k}" must be a number`);
   for (const k of ['loss', 'scale']) if (typeof train[k] !== 'string') fail(`"train.${k}" must be a string`);
+  const a = train['augment'];
+  if (a !== undefined && !(isObject(a) && Number.isInteger(a['pad']) && (a['pad'] as number) >= 0 && typeof a['flip'] === 'boolean')) {
+    fail('"train.augment" must be { "pad": whole pixels >= 0, "flip": true or false } (or left out)');
+  }
   if (json['data'] !== undefined && typeof json['data'] !== 'string') fail('"data" must be a folder path');
   if (json['limit'] !== undefined && !(Number.isInteger(json['limit']) && (json['limit'] as number) >= 1)) fail('"limit" must be a positive integer');
   return json as unknown as Recipe;

@@ -32,6 +32,9 @@ export interface TrainConfig {
   optimizer?: 'adam' | 'shiftAdaMax';
   /** Halve the learning rate every this many epochs (Torch7, §4.6) instead of decaying to lrEnd. */
   lrHalveEvery?: number;
+  /** Random crop (shift by up to `pad` pixels, zero-filled) and horizontal flip of the training
+   *  images, drawn from the run's generator (off by default, as in the paper's recipes). */
+  augment?: { pad: number; flip: boolean };
 }
 
 export interface EpochMetrics {
@@ -97,7 +100,10 @@ export async function fit(model: Module, data: Splits, config: TrainConfig, opts
     const losses = Tensor.empty([steps]), wrong = Tensor.empty([1], 'int32'), k = losses.backend;
     const rows: number[] = [];
     let lossSum = 0, read = 0, lastLoss = NaN, seen = 0, step = 0;
-    for (const b of batches(data.train, { batchSize: config.batchSize, rng, scale: config.scale, dropLast: data.train.count >= config.batchSize })) {
+    for (const b of batches(data.train, {
+      batchSize: config.batchSize, rng, scale: config.scale, dropLast: data.train.count >= config.batchSize,
+      ...(config.augment ? { augment: { rng, ...config.augment } } : {}),
+    })) {
       const scores = model.forward(b.x);
       const l = loss(scores, b.labels);
       backward(l);
@@ -140,6 +146,10 @@ function checkConfig(c: TrainConfig): void {
     if (!Number.isInteger(c[k]) || c[k] < 1) throw new LowbitError(`train: ${k} must be a positive integer, got ${c[k]}`);
   }
   if (!Number.isInteger(c.seed)) throw new LowbitError(`train: seed must be an integer, got ${c.seed}`);
+  const a = c.augment;
+  if (a !== undefined && (typeof a !== 'object' || a === null || !Number.isInteger(a.pad) || a.pad < 0 || typeof a.flip !== 'boolean')) {
+    throw new LowbitError(`train: augment must be { pad: integer >= 0, flip: true or false }, got ${JSON.stringify(a)}`);
+  }
   if (c.optimizer !== undefined && c.optimizer !== 'adam' && c.optimizer !== 'shiftAdaMax') throw new LowbitError(`train: optimizer must be 'adam' or 'shiftAdaMax', got '${String(c.optimizer)}'`);
 }
 

@@ -37,6 +37,7 @@ export function trainCommand(program: Command): void {
     .option('--stochastic', 'binarize hidden activations stochastically at train time')
     .option('--dropout-in <p>', 'dropout on the input', probability)
     .option('--dropout <p>', 'dropout after each hidden layer', probability)
+    .option('--augment', 'image sets: random crop (shift by up to 4 pixels) and horizontal flip of the training images')
     .option('--epochs <n>', 'epochs (with --resume: train on up to this epoch)', positiveInt)
     .option('--batch-size <n>', 'batch size', positiveInt)
     .option('--lr <x>', 'initial learning rate', positiveNumber)

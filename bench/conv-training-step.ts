@@ -8,7 +8,8 @@
  *  image in a first run (load average 12), so a batch of 100 would be about an hour per step;
  *  compare ms per image.
  *  Writes bench/results/conv-training-step.{json,md}.
- *  Run: npx tsc -p . && flock /tmp/lowbit-cpu.lock node dist/bench/conv-training-step.js [--peer] */
+ *  Run: npm run bench:conv-training [-- --peer] (node with --experimental-wasm-relaxed-simd, as the
+ *  lowbit command runs: the relaxed-SIMD build, fused multiply-adds in the float products). */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
 import { backward } from '../src/autograd/backward.js';
@@ -64,7 +65,7 @@ const perKernel = [...kernelSeconds].map(([name, s]) => ({ kernel: name, native:
   .sort((a, b) => b.secondsPerStep - a.secondsPerStep);
 const step = median(seconds), msPerImage = (1000 * step) / BATCH;
 const peer = PEER ? { floatTwin: await ourStepSeconds(true), tfjs: await tfjsStepSeconds(PEER_BATCH, PEER_STEPS, 1, 2) } : null;
-const info = { ...runInfo(), backend: k.name, threads: (k as { threads?: number }).threads ?? 1, loadAverage1mBefore: loadBefore, loadAverage1m: loadavg()[0] ?? 0 };
+const info = { ...runInfo(), backend: k.name, build: (k as { build?: string }).build ?? k.name, threads: (k as { threads?: number }).threads ?? 1, loadAverage1mBefore: loadBefore, loadAverage1m: loadavg()[0] ?? 0 };
 const rows = peer && [
   { what: `lowbit ${info.backend} ×${info.threads}, cifar10-cnv W1/A1`, batch: BATCH, stepSeconds: seconds },
   { what: `lowbit ${info.backend} ×${info.threads}, float twin`, batch: BATCH, stepSeconds: peer.floatTwin },
@@ -75,7 +76,7 @@ const result = { ...info, batch: BATCH, steps: STEPS, stepSeconds: seconds, medi
 await mkdir('bench/results', { recursive: true });
 await writeFile('bench/results/conv-training-step.json', JSON.stringify(result, null, 2) + '\n');
 const tfjsMs = rows?.[2]!.msPerImage ?? 0;
-const md = `# cifar10-cnv training step (batch ${BATCH}, ${info.backend}, ${info.threads} threads)\n\n`
+const md = `# cifar10-cnv training step (batch ${BATCH}, ${info.backend}: ${info.build}, ${info.threads} threads)\n\n`
   + `${info.date}, commit ${info.commit}, ${info.machine}, Node ${info.node}, 1-min load average ${loadBefore.toFixed(1)} before, ${info.loadAverage1m.toFixed(1)} after\n\n`
   + `median of ${STEPS} steps: ${step.toFixed(2)} s per step = ${msPerImage.toFixed(1)} ms per image (target ${TARGET_MS_PER_IMAGE} ms), `
   + `a 45k-image epoch in ${(result.epochSeconds45k / 60).toFixed(1)} min (target 3 min)\n\n`

@@ -1,7 +1,8 @@
-/** Packed engine vs the trained conv model on all 10,000 CIFAR-10 test images: predicted classes
- *  must be equal, and scores (after ±1 hidden layers the last product is an exact integer) bit
- *  for bit. The float model runs in batches (its conv activations for 10,000 images would not fit).
- *  Run: npx tsc -p . && node dist/experiments/deploy-parity-conv.js CHECKPOINT [RESULT.json] */
+/** Packed engine vs the trained conv model on all 10,000 CIFAR-10 test images (or the first
+ *  IMAGES of them): predicted classes must be equal, and scores (after ±1 hidden layers the last
+ *  product is an exact integer) bit for bit. The float model runs in batches (its conv
+ *  activations for 10,000 images would not fit).
+ *  Run: npx tsc -p . && node dist/experiments/deploy-parity-conv.js CHECKPOINT [RESULT.json] [IMAGES] */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { loadavg } from 'node:os';
@@ -16,11 +17,15 @@ import { encodeModel, decodeModel } from '../src/deploy/model-file.js';
 import { loadTrainedModel } from '../src/train/trained-model.js';
 import { runInfo } from '../src/train/run-info.js';
 
-const [checkpoint, resultFile] = process.argv.slice(2);
-if (!checkpoint) { process.stderr.write('usage: deploy-parity-conv CHECKPOINT [RESULT.json]\n'); process.exit(2); }
+const [checkpoint, resultFile, imagesArg] = process.argv.slice(2);
+const images = imagesArg === undefined ? 10_000 : Number(imagesArg);
+if (!checkpoint || !Number.isInteger(images) || images < 1 || images > 10_000) {
+  process.stderr.write('usage: deploy-parity-conv CHECKPOINT [RESULT.json] [IMAGES: 1..10000, default 10000]\n');
+  process.exit(2);
+}
 const backend = (await initDefaultBackend()).name;
 const { model, scale } = await loadTrainedModel(checkpoint);
-const { test } = await loadCifar10();
+const test = subset((await loadCifar10()).test, 0, images);
 const BATCH = 250;
 const want = new Float32Array(test.count * 10);
 let started = performance.now();

@@ -16,6 +16,8 @@ test('language-model flags: bits, float and the schedule apply; image-only or im
     [{ bits: 9 }, /--bits 9/],
     [{ bits: 4, bitsA: 3 }, /give it or --bits-w\/--bits-a, not both/],
     [{ float: true, bitsW: 4 }, /--float trains the float32 model; drop --bits-w/],
+    [{ augment: true }, /--augment belongs to the image recipes/],
+    [{ augment: false }, /--no-augment belongs to the image recipes/],
   ];
   for (const [o, message] of refused) assert.throws(() => checkLmFlags('ptb-gru', o), (e: unknown) => e instanceof Error && e.name === 'UsageError' && message.test(e.message), String(message));
   assert.doesNotThrow(() => checkLmFlags('ptb-gru', { bitsW: 4, bitsA: 4, epochs: 2 }));

@@ -59,6 +59,7 @@ export function applyFlags(recipe: Recipe, o: TrainFlags): Recipe {
       lr: pick(o.lr, shiftAdaMax ? 2 ** -6 : recipe.train.lr), lrEnd: pick(o.lrEnd, recipe.train.lrEnd), seed: pick(o.seed, recipe.train.seed),
       ...defined({ optimizer: o.optimizer === undefined ? undefined : shiftAdaMax ? 'shiftAdaMax' : 'adam', lrHalveEvery: o.lrHalveEvery }),
       ...(o.augment === true ? { augment: { pad: 4, flip: true } } : {}),
+      ...(o.augment === false ? { augment: undefined } : {}),
     },
     ...(o.limit ? { limit: o.limit as number } : {}),
     ...(o.data ? { data: o.data as string } : {}),
@@ -71,6 +72,6 @@ const RESUME_FLAGS = new Set(['resume', 'epochs', 'backend', 'json', 'result']);
 export function checkResumeFlags(o: TrainFlags): void {
   const extra = Object.keys(o).filter((k) => !RESUME_FLAGS.has(k) && o[k] !== undefined);
   if (extra.length) {
-    throw new UsageError(`--resume continues a run with the settings stored in its checkpoint (only --epochs may raise its length); drop ${extra.map(flag).join(', ')}`);
+    throw new UsageError(`--resume continues a run with the settings stored in its checkpoint (only --epochs may raise its length); drop ${extra.map((k) => (o[k] === false ? `--no-${flag(k).slice(2)}` : flag(k))).join(', ')}`);
   }
 }

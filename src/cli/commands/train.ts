@@ -38,6 +38,7 @@ export function trainCommand(program: Command): void {
     .option('--dropout-in <p>', 'dropout on the input', probability)
     .option('--dropout <p>', 'dropout after each hidden layer', probability)
     .option('--augment', 'image sets: random crop (shift by up to 4 pixels) and horizontal flip of the training images')
+    .option('--no-augment', 'train on the images as they are, where the recipe augments them')
     .option('--epochs <n>', 'epochs (with --resume: train on up to this epoch)', positiveInt)
     .option('--batch-size <n>', 'batch size', positiveInt)
     .option('--lr <x>', 'initial learning rate', positiveNumber)
@@ -103,7 +104,8 @@ function recipeHelp(): string {
       const m = r.model, t = r.train;
       const shape = m.width === undefined && m.depth === undefined ? `${r.dataset ?? 'mnist'}, ` : `width ${String(m.width)}, depth ${String(m.depth)}, `;
       return `  ${name}: ${shape}${m.float ? 'float32' : `bits-w ${String(m.bitsW ?? 1)}, bits-a ${String(m.bitsA ?? 1)}`}, `
-        + `epochs ${t.epochs}, batch-size ${t.batchSize}, lr ${t.lr}, lr-end ${t.lrEnd}, seed ${t.seed}, loss ${t.loss}`;
+        + `epochs ${t.epochs}, batch-size ${t.batchSize}, lr ${t.lr}, lr-end ${t.lrEnd}, seed ${t.seed}, loss ${t.loss}`
+        + (t.augment ? `, augment (crop ±${t.augment.pad}${t.augment.flip ? ', flip' : ''})` : '');
     } catch { return `  ${name}: (unreadable)`; }
   });
   return `\nRecipes (experiments/; an option not given keeps the recipe's value):\n${lines.join('\n')}`;

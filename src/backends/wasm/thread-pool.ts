@@ -90,8 +90,8 @@ export class ThreadPool {
     else this.parallel(columnsJob, args, n, align, threads);
   }
 
-  /** Run job over [0, total): chunk boundaries are multiples of `align`; `args` come first, then
-   *  the chunk's [lo, hi) and the thread's index (for per-thread scratch). At most `maxThreads` threads (small jobs are not worth a wake-up). */
+  /** Run job over [0, total): piece boundaries are multiples of `align`; `args` come first, then
+   *  the piece's [lo, hi) and the thread's index (for per-thread scratch). At most `maxThreads` threads (small jobs are not worth a wake-up). */
   parallel(job: JobName, args: readonly number[], total: number, align: number, maxThreads: number): void {
     const units = Math.ceil(total / align);
     const threads = Math.max(1, Math.min(this.threads, units, maxThreads));
@@ -100,6 +100,9 @@ export class ThreadPool {
     if (args.length + 3 > JOB_ARGS) throw new LowbitError(`wasm backend: job ${job} has too many arguments`);
     const per = Math.ceil(units / Math.min(units, threads * PIECES_PER_THREAD)) * align, pieces = Math.ceil(total / per);
     const epoch = this.epoch = (this.epoch + 1) & EPOCH_MASK, c = this.control;
+    // epochs repeat after EPOCH_MASK + 1 jobs: a worker still asleep in a job of the last cycle
+    // could take this one's pieces for its own, so every worker leaves its job first
+    if (epoch === 0) for (let t = 1; t <= this.workers.length; t++) this.settle(t);
     Atomics.store(c, CLAIM, epoch << PIECE_BITS);
     const posted: number[] = [];
     for (let t = 1; t < threads; t++) {
@@ -124,6 +127,14 @@ export class ThreadPool {
 
   /** Stop every worker (the pool can be resized again afterwards). */
   close(): void { while (this.workers.length > 0) this.stop(this.workers.length); this.wanted = 1; }
+
+  /** Wait until the worker in `slot` has left its last posted job. */
+  private settle(slot: number): void {
+    const base = slot * SLOT_INTS;
+    for (let spin = 0; Atomics.load(this.control, base + DONE) !== this.control[base + SEQ]; spin++) {
+      if (spin >= SPIN) Atomics.wait(this.control, base + DONE, Atomics.load(this.control, base + DONE), 100);
+    }
+  }
 
   /** Every piece is claimed: wait for the pieces a worker is still running. */
   private await(slot: number, job: JobName): void {

@@ -5,7 +5,8 @@
 // weight values for ORT; see the notes for lowbit). Inputs: random bytes.
 // Where compile() refuses conv nets (DeployError) the lowbit rows say "not available" and only
 // the ORT side runs. Writes bench/results/conv-inference.json and .md.
-// Run: npx tsc -p tsconfig.json && node dist/bench/conv-inference.js
+// Run: npx tsc -p tsconfig.json && node dist/bench/conv-inference.js [--note TEXT]
+// (--note: one more line for the notes, e.g. what else was running on the machine)
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg } from 'node:os';
@@ -125,11 +126,17 @@ export async function benchConvInference(): Promise<void> {
     ...lowbitNotes,
     'Inputs: random bytes (each pixel drawn from 0..255). Times are medians of repeated runs after a warm-up, ORT and lowbit taking turns run by run (so both see the same load): batch-1 latency per call (at least 20 rounds and 3 s), batch-100 throughput in images/s (at least 5 rounds and 6 s).',
     'The machine is shared: loadAverage1m (on ' + String(availableParallelism()) + ' cores) says how busy it was. A load above the core count slows every row and makes the 2-thread rows say little about an idle machine.',
+    ...noteArgs(),
   ];
   writeFileSync(join(root, 'bench/results/conv-inference.json'), JSON.stringify({ machine, notes, rows, files }, null, 2) + '\n');
   const md = markdown(machine, notes, rows, files);
   writeFileSync(join(root, 'bench/results/conv-inference.md'), md);
   console.log(md);
+}
+
+function noteArgs(): string[] {
+  const at = process.argv.indexOf('--note');
+  return at >= 0 && process.argv[at + 1] ? [process.argv[at + 1]!] : [];
 }
 
 function gitCommit(): string {

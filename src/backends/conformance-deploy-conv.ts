@@ -19,7 +19,7 @@ export function packedPixels(seed: number, count: number, channels: number): Uin
   return out;
 }
 
-export const deployConvChecks: Pick<Record<KernelName, Check>, 'im2colBits' | 'im2colBytes' | 'maxPoolInt' | 'pixelPairs'> = {
+export const deployConvChecks: Pick<Record<KernelName, Check>, 'im2colBits' | 'im2colBytes' | 'maxPoolInt' | 'poolBits' | 'pixelPairs'> = {
   async im2colBits(h) {
     for (const [i, g] of WINDOWS.entries()) {
       const seed = 5600 + i, rows = g.batch * g.outH * g.outW, words = Math.ceil(g.kh * g.kw * g.channels / 32);
@@ -43,6 +43,19 @@ export const deployConvChecks: Pick<Record<KernelName, Check>, 'im2colBits' | 'i
       const x = Int32Array.from({ length: pixels(g) * g.channels }, () => levels[Math.floor(rng() * levels.length)]!);
       const { got, want } = await h.run([x, new Int32Array(g.batch * g.outH * g.outW * g.channels).fill(7)], (k, x, y) => k.maxPoolInt(x, g, y));
       same(got[1], want[1], label('maxPoolInt', seed, g));
+    }
+  },
+  async poolBits(h) {
+    for (const [i, g] of [...POOLS, ...GEOMETRIES].entries()) {
+      // mostly set bits (a window's AND is then often 1), flips on some units
+      const seed = 5850 + i, rng = random(seed), words = Math.ceil(g.channels / 32);
+      const x = packedPixels(seed, pixels(g), g.channels).map((v, j) => (j % 3 === 0 ? v : v | (rng() < 0.5 ? 0xffff0000 : 0x0000ffff)));
+      const tail = (w: number): number => (w === words - 1 && g.channels % 32 !== 0 ? (2 ** (g.channels % 32)) - 1 : 0xffffffff);
+      for (let j = 0; j < x.length; j++) x[j] = (x[j]! & tail(j % words)) >>> 0;
+      const flip = Uint32Array.from({ length: words }, (_, w) => (Math.floor(rng() * 2 ** 32) & tail(w)) >>> 0);
+      const { got, want } = await h.run([x, flip, new Uint32Array(g.batch * g.outH * g.outW * words).fill(0xdeadbeef)],
+        (k, x, flip, y) => k.poolBits(x, g, flip, y));
+      same(got[2], want[2], label('poolBits', seed, g));
     }
   },
   async pixelPairs(h) {

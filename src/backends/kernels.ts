@@ -356,6 +356,13 @@ export interface Kernels<S extends StorageTypes = OpaqueStorage> extends Storage
   /** Max over each kh × kw window of each channel of int32 x [batch, height, width, C] (positions
    *  in the padding skipped): y [batch, outH, outW, C]. Exact. */
   maxPoolInt(x: S['i32'], g: ConvGeometry, y: S['i32']): void;
+  /** maxPoolInt then thresholdPack, on the thresholded bits: x holds batch·height·width pixels of
+   *  ceil(C/32) words, bit c = (v_c < lim_c) XOR flip_c as thresholdPack writes it (flip: one bit
+   *  per channel, tail bits 0); out [batch·outH·outW] pixels of the same words for the window's
+   *  max v. As max v < lim exactly when every v < lim, out = AND over the window's pixels in the
+   *  image of (x XOR flip), XOR flip; a window with none gives NOT flip. Tail bits 0. Exact: a
+   *  negative BN scale's direction is in the flip, so this pools what maxPoolInt pools. */
+  poolBits(x: S['u32'], g: ConvGeometry, flip: S['u32'], out: S['u32']): void;
   /** Centered pixel pairs: x `pixels` pixels of C bytes p → out `pixels` pixels of 2·C bytes,
    *  the C bytes p then the C bytes 255 − p. With weights (w, −w) a product over them is
    *  Σ w·(2p − 255), and a zero byte pair (the padding of im2colBytes with padValue 0) adds 0:

@@ -71,7 +71,7 @@ interface Step {
 }
 
 /** Per image: what a step's scratch arrays hold at most (elements). */
-interface Needs { acts: number; dots: number; t: number; cols: number; bytes: number; pairs: number }
+interface Needs { acts: number; dots: number; t: number; cols: number; bytes: number; pairs: number; prepool: number }
 
 /** Runs a packed graph (QNN-SPEC §5.2 "Running a BNN") on one backend (the active one when the
  *  engine is made): the backend does every step, XNOR-popcount products, thresholds, packing and
@@ -81,8 +81,9 @@ interface Needs { acts: number; dots: number; t: number; cols: number; bytes: nu
  *  integer (bit-planes or bytes × ±1, `firstLayer`), the others XNOR-popcount. Conv layers
  *  (graph.ts ConvLayer) run as im2col over the packed NHWC activations (im2colBits; im2colBytes
  *  on pixels, always the bytes × ±1 route; a padded first conv on 'symmetric' pixels on
- *  pixelPairs' bytes), the product per output pixel, maxPoolInt on the
- *  integers, thresholdPack; a dense layer after them reads their pixels in Flatten's order (an
+ *  pixelPairs' bytes), the product per output pixel, maxPoolInt on the integers, thresholdPack;
+ *  on packed inputs the product and thresholds in one kernel (binaryThreshold), then poolBits on
+ *  the bits where the layer pools; a dense layer after them reads their pixels in Flatten's order (an
  *  im2colBits over the whole image where a pixel's channels are not whole words). `dispose()`
  *  gives the backend's memory back at once (else garbage collection does).
  *  @example const engine = new PackedEngine(await loadModelFile('model.lbit'));
@@ -97,7 +98,7 @@ export class PackedEngine {
   private readonly chunk: number;
   private scratch: {
     planes: Storage<'u32'>; dots: Storage<'i32'>; t: Storage<'i32'>; acts: [Storage<'u32'>, Storage<'u32'>]; scores: Storage<'f32'>;
-    cols: Storage<'u32'>; bytes: Storage<'u8'>; pairs: Storage<'u8'>;
+    cols: Storage<'u32'>; bytes: Storage<'u8'>; pairs: Storage<'u8'>; prepool: Storage<'u32'>;
   } | null = null;
 
   constructor(readonly graph: PackedGraph, opts: PackedEngineOptions = {}) {
@@ -237,7 +238,15 @@ export class PackedEngine {
       k.pixelProduct(s.bytes, step.pixel!, s.dots, rows);
     } else {
       k.im2colBits(input as Storage<'u32'>, g, s.cols);
-      if (step.fused) { k.binaryThreshold(s.cols, step.fused, output, rows); return; }
+      if (step.fused) {
+        if (!layer.pool) { k.binaryThreshold(s.cols, step.fused, output, rows); return; }
+        // every pixel thresholded, then pooled on the bits: max v < lim exactly when every v < lim
+        // (Kernels.poolBits), so no integer product is stored, pooled and read again
+        const pool = layer.pool;
+        k.binaryThreshold(s.cols, step.fused, s.prepool, rows);
+        k.poolBits(s.prepool, { batch: m, height: c.outH, width: c.outW, channels: n, kh: pool.size, kw: pool.size, stride: pool.stride, padTop: 0, padLeft: 0, outH: pool.outH, outW: pool.outW }, step.flipWords, output);
+        return;
+      }
       k.binaryProduct(s.cols, step.binary!, s.dots, rows);
     }
     let v = s.dots, vRows = rows;
@@ -286,7 +295,7 @@ export class PackedEngine {
       if (layer.kind !== 'scores' && outBits === 1 && q === 1) step.base = this.upload('i32', sums.map((v) => 255 * v));
     } else {
       step.binary = k.prepareBinaryWeights(weights, n * q, inK);
-      if (!pixels && layer.kind !== 'scores' && !conv?.pool && outBits === 1 && q === 1 && step.p === 1) {
+      if (!pixels && layer.kind !== 'scores' && outBits === 1 && q === 1 && step.p === 1) {
         step.fused = k.prepareBinaryThreshold(step.binary, step.lim, step.flipWords);
       }
     }
@@ -308,7 +317,7 @@ export class PackedEngine {
 
   /** Per image, the most each scratch array holds over the steps. */
   private needs(): Needs {
-    const need: Needs = { acts: 0, dots: 0, t: 0, cols: 0, bytes: 0, pairs: 0 };
+    const need: Needs = { acts: 0, dots: 0, t: 0, cols: 0, bytes: 0, pairs: 0, prepool: 0 };
     const most = (key: keyof Needs, v: number): void => { need[key] = Math.max(need[key], v); };
     for (const s of this.steps) {
       const c = s.conv?.conv;
@@ -320,6 +329,7 @@ export class PackedEngine {
         if (s.conv.input === 'pixels8') most('bytes', pixels * c.kh * c.kw * c.channels * (s.pairs ? 2 : 1));
         if (s.pairs) most('pairs', 2 * c.height * c.width * c.channels);
         else most('cols', pixels * wordsFor(c.kh * c.kw * c.channels));
+        if (s.fused && s.conv.pool) most('prepool', pixels * wordsFor(s.n));
       } else {
         // the first layer's integer product needs n·q per image, its bit-plane one 8·n·q
         most('acts', Math.max(s.outBits * wordsFor(s.n), s.layer.input === 'bits' ? s.p * wordsFor(s.k) : 0));
@@ -343,6 +353,7 @@ export class PackedEngine {
       cols: k.alloc('u32', count * need.cols, true),
       bytes: k.alloc('u8', count * need.bytes, true),
       pairs: k.alloc('u8', count * need.pairs, true),
+      prepool: k.alloc('u32', count * need.prepool, true),
     };
     this.capacity = count;
     return this.scratch;
@@ -351,7 +362,7 @@ export class PackedEngine {
   private freeScratch(): void {
     const s = this.scratch;
     if (!s) return;
-    for (const buf of [s.planes, s.dots, s.t, ...s.acts, s.scores, s.cols, s.bytes, s.pairs]) this.kernels.free(buf);
+    for (const buf of [s.planes, s.dots, s.t, ...s.acts, s.scores, s.cols, s.bytes, s.pairs, s.prepool]) this.kernels.free(buf);
     this.scratch = null;
     this.capacity = 0;
   }

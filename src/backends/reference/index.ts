@@ -32,7 +32,7 @@ import { maxPool2d, maxPool2dBackward } from './max-pool.js';
 import { addAt } from './sequence.js';
 import { transposeBits } from './transpose-bits.js';
 import { conv2dBinaryForward, conv2dSignBackwardInput } from './conv-fused.js';
-import { im2colBits, im2colBytes, maxPoolInt, pixelPairs } from './packed-conv.js';
+import { im2colBits, im2colBytes, maxPoolInt, pixelPairs, poolBits } from './packed-conv.js';
 
 /** Every kernel of the contract, in plain TypeScript. */
 const kernels: Pick<HostKernels, KernelName> = {
@@ -50,7 +50,7 @@ const kernels: Pick<HostKernels, KernelName> = {
   im2col, col2im, im2colPackSigns, maxPool2d, maxPool2dBackward,
   addAt,
   transposeBits,
-  im2colBits, im2colBytes, maxPoolInt, pixelPairs,
+  im2colBits, im2colBytes, maxPoolInt, poolBits, pixelPairs,
   conv2dSignBackwardInput, conv2dBinaryForward,
 };
 

@@ -55,3 +55,19 @@ test('pixelPairs: im2col rows of the pairs × (w, −w) = Σ w·(2p − 255) per
     assert.equal(got, want, `row ${r}`);
   }
 });
+
+test('poolBits of thresholdPack\'s bits = thresholdPack of maxPoolInt (both directions, ties at the threshold)', () => {
+  for (const [i, g] of [...POOLS, ...GEOMETRIES].entries()) {
+    const rng = random(990 + i), ch = g.channels, words = Math.ceil(ch / 32), pixels = g.batch * g.height * g.width, outs = g.batch * g.outH * g.outW;
+    const v = Int32Array.from({ length: pixels * ch }, () => Math.floor(rng() * 7) - 3);
+    const lim = Int32Array.from({ length: ch }, () => Math.floor(rng() * 7) - 3), flip = new Uint32Array(words);
+    for (let c = 0; c < ch; c++) if (rng() < 0.5) flip[c >>> 5] = (flip[c >>> 5]! | (1 << (c & 31))) >>> 0;
+    const bits = new Uint32Array(pixels * words), pooled = new Int32Array(outs * ch), want = new Uint32Array(outs * words);
+    ref.thresholdPack(v, pixels, ch, null, 1, lim, flip, bits);
+    ref.maxPoolInt(v, g, pooled);
+    ref.thresholdPack(pooled, outs, ch, null, 1, lim, flip, want);
+    const got = new Uint32Array(outs * words).fill(0xdeadbeef);
+    ref.poolBits(bits, g, flip, got);
+    assert.deepEqual(got, want, `seed ${990 + i} geometry ${JSON.stringify(g)}`);
+  }
+});

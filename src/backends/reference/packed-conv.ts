@@ -52,6 +52,22 @@ export function maxPoolInt(x: Int32Array, g: ConvGeometry, y: Int32Array): void 
   }
 }
 
+export function poolBits(x: Uint32Array, g: ConvGeometry, flip: Uint32Array, out: Uint32Array): void {
+  const { batch, height, width, channels, kh, kw, stride, padTop, padLeft, outH, outW } = g, words = Math.ceil(channels / 32);
+  let at = 0;
+  for (let b = 0; b < batch; b++) for (let oy = 0; oy < outH; oy++) for (let ox = 0; ox < outW; ox++) {
+    for (let w = 0; w < words; w++, at++) {
+      let all = 0xffffffff; // units whose every v in the window is below lim
+      for (let i = 0; i < kh; i++) for (let j = 0; j < kw; j++) {
+        const yy = oy * stride + i - padTop, xx = ox * stride + j - padLeft;
+        if (yy >= 0 && yy < height && xx >= 0 && xx < width) all &= x[((b * height + yy) * width + xx) * words + w]! ^ flip[w]!;
+      }
+      const valid = Math.min(32, channels - 32 * w);
+      out[at] = ((all ^ flip[w]!) & (valid === 32 ? 0xffffffff : (1 << valid) - 1)) >>> 0;
+    }
+  }
+}
+
 export function pixelPairs(x: Uint8Array, pixels: number, channels: number, out: Uint8Array): void {
   for (let i = 0; i < pixels; i++) for (let c = 0; c < channels; c++) {
     const p = x[i * channels + c]!;

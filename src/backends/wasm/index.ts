@@ -24,7 +24,7 @@ import { makeLstmCellKernels } from './lstm-cell.js';
 import { makeMaxPool2d, makeMaxPool2dBackward } from './max-pool.js';
 import { makeTransposeBits } from './transpose-bits.js';
 import { makeConv2dBinaryForward, makeConv2dSignBackwardInput } from './conv-fused.js';
-import { makeIm2colBits, makeIm2colBytes, makeMaxPoolInt } from './packed-conv.js';
+import { makeIm2colBits, makeIm2colBytes, makeMaxPoolInt, makePoolBits } from './packed-conv.js';
 
 /** The wasm backend's kernels, plus its thread setting. */
 export interface WasmKernels extends HostKernels {
@@ -101,6 +101,7 @@ async function create(platform?: Platform): Promise<WasmKernels> {
     im2colBits: makeIm2colBits(rt),
     im2colBytes: makeIm2colBytes(rt),
     maxPoolInt: makeMaxPoolInt(rt),
+    poolBits: makePoolBits(rt),
     setThreads: (n: number) => rt.pool.resize(n),
     get threads() { return rt.pool.threads; },
     shared: rt.shared,

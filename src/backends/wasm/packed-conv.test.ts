@@ -65,6 +65,20 @@ test('wasm maxPoolInt equals the reference exactly (ties, int32 extremes, window
   }), { numRuns: 150 });
 });
 
+test('wasm poolBits equals the reference exactly (words across edges, flips, windows in the padding, tail bits)', async () => {
+  await fc.assert(fc.asyncProperty(geometries, async (p) => {
+    const { g, next, pixels } = await setup(p), words = Math.ceil(g.channels / 32), outs = g.batch * g.outH * g.outW * words;
+    const tail = g.channels % 32 === 0 ? 0xffffffff : 2 ** (g.channels % 32) - 1, mask = (w: number): number => (w === words - 1 ? tail : 0xffffffff);
+    // words mostly set (the window's AND is then often 1), tail bits 0 as thresholdPack writes them
+    const x = Uint32Array.from({ length: pixels * words }, (_, j) => ((next() | next() | next()) & mask(j % words)) >>> 0);
+    const flip = Uint32Array.from({ length: words }, (_, w) => (next() & mask(w)) >>> 0);
+    const want = new Uint32Array(outs).fill(0xdeadbeef), got = want.slice();
+    ref.poolBits(x, g, flip, want);
+    wasm.poolBits(x, g, flip, got);
+    assert.deepEqual(got, want, JSON.stringify(p));
+  }), { numRuns: 150 });
+});
+
 test('wasm packed conv kernels split a CNV-sized batch across 2 threads with the reference result', async () => {
   await wasm.setThreads(2);
   let s = 99;
@@ -80,6 +94,12 @@ test('wasm packed conv kernels split a CNV-sized batch across 2 threads with the
   ref.maxPoolInt(x, pg, pw);
   wasm.maxPoolInt(x, pg, pgot);
   assert.deepEqual(pgot, pw);
+  // 256 channels: enough words for poolBits to split too
+  const bitsG = geometry(16, 28, 28, 256, 2, 2, 2, 0), packed = Uint32Array.from({ length: 16 * 28 * 28 * 8 }, () => next() | next());
+  const flip = Uint32Array.from({ length: 8 }, next), pooled = new Uint32Array(16 * 14 * 14 * 8), bitsGot = pooled.slice();
+  ref.poolBits(packed, bitsG, flip, pooled);
+  wasm.poolBits(packed, bitsG, flip, bitsGot);
+  assert.deepEqual(bitsGot, pooled);
   const bg = geometry(12, 32, 32, 3, 3, 3, 1, 1), bytes = Uint8Array.from({ length: 12 * 32 * 32 * 3 }, () => next() >>> 24);
   const bw = new Uint8Array(12 * 32 * 32 * 27), bgot = bw.slice();
   ref.im2colBytes(bytes, bg, 0, bw);

@@ -2,7 +2,7 @@ import type { ConvGeometry, HostKernels as Kernels } from '../kernels.js';
 import { MIN_PARALLEL_ELEMENTS } from './jobs.js';
 import type { WasmRuntime } from './wasm-runtime.js';
 
-/** im2colBits, im2colBytes and maxPoolInt (Kernels) in wasm (assembly/packed-conv.ts), exact:
+/** im2colBits, im2colBytes, maxPoolInt and poolBits (Kernels) in wasm (assembly/packed-conv.ts), exact:
  *  output rows split across threads, each written by one. Resident arrays (the engine's scratch)
  *  are used in place; byte arrays are copied in and out. */
 const geometryArgs = (g: ConvGeometry): number[] => [g.height, g.width, g.channels, g.kh, g.kw, g.stride, g.padTop, g.padLeft, g.outH, g.outW];
@@ -43,6 +43,18 @@ export function makeMaxPoolInt(rt: WasmRuntime): Kernels['maxPoolInt'] {
     arena.reset();
     const px = arena.input(x, g.batch * g.height * g.width * g.channels), py = arena.output(y, outs);
     pool.parallel('maxPoolInt', [px, py, ...geometryArgs(g)], rows, 1, threadsFor(rt, outs * g.kh * g.kw));
+    arena.copyOut(py, y, outs);
+  };
+}
+
+export function makePoolBits(rt: WasmRuntime): Kernels['poolBits'] {
+  return (x, g, flip, y) => {
+    const rows = g.batch * g.outH, words = Math.ceil(g.channels / 32), outs = rows * g.outW * words;
+    if (outs === 0) return;
+    const { arena, pool } = rt;
+    arena.reset();
+    const px = arena.input(x, g.batch * g.height * g.width * words), pf = arena.input(flip, words), py = arena.output(y, outs);
+    pool.parallel('poolBits', [px, pf, py, ...geometryArgs(g)], rows, 1, threadsFor(rt, outs * g.kh * g.kw));
     arena.copyOut(py, y, outs);
   };
 }

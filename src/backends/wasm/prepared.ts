@@ -41,6 +41,15 @@ export function makePreparedKernels(rt: WasmRuntime): Pick<HostKernels, 'prepare
     owner.arrays.push(array);
     return array;
   };
+  // the unfused binaryThreshold's products: kept (resident where the memory is shared, so no
+  // copy in or out) and grown to the largest seen, not allocated per call
+  let products: Int32Array = new Int32Array(0);
+  const productScratch = (length: number): Int32Array => {
+    if (products.length >= length) return products.subarray(0, length);
+    if (products.length > 0) rt.resident?.free(products);
+    products = (rt.resident?.alloc('i32', length) ?? new Int32Array(length)) as Int32Array;
+    return products;
+  };
   const product = (a: Uint32Array, w: Binary, c: Int32Array, m: number): void => {
     if (w.sliced) xnorGemmSliced(a, w.sliced, c, m, w.n, w.k);
     else xnorGemm(a, w.rows!, c, m, w.n, w.k);
@@ -64,7 +73,7 @@ export function makePreparedKernels(rt: WasmRuntime): Pick<HostKernels, 'prepare
     binaryThreshold: (a, prepared, out, m) => {
       const t = layout<Thresholded>(prepared), { weights: w } = t;
       if (t.th) return xnorThresholdSliced(a, w.sliced!, t.th, t.flip, out, m, w.n, w.k);
-      const c = new Int32Array(m * w.n); // narrow layers only (below SLICED_MIN_COLUMNS) or huge k
+      const c = productScratch(m * w.n); // narrow layers only (below SLICED_MIN_COLUMNS) or huge k
       product(a, w, c, m);
       thresholdPack(c, m, w.n, null, 1, t.lim!, t.flip, out);
     },

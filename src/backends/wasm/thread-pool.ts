@@ -1,12 +1,18 @@
 import { LowbitError } from '../../errors/lowbit-error.js';
-import { ARGS, DONE, FAILED, JOB, JOBS, JOB_ARGS, MAX_THREADS, READY, SEQ, SLOT_INTS, STOP_JOB } from './jobs.js';
+import { ARGS, BUSY, CLAIM, DONE, EPOCH, EPOCH_MASK, FAILED, JOB, JOBS, JOB_ARGS, MAX_THREADS, NARGS, PER, PIECE_BITS, PIECES, READY, SEQ, SLOT_INTS, STOP_JOB, TOTAL } from './jobs.js';
 import type { JobName } from './jobs.js';
+import { runPieces } from './pieces.js';
 import type { Platform, WorkerHandle } from './platform.js';
 
 /** Rows a thread must get for parallelRowsOrColumns to split a product by row. */
 const ROWS_PER_THREAD_TO_SPLIT = 4;
 
 type Job = (...args: number[]) => unknown;
+
+/** Pieces per thread a job is cut into: a thread that is not on a core (a busy machine, another
+ *  program's spinning threads) leaves its pieces to the others; more pieces balance finer but
+ *  repeat a piece's set-up (a row's table or list) more often. */
+const PIECES_PER_THREAD = 2;
 
 /** Spins before sleeping: back-to-back kernels (a training step) re-post within microseconds,
  *  and a futex wake costs tens of them. */
@@ -15,14 +21,17 @@ const SPIN = 4000;
 const START_TIMEOUT_MS = 10_000;
 
 /** Worker threads over the shared wasm memory, and the main thread as thread 0. A parallel call
- *  splits an output range into contiguous chunks, posts chunks 1.. to workers through the control
- *  block, runs chunk 0 itself and waits for the others. Chunks are cut the same way for the same
- *  thread count, and every kernel computes each output in one fixed order, so results do not
- *  depend on the split. */
+ *  cuts an output range into contiguous pieces, posts the job to the workers that are free, and
+ *  then the main thread and they claim pieces until none is left (pieces.ts); the call returns
+ *  once every claimed piece is done. So a worker that the OS has not scheduled delays nothing
+ *  but its own piece: the main thread takes the rest, and a call on N threads is never much
+ *  slower than on one. Pieces are cut the same way for the same thread count, and every kernel
+ *  computes each output in one fixed order, so results do not depend on who ran which piece. */
 export class ThreadPool {
   private readonly workers: WorkerHandle[] = [];
   private readonly control: Int32Array;
   private wanted = 1;
+  private epoch = 0;
 
   constructor(private readonly platform: Platform, private readonly module: WebAssembly.Module,
     private readonly memory: WebAssembly.Memory, private readonly controlOffset: number,
@@ -48,7 +57,11 @@ export class ThreadPool {
     while (this.workers.length > n - 1) this.stop(this.workers.length);
     while (this.workers.length < n - 1) {
       const slot = this.workers.length + 1;
-      Atomics.store(this.control, slot * SLOT_INTS + READY, 0);
+      const base = slot * SLOT_INTS;
+      Atomics.store(this.control, base + READY, 0);
+      // a stopped worker left without marking its last job done: the new one starts free
+      Atomics.store(this.control, base + DONE, Atomics.load(this.control, base + SEQ));
+      Atomics.store(this.control, base + BUSY, 0);
       this.workers.push(this.platform.spawnWorker({ module: this.module, memory: this.memory,
         controlOffset: this.controlOffset, slot }));
     }
@@ -77,41 +90,57 @@ export class ThreadPool {
     else this.parallel(columnsJob, args, n, align, threads);
   }
 
-  /** Run job over [0, total): chunk boundaries are multiples of `align`; `args` come first, then
-   *  the chunk's [lo, hi) and the thread's index (for per-thread scratch). At most `maxThreads` threads (small jobs are not worth a wake-up). */
+  /** Run job over [0, total): piece boundaries are multiples of `align`; `args` come first, then
+   *  the piece's [lo, hi) and the thread's index (for per-thread scratch). At most `maxThreads` threads (small jobs are not worth a wake-up). */
   parallel(job: JobName, args: readonly number[], total: number, align: number, maxThreads: number): void {
     const units = Math.ceil(total / align);
     const threads = Math.max(1, Math.min(this.threads, units, maxThreads));
     const fn = this.exports[job]!;
     if (threads === 1) { fn(...args, 0, total, 0); return; }
     if (args.length + 3 > JOB_ARGS) throw new LowbitError(`wasm backend: job ${job} has too many arguments`);
-    const per = Math.ceil(units / threads) * align;
+    const per = Math.ceil(units / Math.min(units, threads * PIECES_PER_THREAD)) * align, pieces = Math.ceil(total / per);
+    const epoch = this.epoch = (this.epoch + 1) & EPOCH_MASK, c = this.control;
+    // epochs repeat after EPOCH_MASK + 1 jobs: a worker still asleep in a job of the last cycle
+    // could take this one's pieces for its own, so every worker leaves its job first
+    if (epoch === 0) for (let t = 1; t <= this.workers.length; t++) this.settle(t);
+    Atomics.store(c, CLAIM, epoch << PIECE_BITS);
     const posted: number[] = [];
     for (let t = 1; t < threads; t++) {
-      const lo = Math.min(total, t * per), hi = Math.min(total, (t + 1) * per);
-      if (lo >= hi) break;
       const base = t * SLOT_INTS;
-      for (let i = 0; i < args.length; i++) this.control[base + ARGS + i] = args[i]!;
-      this.control[base + ARGS + args.length] = lo;
-      this.control[base + ARGS + args.length + 1] = hi;
-      this.control[base + ARGS + args.length + 2] = t;
-      this.control[base + JOB] = JOBS.indexOf(job);
-      const seq = (this.control[base + SEQ]! + 1) | 0;
-      Atomics.store(this.control, base + SEQ, seq);
-      Atomics.notify(this.control, base + SEQ);
-      posted.push(t, seq);
+      // a worker still in an earlier job (it has not woken for it yet) keeps its slot: not posted
+      if (Atomics.load(c, base + DONE) !== c[base + SEQ]) continue;
+      for (let i = 0; i < args.length; i++) c[base + ARGS + i] = args[i]!;
+      c[base + NARGS] = args.length;
+      c[base + EPOCH] = epoch;
+      c[base + PIECES] = pieces;
+      c[base + PER] = per;
+      c[base + TOTAL] = total;
+      c[base + JOB] = JOBS.indexOf(job);
+      c[base + FAILED] = 0;
+      Atomics.store(c, base + SEQ, (c[base + SEQ]! + 1) | 0);
+      Atomics.notify(c, base + SEQ);
+      posted.push(t);
     }
-    fn(...args, 0, Math.min(total, per), 0);
-    for (let i = 0; i < posted.length; i += 2) this.await(posted[i]!, posted[i + 1]!, job);
+    runPieces(c, fn, [...args, 0, 0, 0], args.length, epoch, pieces, per, total, 0);
+    for (const t of posted) this.await(t, job);
   }
 
   /** Stop every worker (the pool can be resized again afterwards). */
   close(): void { while (this.workers.length > 0) this.stop(this.workers.length); this.wanted = 1; }
 
-  private await(slot: number, seq: number, job: JobName): void {
-    const at = slot * SLOT_INTS + DONE;
-    for (let spin = 0; Atomics.load(this.control, at) !== seq; spin++) {
-      if (spin >= SPIN) Atomics.wait(this.control, at, Atomics.load(this.control, at), 100);
+  /** Wait until the worker in `slot` has left its last posted job. */
+  private settle(slot: number): void {
+    const base = slot * SLOT_INTS;
+    for (let spin = 0; Atomics.load(this.control, base + DONE) !== this.control[base + SEQ]; spin++) {
+      if (spin >= SPIN) Atomics.wait(this.control, base + DONE, Atomics.load(this.control, base + DONE), 100);
+    }
+  }
+
+  /** Every piece is claimed: wait for the pieces a worker is still running. */
+  private await(slot: number, job: JobName): void {
+    const at = slot * SLOT_INTS + BUSY;
+    for (let spin = 0; Atomics.load(this.control, at) !== 0; spin++) {
+      if (spin >= SPIN) Atomics.wait(this.control, at, 1, 100);
     }
     if (this.control[slot * SLOT_INTS + FAILED] === 1) {
       throw new LowbitError(`wasm backend: worker thread ${slot} trapped running ${job} (out-of-bounds sizes?)`);

@@ -1,4 +1,5 @@
-import { ARGS, DONE, FAILED, JOB, JOBS, JOB_ARGS, READY, SEQ, SLOT_INTS, STOP_JOB } from './jobs.js';
+import { ARGS, BUSY, DONE, EPOCH, FAILED, JOB, JOBS, JOB_ARGS, NARGS, PER, PIECES, READY, SEQ, SLOT_INTS, STOP_JOB, TOTAL } from './jobs.js';
+import { runPieces } from './pieces.js';
 
 type Job = (...args: number[]) => void;
 
@@ -7,7 +8,8 @@ const SPIN = 1 << 16;
 
 /** The body of every worker thread, whatever the platform: instantiate the module on the shared
  *  memory, then run posted jobs until told to stop. Blocking in Atomics.wait is what lets the
- *  main thread wake us in microseconds instead of a message round trip through the event loop. */
+ *  main thread wake us in microseconds instead of a message round trip through the event loop.
+ *  A job's pieces are claimed (pieces.ts): a worker that wakes late finds them done and leaves. */
 export async function workerLoop(module: WebAssembly.Module, memory: WebAssembly.Memory,
   controlOffset: number, slot: number): Promise<void> {
   const instance = await WebAssembly.instantiate(module, { env: { memory, abort: trap } });
@@ -28,13 +30,19 @@ export async function workerLoop(module: WebAssembly.Module, memory: WebAssembly
     seen = seq;
     const id = control[base + JOB]!;
     if (id === STOP_JOB) break;
+    const nargs = control[base + NARGS]!;
+    for (let i = 0; i < nargs; i++) args[i] = control[base + ARGS + i]!;
+    // BUSY before the first claim: the main thread, once every piece is claimed, waits for BUSY
+    // 0, and a worker that sets it later finds nothing left to claim
+    Atomics.store(control, base + BUSY, 1);
     try {
-      for (let i = 0; i < JOB_ARGS; i++) args[i] = control[base + ARGS + i]!;
-      jobs[id]!(...args); // extra arguments are ignored by a wasm export
-      control[base + FAILED] = 0;
+      runPieces(control, jobs[id]!, args, nargs, control[base + EPOCH]!, control[base + PIECES]!, control[base + PER]!,
+        control[base + TOTAL]!, slot);
     } catch {
       control[base + FAILED] = 1;
     }
+    Atomics.store(control, base + BUSY, 0);
+    Atomics.notify(control, base + BUSY);
     Atomics.store(control, base + DONE, seq);
     Atomics.notify(control, base + DONE);
   }

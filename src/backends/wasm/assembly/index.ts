@@ -22,4 +22,4 @@ export function heapBase(): usize { return __heap_base; }
 export { broadcastRows, sumRows, softmaxCrossEntropyRows } from './sequence';
 export { lstmGates, lstmGatesBackward, lstmCellState, lstmCellStateBackward, lstmHidden, lstmHiddenBackward } from './lstm-cell';
 export { conv2dSignBackwardInput, conv2dSignBackwardInputScratchBytes, conv2dBinaryProduct } from './conv-fused';
-export { im2colBits, im2colBytes, maxPoolInt } from './packed-conv';
+export { im2colBits, im2colBytes, maxPoolInt, poolBits } from './packed-conv';

@@ -109,3 +109,44 @@ export function maxPoolInt(x: usize, y: usize, height: i32, width: i32, ch: i32,
     }
   }
 }
+
+/** Max pool of thresholded bits (kernels.ts poolBits) for output rows (b, oy) in [rLo, rHi):
+ *  per pixel, the AND over the window of (x XOR flip), XOR flip, four words per v128. */
+export function poolBits(x: usize, flip: usize, y: usize, height: i32, width: i32, ch: i32, kh: i32, kw: i32, stride: i32,
+  padTop: i32, padLeft: i32, outH: i32, outW: i32, rLo: i32, rHi: i32): void {
+  const words = (ch + 31) >>> 5;
+  const lastMask: u32 = (ch & 31) == 0 ? 0xffffffff : (<u32>1 << (ch & 31)) - 1;
+  for (let r = rLo; r < rHi; r++) {
+    const oy = r % outH, b = r / outH;
+    for (let ox = 0; ox < outW; ox++) {
+      const out = y + ((<usize>(r * outW + ox) * words) << 2);
+      let w = 0;
+      for (; w + 4 <= words; w += 4) {
+        const f = v128.load(flip + (<usize>w << 2));
+        let all = i32x4.splat(-1);
+        for (let i = 0; i < kh; i++) {
+          const yy = oy * stride + i - padTop;
+          if (yy < 0 || yy >= height) continue;
+          for (let j = 0; j < kw; j++) {
+            const xx = ox * stride + j - padLeft;
+            if (xx < 0 || xx >= width) continue;
+            all = v128.and(all, v128.xor(f, v128.load(x + ((<usize>(((b * height + yy) * width + xx) * words + w)) << 2))));
+          }
+        }
+        v128.store(out + (<usize>w << 2), v128.xor(all, f));
+      }
+      for (; w < words; w++) {
+        const f = load<u32>(flip + (<usize>w << 2));
+        let all: u32 = 0xffffffff;
+        for (let i = 0; i < kh; i++) for (let j = 0; j < kw; j++) {
+          const yy = oy * stride + i - padTop, xx = ox * stride + j - padLeft;
+          if (yy < 0 || yy >= height || xx < 0 || xx >= width) continue;
+          all &= f ^ load<u32>(x + ((<usize>(((b * height + yy) * width + xx) * words + w)) << 2));
+        }
+        store<u32>(out + (<usize>w << 2), all ^ f);
+      }
+      // the tail bits: 0 in x and flip, but 1 after a window with no pixel in the image
+      store<u32>(out + (<usize>(words - 1) << 2), load<u32>(out + (<usize>(words - 1) << 2)) & lastMask);
+    }
+  }
+}

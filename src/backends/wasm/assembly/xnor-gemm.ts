@@ -32,7 +32,7 @@ export function xnorGemm(a: usize, b: usize, c: usize, m: i32, n: i32, k: i32, j
   const b2 = j + 2 < je ? b1 + rowBytes : b1;
   const b3 = j + 3 < je ? b2 + rowBytes : b2;
   const vecs = words >>> 2;
-  let t0 = 0, t1 = 0, t2 = 0, t3 = 0;
+  let sums = i32x4.splat(0);
   for (let w0 = 0; w0 < vecs; w0 += FLUSH_EVERY) {
     const wEnd = min(w0 + FLUSH_EVERY, vecs);
     let s0 = i8x16.splat(0), s1 = s0, s2 = s0, s3 = s0;
@@ -44,30 +44,52 @@ export function xnorGemm(a: usize, b: usize, c: usize, m: i32, n: i32, k: i32, j
       s2 = i8x16.add(s2, i8x16.popcnt(v128.xor(x, v128.load(b2 + o))));
       s3 = i8x16.add(s3, i8x16.popcnt(v128.xor(x, v128.load(b3 + o))));
     }
-    t0 += byteSum(s0); t1 += byteSum(s1); t2 += byteSum(s2); t3 += byteSum(s3);
+    sums = i32x4.add(sums, byteSums4(s0, s1, s2, s3));
   }
-  for (let w = vecs << 2; w < words; w++) {
+  let t0: i64 = 0, t1: i64 = 0, t2: i64 = 0, t3: i64 = 0;
+  let w = vecs << 2;
+  for (; w + 2 <= words; w += 2) {
+    const o = <usize>w << 2;
+    const x = load<u64>(a0 + o);
+    t0 += popcnt(x ^ load<u64>(b0 + o)); t1 += popcnt(x ^ load<u64>(b1 + o));
+    t2 += popcnt(x ^ load<u64>(b2 + o)); t3 += popcnt(x ^ load<u64>(b3 + o));
+  }
+  if (w < words) {
     const o = <usize>w << 2;
     const x = load<u32>(a0 + o);
-    t0 += popcnt(x ^ load<u32>(b0 + o)); t1 += popcnt(x ^ load<u32>(b1 + o));
-    t2 += popcnt(x ^ load<u32>(b2 + o)); t3 += popcnt(x ^ load<u32>(b3 + o));
+    t0 += <i64>popcnt(x ^ load<u32>(b0 + o)); t1 += <i64>popcnt(x ^ load<u32>(b1 + o));
+    t2 += <i64>popcnt(x ^ load<u32>(b2 + o)); t3 += <i64>popcnt(x ^ load<u32>(b3 + o));
   }
-  store4(c + ((<usize>i * n + j) << 2), je - j, k, t0, t1, t2, t3);
+  store4(c + ((<usize>i * n + j) << 2), je - j, k, i32x4.add(sums, lanes4(t0, t1, t2, t3)));
 }
 
+// The byte sums of four i8x16 accumulators as one i32x4 (lane q: every byte of sq), reduced
+// together: a quarter of the lane extractions of four separate sums.
 // @ts-ignore: decorator
-@inline function byteSum(v: v128): i32 {
-  const w = i32x4.extadd_pairwise_i16x8_u(i16x8.extadd_pairwise_i8x16_u(v));
-  return i32x4.extract_lane(w, 0) + i32x4.extract_lane(w, 1) + i32x4.extract_lane(w, 2) + i32x4.extract_lane(w, 3);
+@inline function byteSums4(s0: v128, s1: v128, s2: v128, s3: v128): v128 {
+  const q0 = i32x4.extadd_pairwise_i16x8_u(i16x8.extadd_pairwise_i8x16_u(s0));
+  const q1 = i32x4.extadd_pairwise_i16x8_u(i16x8.extadd_pairwise_i8x16_u(s1));
+  const q2 = i32x4.extadd_pairwise_i16x8_u(i16x8.extadd_pairwise_i8x16_u(s2));
+  const q3 = i32x4.extadd_pairwise_i16x8_u(i16x8.extadd_pairwise_i8x16_u(s3));
+  const ab = i32x4.add(i32x4.shuffle(q0, q1, 0, 4, 1, 5), i32x4.shuffle(q0, q1, 2, 6, 3, 7));
+  const cd = i32x4.add(i32x4.shuffle(q2, q3, 0, 4, 1, 5), i32x4.shuffle(q2, q3, 2, 6, 3, 7));
+  return i32x4.add(i32x4.shuffle(ab, cd, 0, 1, 4, 5), i32x4.shuffle(ab, cd, 2, 3, 6, 7));
+}
+
+// Four scalar counts (each < 2^31) as one i32x4.
+// @ts-ignore: decorator
+@inline function lanes4(t0: i64, t1: i64, t2: i64, t3: i64): v128 {
+  return i32x4.replace_lane(i32x4.replace_lane(i32x4.replace_lane(i32x4.splat(<i32>t0), 1, <i32>t1), 2, <i32>t2), 3, <i32>t3);
 }
 
 // Store the first `count` (1..4) of four outputs, differ counts turned into dot products.
 // @ts-ignore: decorator
-@inline function store4(p: usize, count: i32, k: i32, d0: i32, d1: i32, d2: i32, d3: i32): void {
-  store<i32>(p, k - 2 * d0);
-  if (count > 1) store<i32>(p, k - 2 * d1, 4);
-  if (count > 2) store<i32>(p, k - 2 * d2, 8);
-  if (count > 3) store<i32>(p, k - 2 * d3, 12);
+@inline function store4(p: usize, count: i32, k: i32, differ: v128): void {
+  const v = i32x4.sub(i32x4.splat(k), i32x4.shl(differ, 1));
+  if (count > 3) { v128.store(p, v); return; }
+  store<i32>(p, i32x4.extract_lane(v, 0));
+  if (count > 1) store<i32>(p, i32x4.extract_lane(v, 1), 4);
+  if (count > 2) store<i32>(p, i32x4.extract_lane(v, 2), 8);
 }
 
 // 2 rows of A × 4 rows of B per pass over k, 8 words (256 bits) a step: the first 4 words as one
@@ -87,6 +109,7 @@ export function xnorGemm(a: usize, b: usize, c: usize, m: i32, n: i32, k: i32, j
   const b3 = j + 3 < je ? b2 + rowBytes : b2;
   const units = words >>> 3;
   let t00: i64 = 0, t01: i64 = 0, t02: i64 = 0, t03: i64 = 0, t10: i64 = 0, t11: i64 = 0, t12: i64 = 0, t13: i64 = 0;
+  let sums0 = i32x4.splat(0), sums1 = sums0;
   for (let u0 = 0; u0 < units; u0 += FLUSH_EVERY) {
     const uEnd = min(u0 + FLUSH_EVERY, units);
     let s00 = i8x16.splat(0), s01 = s00, s02 = s00, s03 = s00, s10 = s00, s11 = s00, s12 = s00, s13 = s00;
@@ -108,17 +131,27 @@ export function xnorGemm(a: usize, b: usize, c: usize, m: i32, n: i32, k: i32, j
       s03 = i8x16.add(s03, i8x16.popcnt(v128.xor(x0, y3))); t03 += popcnt(p0 ^ q) + popcnt(r0 ^ e);
       s13 = i8x16.add(s13, i8x16.popcnt(v128.xor(x1, y3))); t13 += popcnt(p1 ^ q) + popcnt(r1 ^ e);
     }
-    t00 += byteSum(s00); t01 += byteSum(s01); t02 += byteSum(s02); t03 += byteSum(s03);
-    t10 += byteSum(s10); t11 += byteSum(s11); t12 += byteSum(s12); t13 += byteSum(s13);
+    sums0 = i32x4.add(sums0, byteSums4(s00, s01, s02, s03));
+    sums1 = i32x4.add(sums1, byteSums4(s10, s11, s12, s13));
   }
-  for (let w = units << 3; w < words; w++) {
+  // the last words: two at a time as u64, then one
+  let w = units << 3;
+  for (; w + 2 <= words; w += 2) {
+    const o = <usize>w << 2;
+    const x0 = load<u64>(a0 + o), x1 = load<u64>(a1 + o);
+    let y = load<u64>(b0 + o); t00 += popcnt(x0 ^ y); t10 += popcnt(x1 ^ y);
+    y = load<u64>(b1 + o); t01 += popcnt(x0 ^ y); t11 += popcnt(x1 ^ y);
+    y = load<u64>(b2 + o); t02 += popcnt(x0 ^ y); t12 += popcnt(x1 ^ y);
+    y = load<u64>(b3 + o); t03 += popcnt(x0 ^ y); t13 += popcnt(x1 ^ y);
+  }
+  if (w < words) {
     const o = <usize>w << 2;
     const x0 = load<u32>(a0 + o), x1 = load<u32>(a1 + o);
-    let y = load<u32>(b0 + o); t00 += popcnt(x0 ^ y); t10 += popcnt(x1 ^ y);
-    y = load<u32>(b1 + o); t01 += popcnt(x0 ^ y); t11 += popcnt(x1 ^ y);
-    y = load<u32>(b2 + o); t02 += popcnt(x0 ^ y); t12 += popcnt(x1 ^ y);
-    y = load<u32>(b3 + o); t03 += popcnt(x0 ^ y); t13 += popcnt(x1 ^ y);
+    let y = load<u32>(b0 + o); t00 += <i64>popcnt(x0 ^ y); t10 += <i64>popcnt(x1 ^ y);
+    y = load<u32>(b1 + o); t01 += <i64>popcnt(x0 ^ y); t11 += <i64>popcnt(x1 ^ y);
+    y = load<u32>(b2 + o); t02 += <i64>popcnt(x0 ^ y); t12 += <i64>popcnt(x1 ^ y);
+    y = load<u32>(b3 + o); t03 += <i64>popcnt(x0 ^ y); t13 += <i64>popcnt(x1 ^ y);
   }
-  store4(c + ((<usize>i * n + j) << 2), je - j, k, <i32>t00, <i32>t01, <i32>t02, <i32>t03);
-  store4(c + ((<usize>(i + 1) * n + j) << 2), je - j, k, <i32>t10, <i32>t11, <i32>t12, <i32>t13);
+  store4(c + ((<usize>i * n + j) << 2), je - j, k, i32x4.add(sums0, lanes4(t00, t01, t02, t03)));
+  store4(c + ((<usize>(i + 1) * n + j) << 2), je - j, k, i32x4.add(sums1, lanes4(t10, t11, t12, t13)));
 }

@@ -5,6 +5,7 @@ import { initDefaultBackend } from '../backends/default-backend.js';
 import { randn, tensor } from '../tensor/creation.js';
 import { Random } from '../tensor/random.js';
 import { Tensor } from '../tensor/tensor.js';
+import { hardtanh } from './hardtanh.js';
 import { signSte } from './sign-ste.js';
 
 if (process.env['LOWBIT_BACKEND']) await initDefaultBackend();
@@ -43,4 +44,16 @@ test('signSte: stochastic forward uses the given uniforms: +1 iff u < hardSigmoi
   const x = tensor([-1, -0.5, -0.5, 0, 0, 0.5, 0.5, 1]);
   const u = Float32Array.from([0, 0.2, 0.3, 0.49, 0.51, 0.7, 0.8, 0.9999]);
   assert.deepEqual([...signSte(x, 1, u).dataSync()], [-1, 1, -1, 1, -1, 1, -1, 1]);
+});
+
+test('signSte after hardtanh: the gradient is dy where the hardtanh input was inside [-1, 1], and a clip below 1 still cancels', () => {
+  const values = [-3, -1.0000001, -1, -0.7, -0.3, 0, 0.4, 0.6, 1, 1.0000001, 5, NaN];
+  for (const clip of [1, 2, Infinity, 0.5]) {
+    const leaf = tensor(values);
+    leaf.requiresGrad = true;
+    const dy = Float32Array.from(values, (_, i) => i + 1);
+    backward(signSte(hardtanh(leaf), clip), new Tensor(dy, leaf.shape));
+    const want = values.map((v, i) => (v >= -1 && v <= 1 && Math.abs(Math.max(-1, Math.min(1, v))) <= clip ? dy[i]! : 0));
+    assert.deepEqual([...leaf.grad!.dataSync()], want, `clip ${clip}`);
+  }
 });

@@ -19,7 +19,9 @@ const signSteOp = defineOp<SignAttrs>({
     return out;
   },
   backward: ({ kernels, attrs, empty }, dy, [x]) => {
-    if (attrs.clip === Infinity) return [dy];
+    // a hardtanh's output lies in [-1, 1] (NaN only where its input was NaN, whose gradient the
+    // hardtanh cancels itself), so with clip >= 1 the mask passes everything: skip the pass
+    if (attrs.clip === Infinity || (attrs.clip >= 1 && x!.node?.name === 'hardtanh')) return [dy];
     const dx = empty(dy.shape);
     kernels.passInside(dy.storage, f32(x!), dx.storage, -attrs.clip, attrs.clip);
     return [dx];

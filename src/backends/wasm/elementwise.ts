@@ -2,26 +2,28 @@ import type { HostKernels as Kernels } from '../kernels.js';
 import { ELEMENT_ALIGN, MIN_PARALLEL_ELEMENTS } from './jobs.js';
 import type { WasmRuntime } from './wasm-runtime.js';
 
-// Elementwise kernels of training (assembly/elementwise.ts). One thread but passInside: each is a
-// single pass at memory speed over activations, so the copies in and out already cost about what
-// the kernel does; SIMD still beats the reference loop by a few times. Results equal the
-// reference's bit for bit.
+// Elementwise kernels of training (assembly/elementwise.ts). Each is a single pass at memory
+// speed over activations, so the copies in and out already cost about what the kernel does; SIMD
+// still beats the reference loop by a few times. sign, clamp and passInside (a training step's
+// passes over every activation and weight gradient, milliseconds each) are split across threads.
+// Results equal the reference's bit for bit.
+
+const threadsFor = (rt: WasmRuntime, length: number): number => (length < MIN_PARALLEL_ELEMENTS ? 1 : rt.pool.threads);
 
 export function makeSign(rt: WasmRuntime): Kernels['sign'] {
-  return (x, out) => map(rt, [x], out, (px, po) => rt.exports['sign']!(px, po, x.length));
+  return (x, out) => map(rt, [x], out, (px, po) => rt.pool.parallel('sign', [px, po], x.length, ELEMENT_ALIGN, threadsFor(rt, x.length)));
 }
 
+/** The bounds go to the job as the bits of their nearest float32 (what an f32 parameter gets). */
 export function makeClamp(rt: WasmRuntime): Kernels['clamp'] {
-  return (x, out, lo, hi) => map(rt, [x], out, (px, po) => rt.exports['clamp']!(px, po, x.length, lo, hi));
+  return (x, out, lo, hi) => map(rt, [x], out, (px, po) =>
+    rt.pool.parallel('clamp', [px, po, f32Bits(Math.fround(lo)), f32Bits(Math.fround(hi))], x.length, ELEMENT_ALIGN, threadsFor(rt, x.length)));
 }
 
-/** Split across threads: training applies it to whole weight gradients (millions of elements),
- *  where one thread's pass is milliseconds. The f32 bounds go to the job as their bits. */
+/** The f32 bounds go to the job as their bits. */
 export function makePassInside(rt: WasmRuntime): Kernels['passInside'] {
-  return (dy, x, dx, lo, hi) => map(rt, [dy, x], dx, (pdy, px, pdx) => {
-    const length = x.length, maxThreads = length < MIN_PARALLEL_ELEMENTS ? 1 : rt.pool.threads;
-    rt.pool.parallel('passInside', [pdy, px, pdx, f32Bits(f32AtLeast(lo)), f32Bits(f32AtMost(hi))], length, ELEMENT_ALIGN, maxThreads);
-  });
+  return (dy, x, dx, lo, hi) => map(rt, [dy, x], dx, (pdy, px, pdx) =>
+    rt.pool.parallel('passInside', [pdy, px, pdx, f32Bits(f32AtLeast(lo)), f32Bits(f32AtMost(hi))], x.length, ELEMENT_ALIGN, threadsFor(rt, x.length)));
 }
 
 export function makeStochasticSign(rt: WasmRuntime): Kernels['stochasticSign'] {

@@ -1,59 +1,69 @@
 // Batch norm over x [rows, ch], wasm. Row-major passes with per-channel float64 accumulators in
 // scratch: each channel still sums its rows in order, so the statistics equal the reference's
 // bit for bit, and the reference's column-strided walk (a cache miss per element for wide
-// layers) becomes a sequential one. Two channels per f64x2.
+// layers) becomes a sequential one. Two channels per f64x2, the same float64 operations per lane
+// as the reference's per element. Training's passes are thread-pool jobs over a range of
+// channels [c0, c1): a channel's sums never cross threads, so the split changes no bit.
 
 // @ts-ignore: decorator
 @inline function f32x2(p: usize): v128 { return f64x2.promote_low_f32x4(v128.load64_zero(p)); }
 // @ts-ignore: decorator
 @inline function store2(p: usize, v: v128): void { v128.store64_lane(p, f32x4.demote_f64x2_zero(v), 0); }
+// @ts-ignore: decorator
+@inline function f64At(p: usize, c: i32): usize { return p + (<usize>c << 3); }
+// @ts-ignore: decorator
+@inline function f32At(p: usize, c: i32): usize { return p + (<usize>c << 2); }
 
-/** acc[c] (f64, zeroed here) = Σ_r x[r,c]. */
-function columnSums(x: usize, rows: i32, ch: i32, acc: usize): void {
-  memory.fill(acc, 0, <usize>ch << 3);
+/** acc[c] (f64, zeroed here) = Σ_r x[r,c], c in [c0, c1). */
+function columnSums(x: usize, rows: i32, ch: i32, c0: i32, c1: i32, acc: usize): void {
+  memory.fill(f64At(acc, c0), 0, <usize>(c1 - c0) << 3);
   for (let r = 0; r < rows; r++) {
     const row = x + ((<usize>r * ch) << 2);
-    let c = 0;
-    for (; c + 2 <= ch; c += 2) {
-      const a = acc + (<usize>c << 3);
-      v128.store(a, f64x2.add(v128.load(a), f32x2(row + (<usize>c << 2))));
-    }
-    for (; c < ch; c++) store<f64>(acc + (<usize>c << 3), load<f64>(acc + (<usize>c << 3)) + <f64>load<f32>(row + (<usize>c << 2)));
+    let c = c0;
+    for (; c + 2 <= c1; c += 2) v128.store(f64At(acc, c), f64x2.add(v128.load(f64At(acc, c)), f32x2(f32At(row, c))));
+    for (; c < c1; c++) store<f64>(f64At(acc, c), load<f64>(f64At(acc, c)) + <f64>load<f32>(f32At(row, c)));
   }
 }
 
-/** scratch: 2·ch f64. */
-export function batchNormTrain(x: usize, rows: i32, ch: i32, gamma: usize, beta: usize, eps: f64,
-  y: usize, xhat: usize, mean: usize, invStd: usize, scratch: usize): void {
-  const mu = scratch, inv = scratch + (<usize>ch << 3);
-  columnSums(x, rows, ch, mu);
-  for (let c = 0; c < ch; c++) store<f64>(mu + (<usize>c << 3), load<f64>(mu + (<usize>c << 3)) / <f64>rows);
-  memory.fill(inv, 0, <usize>ch << 3);
+/** A job: eps arrives as the low and high words of its float64 bits (jobs take i32 arguments).
+ *  scratch: 2·ch f64, shared by the threads (each uses its own channels' slots). */
+export function batchNormTrain(x: usize, rows: i32, ch: i32, gamma: usize, beta: usize, epsLo: i32, epsHi: i32,
+  y: usize, xhat: usize, mean: usize, invStd: usize, scratch: usize, c0: i32, c1: i32, thread: i32): void {
+  const eps = reinterpret<f64>((<i64>epsHi << 32) | (<i64>epsLo & 0xffffffff));
+  const mu = scratch, inv = scratch + (<usize>ch << 3), n = <f64>rows;
+  columnSums(x, rows, ch, c0, c1, mu);
+  for (let c = c0; c < c1; c++) store<f64>(f64At(mu, c), load<f64>(f64At(mu, c)) / n);
+  memory.fill(f64At(inv, c0), 0, <usize>(c1 - c0) << 3);
   for (let r = 0; r < rows; r++) {
     const row = x + ((<usize>r * ch) << 2);
-    for (let c = 0; c < ch; c++) {
-      const d = <f64>load<f32>(row + (<usize>c << 2)) - load<f64>(mu + (<usize>c << 3));
-      store<f64>(inv + (<usize>c << 3), load<f64>(inv + (<usize>c << 3)) + d * d);
+    let c = c0;
+    for (; c + 2 <= c1; c += 2) {
+      const d = f64x2.sub(f32x2(f32At(row, c)), v128.load(f64At(mu, c)));
+      v128.store(f64At(inv, c), f64x2.add(v128.load(f64At(inv, c)), f64x2.mul(d, d)));
+    }
+    for (; c < c1; c++) {
+      const d = <f64>load<f32>(f32At(row, c)) - load<f64>(f64At(mu, c));
+      store<f64>(f64At(inv, c), load<f64>(f64At(inv, c)) + d * d);
     }
   }
-  for (let c = 0; c < ch; c++) {
-    const v = 1 / Math.sqrt(load<f64>(inv + (<usize>c << 3)) / <f64>rows + eps);
-    store<f64>(inv + (<usize>c << 3), v);
-    store<f32>(mean + (<usize>c << 2), <f32>load<f64>(mu + (<usize>c << 3)));
-    store<f32>(invStd + (<usize>c << 2), <f32>v);
+  for (let c = c0; c < c1; c++) {
+    const v = 1 / Math.sqrt(load<f64>(f64At(inv, c)) / n + eps);
+    store<f64>(f64At(inv, c), v);
+    store<f32>(f32At(mean, c), <f32>load<f64>(f64At(mu, c)));
+    store<f32>(f32At(invStd, c), <f32>v);
   }
   for (let r = 0; r < rows; r++) {
     const o = (<usize>r * ch) << 2;
-    let c = 0;
-    for (; c + 2 <= ch; c += 2) {
-      const h = f64x2.mul(f64x2.sub(f32x2(x + o + (<usize>c << 2)), v128.load(mu + (<usize>c << 3))), v128.load(inv + (<usize>c << 3)));
-      store2(xhat + o + (<usize>c << 2), h);
-      store2(y + o + (<usize>c << 2), f64x2.add(f64x2.mul(f32x2(gamma + (<usize>c << 2)), h), f32x2(beta + (<usize>c << 2))));
+    let c = c0;
+    for (; c + 2 <= c1; c += 2) {
+      const h = f64x2.mul(f64x2.sub(f32x2(f32At(x + o, c)), v128.load(f64At(mu, c))), v128.load(f64At(inv, c)));
+      store2(f32At(xhat + o, c), h);
+      store2(f32At(y + o, c), f64x2.add(f64x2.mul(f32x2(f32At(gamma, c)), h), f32x2(f32At(beta, c))));
     }
-    for (; c < ch; c++) {
-      const h = (<f64>load<f32>(x + o + (<usize>c << 2)) - load<f64>(mu + (<usize>c << 3))) * load<f64>(inv + (<usize>c << 3));
-      store<f32>(xhat + o + (<usize>c << 2), <f32>h);
-      store<f32>(y + o + (<usize>c << 2), <f32>(<f64>load<f32>(gamma + (<usize>c << 2)) * h + <f64>load<f32>(beta + (<usize>c << 2))));
+    for (; c < c1; c++) {
+      const h = (<f64>load<f32>(f32At(x + o, c)) - load<f64>(f64At(mu, c))) * load<f64>(f64At(inv, c));
+      store<f32>(f32At(xhat + o, c), <f32>h);
+      store<f32>(f32At(y + o, c), <f32>(<f64>load<f32>(f32At(gamma, c)) * h + <f64>load<f32>(f32At(beta, c))));
     }
   }
 }
@@ -77,32 +87,46 @@ export function batchNormEval(x: usize, rows: i32, ch: i32, gamma: usize, beta: 
 }
 
 /** dx = gamma·invStd·(dy - Σdy/rows - xhat·Σ(dy·xhat)/rows); dgamma = Σ dy·xhat, dbeta = Σ dy.
- *  scratch: 2·ch f64. */
+ *  A job over channels [c0, c1); scratch: 2·ch f64, shared as batchNormTrain's. */
 export function batchNormBackward(dy: usize, xhat: usize, rows: i32, ch: i32, gamma: usize, invStd: usize,
-  dx: usize, dgamma: usize, dbeta: usize, scratch: usize): void {
-  const sdy = scratch, sdyx = scratch + (<usize>ch << 3);
-  columnSums(dy, rows, ch, sdy);
-  memory.fill(sdyx, 0, <usize>ch << 3);
-  for (let r = 0; r < rows; r++) {
+  dx: usize, dgamma: usize, dbeta: usize, scratch: usize, c0: i32, c1: i32, thread: i32): void {
+  const sdy = scratch, sdyx = scratch + (<usize>ch << 3), n = <f64>rows;
+  memory.fill(f64At(sdy, c0), 0, <usize>(c1 - c0) << 3);
+  memory.fill(f64At(sdyx, c0), 0, <usize>(c1 - c0) << 3);
+  for (let r = 0; r < rows; r++) { // both sums in one pass, each still in row order
     const o = (<usize>r * ch) << 2;
-    for (let c = 0; c < ch; c++) {
-      const q = <usize>c << 2;
-      store<f64>(sdyx + (<usize>c << 3), load<f64>(sdyx + (<usize>c << 3)) + <f64>load<f32>(dy + o + q) * <f64>load<f32>(xhat + o + q));
+    let c = c0;
+    for (; c + 2 <= c1; c += 2) {
+      const d = f32x2(f32At(dy + o, c));
+      v128.store(f64At(sdy, c), f64x2.add(v128.load(f64At(sdy, c)), d));
+      v128.store(f64At(sdyx, c), f64x2.add(v128.load(f64At(sdyx, c)), f64x2.mul(d, f32x2(f32At(xhat + o, c)))));
+    }
+    for (; c < c1; c++) {
+      const d = <f64>load<f32>(f32At(dy + o, c));
+      store<f64>(f64At(sdy, c), load<f64>(f64At(sdy, c)) + d);
+      store<f64>(f64At(sdyx, c), load<f64>(f64At(sdyx, c)) + d * <f64>load<f32>(f32At(xhat + o, c)));
     }
   }
-  for (let c = 0; c < ch; c++) {
-    store<f32>(dgamma + (<usize>c << 2), <f32>load<f64>(sdyx + (<usize>c << 3)));
-    store<f32>(dbeta + (<usize>c << 2), <f32>load<f64>(sdy + (<usize>c << 3)));
+  for (let c = c0; c < c1; c++) {
+    store<f32>(f32At(dgamma, c), <f32>load<f64>(f64At(sdyx, c)));
+    store<f32>(f32At(dbeta, c), <f32>load<f64>(f64At(sdy, c)));
+    store<f64>(f64At(sdy, c), load<f64>(f64At(sdy, c)) / n); // the mean of dy: the same quotient for every row
   }
-  const n = <f64>rows;
+  const rowsV = f64x2.splat(n);
   for (let r = 0; r < rows; r++) {
     const o = (<usize>r * ch) << 2;
-    for (let c = 0; c < ch; c++) {
-      const q = <usize>c << 2;
-      const scale = <f64>load<f32>(gamma + q) * <f64>load<f32>(invStd + q);
-      const v = scale * (<f64>load<f32>(dy + o + q) - load<f64>(sdy + (<usize>c << 3)) / n
-        - <f64>load<f32>(xhat + o + q) * load<f64>(sdyx + (<usize>c << 3)) / n);
-      store<f32>(dx + o + q, <f32>v);
+    let c = c0;
+    for (; c + 2 <= c1; c += 2) {
+      const scale = f64x2.mul(f32x2(f32At(gamma, c)), f32x2(f32At(invStd, c)));
+      const centered = f64x2.sub(f32x2(f32At(dy + o, c)), v128.load(f64At(sdy, c)));
+      const along = f64x2.div(f64x2.mul(f32x2(f32At(xhat + o, c)), v128.load(f64At(sdyx, c))), rowsV);
+      store2(f32At(dx + o, c), f64x2.mul(scale, f64x2.sub(centered, along)));
+    }
+    for (; c < c1; c++) {
+      const scale = <f64>load<f32>(f32At(gamma, c)) * <f64>load<f32>(f32At(invStd, c));
+      const v = scale * (<f64>load<f32>(f32At(dy + o, c)) - load<f64>(f64At(sdy, c))
+        - <f64>load<f32>(f32At(xhat + o, c)) * load<f64>(f64At(sdyx, c)) / n);
+      store<f32>(f32At(dx + o, c), <f32>v);
     }
   }
 }

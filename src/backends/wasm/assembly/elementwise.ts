@@ -4,27 +4,30 @@
 // @ts-ignore: decorator
 @inline function f32x2(p: usize): v128 { return f64x2.promote_low_f32x4(v128.load64_zero(p)); }
 
-/** out = x >= 0 ? +1 : -1 (NaN → -1, like the reference's comparison). */
-export function sign(x: usize, out: usize, length: i32): void {
+/** out = x >= 0 ? +1 : -1 (NaN → -1, like the reference's comparison). A job over the elements
+ *  [start, end) (each is computed alone, so the split changes no bit). */
+export function sign(x: usize, out: usize, start: i32, end: i32): void {
   const one = f32x4.splat(1), minusOne = f32x4.splat(-1), zero = f32x4.splat(0);
-  let i = 0;
-  for (; i + 4 <= length; i += 4) {
+  let i = start;
+  for (; i + 4 <= end; i += 4) {
     const o = <usize>i << 2;
     v128.store(out + o, v128.bitselect(one, minusOne, f32x4.ge(v128.load(x + o), zero)));
   }
-  for (; i < length; i++) store<f32>(out + (<usize>i << 2), load<f32>(x + (<usize>i << 2)) >= 0 ? 1 : -1);
+  for (; i < end; i++) store<f32>(out + (<usize>i << 2), load<f32>(x + (<usize>i << 2)) >= 0 ? 1 : -1);
 }
 
-/** out = min(hi, max(lo, x)). lo, hi arrive as f32: rounding is monotonic, so clamping to the
- *  rounded bounds gives the rounded float64 result. f32x4.min/max propagate NaN like Math.min/max. */
-export function clamp(x: usize, out: usize, length: i32, lo: f32, hi: f32): void {
+/** out = min(hi, max(lo, x)). lo, hi arrive as f32 (their bits: a job takes i32 arguments):
+ *  rounding is monotonic, so clamping to the rounded bounds gives the rounded float64 result.
+ *  f32x4.min/max propagate NaN like Math.min/max. A job over the elements [start, end). */
+export function clamp(x: usize, out: usize, loBits: i32, hiBits: i32, start: i32, end: i32): void {
+  const lo = reinterpret<f32>(loBits), hi = reinterpret<f32>(hiBits);
   const l = f32x4.splat(lo), h = f32x4.splat(hi);
-  let i = 0;
-  for (; i + 4 <= length; i += 4) {
+  let i = start;
+  for (; i + 4 <= end; i += 4) {
     const o = <usize>i << 2;
     v128.store(out + o, f32x4.min(h, f32x4.max(l, v128.load(x + o))));
   }
-  for (; i < length; i++) {
+  for (; i < end; i++) {
     const v = load<f32>(x + (<usize>i << 2));
     store<f32>(out + (<usize>i << 2), v != v ? v : min(hi, max(lo, v)));
   }

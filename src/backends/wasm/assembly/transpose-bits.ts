@@ -2,10 +2,12 @@
 // transposed in place by five rounds of masked swaps (Hacker's Delight 7-3, for bit q = column
 // q), so 1024 bits cost about 600 operations instead of one shift-and-mask each.
 
-/** x rows × ceil(cols/32) words → out cols × ceil(rows/32) words; block: 128 bytes of scratch. */
-export function transposeBits(x: usize, rows: i32, cols: i32, out: usize, block: usize): void {
-  const inWords = (cols + 31) >>> 5, outWords = (rows + 31) >>> 5;
-  for (let rb = 0; rb < outWords; rb++) {
+/** x rows × ceil(cols/32) words → out cols × ceil(rows/32) words. A job over the blocks of 32
+ *  rows of x [rbLo, rbHi) (words rbLo..rbHi-1 of every row of out, which no other thread
+ *  writes); scratch: 128 bytes per thread. */
+export function transposeBits(x: usize, rows: i32, cols: i32, out: usize, scratch: usize, rbLo: i32, rbHi: i32, thread: i32): void {
+  const inWords = (cols + 31) >>> 5, outWords = (rows + 31) >>> 5, block = scratch + (<usize>thread << 7);
+  for (let rb = rbLo; rb < rbHi; rb++) {
     const r0 = rb << 5, n = min(32, rows - r0);
     for (let wb = 0; wb < inWords; wb++) {
       for (let t = 0; t < 32; t++) {

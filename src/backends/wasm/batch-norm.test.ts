@@ -1,0 +1,37 @@
+import assert from 'node:assert/strict';
+import { after, test } from 'node:test';
+import { referenceKernels as ref } from '../reference/index.js';
+import { loadWasmKernels } from './index.js';
+
+const wasm = await loadWasmKernels();
+after(() => wasm.setThreads(2));
+
+/** [rows, channels]: split across threads (at least 2^15 elements) with ragged channel runs (33:
+ *  runs of 16, 16, 1; 130; an odd count), and small ones that stay on one thread. */
+const SHAPES: [number, number][] = [[1029, 33], [300, 130], [65, 517], [3, 3], [100, 64], [1, 1]];
+
+function floats(seed: number, length: number, scale: number, offset: number): Float32Array {
+  let s = seed;
+  return Float32Array.from({ length }, () => ((s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 2 ** 32 * 2 - 1) * scale + offset);
+}
+
+test('wasm batchNormTrain and batchNormBackward equal the reference bit for bit, 1 and 2 threads', async () => {
+  for (const threads of [1, 2]) {
+    await wasm.setThreads(threads);
+    for (const [i, [rows, ch]] of SHAPES.entries()) {
+      const seed = 4100 + i, n = rows * ch, where = `seed ${seed} rows=${rows} ch=${ch} threads=${threads}`;
+      const x = floats(seed, n, 3, 1), gamma = floats(seed + 1, ch, 1, 0), beta = floats(seed + 2, ch, 1, 0);
+      const want = [new Float32Array(n), new Float32Array(n), new Float32Array(ch), new Float32Array(ch)] as const;
+      const got = [new Float32Array(n).fill(7), new Float32Array(n).fill(7), new Float32Array(ch).fill(7), new Float32Array(ch).fill(7)] as const;
+      ref.batchNormTrain(x, rows, ch, gamma, beta, 1e-4, ...want);
+      wasm.batchNormTrain(x, rows, ch, gamma, beta, 1e-4, ...got);
+      for (const [j, what] of ['y', 'xhat', 'mean', 'invStd'].entries()) assert.deepEqual(got[j], want[j], `batchNormTrain ${what} ${where}`);
+      const dy = floats(seed + 3, n, 1, 0), xhat = want[1], invStd = want[3];
+      const wantB = [new Float32Array(n), new Float32Array(ch), new Float32Array(ch)] as const;
+      const gotB = [new Float32Array(n).fill(7), new Float32Array(ch).fill(7), new Float32Array(ch).fill(7)] as const;
+      ref.batchNormBackward(dy, xhat, rows, ch, gamma, invStd, ...wantB);
+      wasm.batchNormBackward(dy, xhat, rows, ch, gamma, invStd, ...gotB);
+      for (const [j, what] of ['dx', 'dgamma', 'dbeta'].entries()) assert.deepEqual(gotB[j], wantB[j], `batchNormBackward ${what} ${where}`);
+    }
+  }
+});

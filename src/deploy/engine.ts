@@ -242,9 +242,8 @@ export class PackedEngine {
         if (!layer.pool) { k.binaryThreshold(s.cols, step.fused, output, rows); return; }
         // every pixel thresholded, then pooled on the bits: max v < lim exactly when every v < lim
         // (Kernels.poolBits), so no integer product is stored, pooled and read again
-        const pool = layer.pool;
         k.binaryThreshold(s.cols, step.fused, s.prepool, rows);
-        k.poolBits(s.prepool, { batch: m, height: c.outH, width: c.outW, channels: n, kh: pool.size, kw: pool.size, stride: pool.stride, padTop: 0, padLeft: 0, outH: pool.outH, outW: pool.outW }, step.flipWords, output);
+        k.poolBits(s.prepool, poolGeometry(layer, m, n), step.flipWords, output);
         return;
       }
       k.binaryProduct(s.cols, step.binary!, s.dots, rows);
@@ -252,7 +251,7 @@ export class PackedEngine {
     let v = s.dots, vRows = rows;
     const pool = layer.pool;
     if (pool) { // the largest pre-activation per window: the largest S (pixels) or XNOR product
-      k.maxPoolInt(s.dots, { batch: m, height: c.outH, width: c.outW, channels: n, kh: pool.size, kw: pool.size, stride: pool.stride, padTop: 0, padLeft: 0, outH: pool.outH, outW: pool.outW }, s.t);
+      k.maxPoolInt(s.dots, poolGeometry(layer, m, n), s.t);
       v = s.t; vRows = m * pool.outH * pool.outW;
     }
     // pixels: T = 255·Σw − 2·S, the D the thresholds were folded on (pixel-dot.ts); pairs: T = 0 − Σ w·(2p − 255), the same D
@@ -374,4 +373,10 @@ function scoreDot(layer: PackedLayer, pixels: PackedGraph['scale'] | null): Scor
   if (pixels) return { kind: 'pixels', symmetric: pixels === 'symmetric' };
   const x = layer.inputLevels, w = layer.weightLevels, sx = levelStep(x), sw = levelStep(w), cx = (x.lo + x.hi) / 2;
   return { kind: 'levels', a: (sx * sw) / 4, c: cx * (sw / 2) };
+}
+
+/** The pool of a conv layer's m output images of n channels, as a geometry (no padding). */
+function poolGeometry(layer: ConvLayer, m: number, n: number): ConvGeometry {
+  const c = layer.conv, pool = layer.pool!;
+  return { batch: m, height: c.outH, width: c.outW, channels: n, kh: pool.size, kw: pool.size, stride: pool.stride, padTop: 0, padLeft: 0, outH: pool.outH, outW: pool.outW };
 }

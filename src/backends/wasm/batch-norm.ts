@@ -1,5 +1,5 @@
 import type { HostKernels as Kernels } from '../kernels.js';
-import { MIN_PARALLEL_ELEMENTS } from './jobs.js';
+import { f64Words } from './job-args.js';
 import type { WasmRuntime } from './wasm-runtime.js';
 
 // Batch norm (assembly/batch-norm.ts): row-major passes with float64 per-channel sums, equal to
@@ -10,13 +10,6 @@ import type { WasmRuntime } from './wasm-runtime.js';
 /** Channel runs start on a cache line of the f32 rows (and of the f64 sums: two lines). */
 const CHANNEL_ALIGN = 16;
 
-/** The low and high words of a float64's bits, as a job's i32 arguments. */
-function f64Words(v: number): [number, number] {
-  const words = new Int32Array(new Float64Array([v]).buffer);
-  return [words[0]!, words[1]!];
-}
-
-const threadsFor = (rt: WasmRuntime, rows: number, ch: number): number => (rows * ch < MIN_PARALLEL_ELEMENTS ? 1 : rt.pool.threads);
 
 export function makeBatchNormTrain(rt: WasmRuntime): Kernels['batchNormTrain'] {
   return (x, rows, ch, gamma, beta, eps, y, xhat, mean, invStd) => {
@@ -26,7 +19,7 @@ export function makeBatchNormTrain(rt: WasmRuntime): Kernels['batchNormTrain'] {
     const px = arena.input(x, rows * ch), pg = arena.input(gamma, ch), pb = arena.input(beta, ch);
     const py = arena.output(y, rows * ch), ph = arena.output(xhat, rows * ch);
     const pm = arena.output(mean, ch), pi = arena.output(invStd, ch), scratch = arena.alloc(ch * 16);
-    rt.pool.parallel('batchNormTrain', [px, rows, ch, pg, pb, ...f64Words(eps), py, ph, pm, pi, scratch], ch, CHANNEL_ALIGN, threadsFor(rt, rows, ch));
+    rt.pool.parallel('batchNormTrain', [px, rows, ch, pg, pb, ...f64Words(eps), py, ph, pm, pi, scratch], ch, CHANNEL_ALIGN, rt.pool.threadsFor(rows * ch));
     arena.copyOut(py, y, rows * ch); arena.copyOut(ph, xhat, rows * ch);
     arena.copyOut(pm, mean, ch); arena.copyOut(pi, invStd, ch);
   };
@@ -53,7 +46,7 @@ export function makeBatchNormBackward(rt: WasmRuntime): Kernels['batchNormBackwa
     const pg = arena.input(gamma, ch), pi = arena.input(invStd, ch);
     const pdx = arena.output(dx, rows * ch), pdg = arena.output(dgamma, ch), pdb = arena.output(dbeta, ch);
     const scratch = arena.alloc(ch * 16);
-    rt.pool.parallel('batchNormBackward', [pdy, ph, rows, ch, pg, pi, pdx, pdg, pdb, scratch], ch, CHANNEL_ALIGN, threadsFor(rt, rows, ch));
+    rt.pool.parallel('batchNormBackward', [pdy, ph, rows, ch, pg, pi, pdx, pdg, pdb, scratch], ch, CHANNEL_ALIGN, rt.pool.threadsFor(rows * ch));
     arena.copyOut(pdx, dx, rows * ch); arena.copyOut(pdg, dgamma, ch); arena.copyOut(pdb, dbeta, ch);
   };
 }

@@ -1,5 +1,6 @@
 import type { HostKernels as Kernels } from '../kernels.js';
-import { ELEMENT_ALIGN, MIN_PARALLEL_ELEMENTS } from './jobs.js';
+import { f32Bits } from './job-args.js';
+import { ELEMENT_ALIGN } from './jobs.js';
 import type { WasmRuntime } from './wasm-runtime.js';
 
 // Elementwise kernels of training (assembly/elementwise.ts). Each is a single pass at memory
@@ -8,22 +9,20 @@ import type { WasmRuntime } from './wasm-runtime.js';
 // passes over every activation and weight gradient, milliseconds each) are split across threads.
 // Results equal the reference's bit for bit.
 
-const threadsFor = (rt: WasmRuntime, length: number): number => (length < MIN_PARALLEL_ELEMENTS ? 1 : rt.pool.threads);
-
 export function makeSign(rt: WasmRuntime): Kernels['sign'] {
-  return (x, out) => map(rt, [x], out, (px, po) => rt.pool.parallel('sign', [px, po], x.length, ELEMENT_ALIGN, threadsFor(rt, x.length)));
+  return (x, out) => map(rt, [x], out, (px, po) => rt.pool.parallel('sign', [px, po], x.length, ELEMENT_ALIGN, rt.pool.threadsFor(x.length)));
 }
 
 /** The bounds go to the job as the bits of their nearest float32 (what an f32 parameter gets). */
 export function makeClamp(rt: WasmRuntime): Kernels['clamp'] {
   return (x, out, lo, hi) => map(rt, [x], out, (px, po) =>
-    rt.pool.parallel('clamp', [px, po, f32Bits(Math.fround(lo)), f32Bits(Math.fround(hi))], x.length, ELEMENT_ALIGN, threadsFor(rt, x.length)));
+    rt.pool.parallel('clamp', [px, po, f32Bits(Math.fround(lo)), f32Bits(Math.fround(hi))], x.length, ELEMENT_ALIGN, rt.pool.threadsFor(x.length)));
 }
 
 /** The f32 bounds go to the job as their bits. */
 export function makePassInside(rt: WasmRuntime): Kernels['passInside'] {
   return (dy, x, dx, lo, hi) => map(rt, [dy, x], dx, (pdy, px, pdx) =>
-    rt.pool.parallel('passInside', [pdy, px, pdx, f32Bits(f32AtLeast(lo)), f32Bits(f32AtMost(hi))], x.length, ELEMENT_ALIGN, threadsFor(rt, x.length)));
+    rt.pool.parallel('passInside', [pdy, px, pdx, f32Bits(f32AtLeast(lo)), f32Bits(f32AtMost(hi))], x.length, ELEMENT_ALIGN, rt.pool.threadsFor(x.length)));
 }
 
 export function makeStochasticSign(rt: WasmRuntime): Kernels['stochasticSign'] {
@@ -57,12 +56,6 @@ function f32AtLeast(v: number): number {
 function f32AtMost(v: number): number {
   const f = Math.fround(v);
   return f <= v || Number.isNaN(v) ? f : step(f, -1);
-}
-
-/** The bits of float32 f as an i32. */
-function f32Bits(f: number): number {
-  bits[0] = f;
-  return bitsI[0]!;
 }
 
 /** The next float32 from f towards +∞ (dir 1) or -∞ (dir -1). */

@@ -1,5 +1,6 @@
 import { broadcastBinary as referenceBroadcastBinary, reduceSum as referenceReduceSum } from '../reference/broadcast.js';
 import type { BinaryOp, HostKernels as Kernels } from '../kernels.js';
+import { f32Bits } from './job-args.js';
 import { ELEMENT_ALIGN, MIN_PARALLEL_ELEMENTS } from './jobs.js';
 import type { WasmRuntime } from './wasm-runtime.js';
 
@@ -45,9 +46,6 @@ export function makeBroadcastBinary(rt: WasmRuntime): Kernels['broadcastBinary']
   };
 }
 
-const bits = new Float32Array(1), bitsI = new Int32Array(bits.buffer);
-/** The bits of float32 f as an i32 (a job's arguments are i32). */
-function f32Bits(f: number): number { bits[0] = f; return bitsI[0]!; }
 
 /** A scale that is not a float32 goes to the reference, which multiplies by it in float64. */
 export function makeReduceSum(rt: WasmRuntime): Kernels['reduceSum'] {

@@ -1,5 +1,5 @@
 import { LowbitError } from '../../errors/lowbit-error.js';
-import { ARGS, BUSY, CLAIM, DONE, EPOCH, EPOCH_MASK, FAILED, JOB, JOBS, JOB_ARGS, MAX_THREADS, NARGS, PER, PIECE_BITS, PIECES, READY, SEQ, SLOT_INTS, STOP_JOB, TOTAL } from './jobs.js';
+import { ARGS, BUSY, CLAIM, DONE, EPOCH, EPOCH_MASK, FAILED, JOB, JOBS, JOB_ARGS, MAX_THREADS, MIN_PARALLEL_ELEMENTS, NARGS, PER, PIECE_BITS, PIECES, READY, SEQ, SLOT_INTS, STOP_JOB, TOTAL } from './jobs.js';
 import type { JobName } from './jobs.js';
 import { runPieces } from './pieces.js';
 import type { Platform, WorkerHandle } from './platform.js';
@@ -40,6 +40,9 @@ export class ThreadPool {
   }
 
   /** Threads a call may use now: the main thread plus the workers that are up. */
+  /** Threads for a job over this many elements: below MIN_PARALLEL_ELEMENTS a wake-up is not worth it. */
+  threadsFor(elements: number): number { return elements < MIN_PARALLEL_ELEMENTS ? 1 : this.threads; }
+
   get threads(): number {
     let n = 1;
     while (n < this.wanted && Atomics.load(this.control, n * SLOT_INTS + READY) === 1) n++;

@@ -9,9 +9,9 @@ const IMAGE_ONLY = ['width', 'depth', 'quant', 'bn', 'optimizer', 'lrHalveEvery'
 /** A language-model recipe's flags, refused (exit 2) where they would be ignored or contradict. */
 export function checkLmFlags(experiment: string, o: TrainFlags): void {
   const refuse = (why: string): never => { throw new UsageError(`train ${experiment}: ${why}`); };
-  // --no-augment is a choice too (false), where the other switches' false is their default
-  const image = IMAGE_ONLY.filter((k) => o[k] !== undefined && (o[k] !== false || k === 'augment'));
-  if (image.length) refuse(`${image.map((k) => (o[k] === false ? '--no-augment' : flag(k))).join(', ')} ${image.length === 1 ? 'belongs' : 'belong'} to the image recipes; a language model takes --bits-w, --bits-a (or --bits, --float), --dropout, --epochs, --batch-size, --lr, --seed, --limit-words, --data`);
+  // a flag not given is undefined; false is a --no- flag given
+  const image = IMAGE_ONLY.filter((k) => o[k] !== undefined);
+  if (image.length) refuse(`${image.map((k) => (o[k] === false ? `--no-${flag(k).slice(2)}` : flag(k))).join(', ')} ${image.length === 1 ? 'belongs' : 'belong'} to the image recipes; a language model takes --bits-w, --bits-a (or --bits, --float), --dropout, --epochs, --batch-size, --lr, --seed, --limit-words, --data`);
   for (const k of ['bits', 'bitsW', 'bitsA']) {
     const b = o[k] as number | undefined;
     if (b !== undefined && !(b === 32 || (b >= 2 && b <= 8))) refuse(`${flag(k)} ${b}: the recurrent layers take 2..8 bits (LinearQuantK, QNN-SPEC §6.5) or 32 (float)`);

@@ -1,8 +1,7 @@
 import type { LmRecipe } from '../train/lm-recipe.js';
-import type { TrainFlags } from './train-flags.js';
+import { flag, type TrainFlags } from './train-flags.js';
 import { UsageError } from './usage-error.js';
 
-const flag = (k: string): string => (k === 'out' ? '-o' : `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`);
 /** Flags of the image recipes that mean nothing to a language model. */
 const IMAGE_ONLY = ['width', 'depth', 'quant', 'bn', 'optimizer', 'lrHalveEvery', 'gradBits', 'stochastic', 'dropoutIn', 'lrEnd', 'limit', 'augment'];
 

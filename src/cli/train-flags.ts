@@ -4,7 +4,8 @@ import { UsageError } from './usage-error.js';
 /** The training flags a user gave (commander's camel-cased names); undefined = not given. */
 export type TrainFlags = Record<string, unknown>;
 
-const flag = (k: string): string => (k === 'out' ? '-o' : `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`);
+/** A flag's name as typed, from its camel-cased key: `lrEnd` → `--lr-end`, `out` → `-o`. */
+export const flag = (k: string): string => (k === 'out' ? '-o' : `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`);
 const given = (o: TrainFlags, keys: string[]): string[] => keys.filter((k) => o[k] !== undefined && o[k] !== false);
 
 /** Flags that would change the network or the schedule but would be ignored as given: refused

@@ -3,6 +3,7 @@ import { completeAsyncBackend, opaque, runOnHost, type AsyncHost } from '../regi
 import { adamKernels } from './adam.js';
 import { batchNormKernels } from './batch-norm.js';
 import { broadcastKernels } from './broadcast.js';
+import { convKernels } from './conv.js';
 import { elementwiseKernels } from './elementwise.js';
 import { engineEpilogueKernels } from './engine-epilogues.js';
 import { gemmKernels } from './gemm.js';
@@ -58,6 +59,7 @@ export async function makeWebGpuBackend(): Promise<WebGpuKernels> {
     ...adamKernels(q),
     ...preparedKernels(q),
     ...engineEpilogueKernels(q),
+    ...convKernels(q),
   };
   return opaque(completeAsyncBackend<GpuTypes, typeof own>(own, host) as never) as WebGpuKernels;
 }

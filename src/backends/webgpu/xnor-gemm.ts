@@ -10,13 +10,14 @@ import { shader } from './wgsl.js';
 // the tail bits, so they never differ and the true k stays exact. The block's products end in
 // `differ` (16 per invocation); what follows the loop (`epilogue`) stores them.
 
-const TILES = `var<workgroup> As: array<u32, 512>; // [64 rows][8 words]
+export const XNOR_TILES = `var<workgroup> As: array<u32, 512>; // [64 rows][8 words]
 var<workgroup> Bs: array<u32, 512>;`;
 
 /** The tiled popcount loop over a block: leaves `differ[r*4+s]` = popcount(a_i XOR b_j) for
- *  row i = row0 + lid.y*4 + r, column j = col0 + lid.x*4 + s. Needs p.m, p.n, p.words. */
+ *  row i = row0 + lid.y*4 + r, column j = col0 + lid.x*4 + s. Needs p.m, p.n, p.words. Row
+ *  blocks go on in z past the y limit (block wid.y + wid.z·nwg.y; z is 1 but for tall products). */
 export const XNOR_BLOCK = `
-  let row0 = wid.y * 64u; let col0 = wid.x * 64u;
+  let row0 = (wid.y + wid.z * nwg.y) * 64u; let col0 = wid.x * 64u;
   var differ: array<u32, 16>;
   for (var w0 = 0u; w0 < p.words; w0 += 8u) {
     for (var e = 0u; e < 2u; e++) {
@@ -41,7 +42,7 @@ const XNOR = shader('m: u32, n: u32, k: u32, words: u32', [['a', 'u32'], ['b', '
       let j = col0 + lid.x * 4u + s;
       if (j < p.n) { c[i * p.n + j] = i32(p.k) - 2 * i32(differ[r * 4u + s]); }
     }
-  }`, '16, 16', TILES);
+  }`, '16, 16', XNOR_TILES);
 
 /** thresholdPack fused onto the product: each product's bit is OR-ed into the block's 64 rows ×
  *  2 words in workgroup memory, which are then flipped and stored; the products are never
@@ -63,7 +64,7 @@ const XNOR_THRESHOLD = shader('m: u32, n: u32, k: u32, words: u32, outWords: u32
   if (lix < 128u) {
     let i = row0 + lix / 2u; let wo = wid.x * 2u + lix % 2u;
     if (i < p.m && wo < p.outWords) { o[i * p.outWords + wo] = atomicLoad(&Ow[lix]) ^ flip[wo]; }
-  }`, '16, 16', `${TILES}
+  }`, '16, 16', `${XNOR_TILES}
 var<workgroup> Ow: array<atomic<u32>, 128>; // [64 rows][2 words] of output bits`);
 
 /** C[m,n] = k − 2·popcount(a_i XOR b_j): xnorGemm, and binaryProduct on prepared rows. */

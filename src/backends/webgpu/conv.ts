@@ -13,10 +13,10 @@ import { XNOR_BLOCK, XNOR_TILES } from './xnor-gemm.js';
 // visited in increasing row order, the reference's order (its sums are float64, these float32).
 // The column matrix of the sign backward is never made: each dx element sums dy·S over its readers.
 
-const GEO = 'batch: u32, height: u32, width: u32, channels: u32, kh: u32, kw: u32, stride: u32, padTop: u32, padLeft: u32, outH: u32, outW: u32';
-const geo = (g: ConvGeometry): number[] =>
+export const GEO = 'batch: u32, height: u32, width: u32, channels: u32, kh: u32, kw: u32, stride: u32, padTop: u32, padLeft: u32, outH: u32, outW: u32';
+export const geo = (g: ConvGeometry): number[] =>
   [g.batch, g.height, g.width, g.channels, g.kh, g.kw, g.stride, g.padTop, g.padLeft, g.outH, g.outW].map(u);
-const NONE = 0xffffffff;
+export const NONE = 0xffffffff;
 
 /** The index of x[b, oy·stride + i − padTop, ox·stride + j − padLeft, 0], or NONE in the padding. */
 const TAP = `
@@ -161,7 +161,7 @@ const POOL_SCATTER = shader('count: u32, always: u32, dxLength: u32', [['dy', 'f
   }`, '256', `${FLAG(3)}\n@group(0) @binding(4) var<storage, read_write> dx: array<atomic<u32>>;`);
 
 /** Invocation indices are u32: a count past that is refused rather than wrapped. */
-function indexable(count: number, what: string): number {
+export function indexable(count: number, what: string): number {
   if (count > 2 ** 32 - 1) {
     throw new WebGpuError(`webgpu: ${what} needs ${count} invocations, more than 32-bit indices reach; split the batch.`);
   }

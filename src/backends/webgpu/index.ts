@@ -4,6 +4,7 @@ import { adamKernels } from './adam.js';
 import { batchNormKernels } from './batch-norm.js';
 import { broadcastKernels } from './broadcast.js';
 import { convKernels } from './conv.js';
+import { convPackedKernels } from './conv-packed.js';
 import { elementwiseKernels } from './elementwise.js';
 import { engineEpilogueKernels } from './engine-epilogues.js';
 import { gemmKernels } from './gemm.js';
@@ -60,6 +61,7 @@ export async function makeWebGpuBackend(): Promise<WebGpuKernels> {
     ...preparedKernels(q),
     ...engineEpilogueKernels(q),
     ...convKernels(q),
+    ...convPackedKernels(q),
   };
   return opaque(completeAsyncBackend<GpuTypes, typeof own>(own, host) as never) as WebGpuKernels;
 }

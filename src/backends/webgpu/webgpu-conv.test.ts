@@ -16,12 +16,15 @@ const CONVS: [ConvGeometry, number][] = [
   [geometry(2, 7, 9, 33, 2, 2, 2, false), 7], [geometry(2, 6, 5, 65, 3, 3, 2, true), 1],
   [geometry(2, 5, 6, 3, 5, 5, 1, true), 64],
 ];
-/** 2×2 stride 2 on odd sizes, overlapping 3×3 stride 2 (one with padding), 3×3 stride 1. */
+/** 2×2 stride 2 on odd sizes, overlapping 3×3 stride 2 (one with padding), 3×3 stride 1, and
+ *  windows wholly in the padding (max -inf or the lowest int32, argmax -1). */
 const POOLS: ConvGeometry[] = [
   geometry(2, 9, 11, 3, 2, 2, 2, false), geometry(3, 7, 7, 5, 3, 3, 2, false), geometry(2, 8, 8, 33, 2, 2, 2, false),
   geometry(2, 5, 5, 65, 3, 3, 2, true), geometry(2, 4, 6, 3, 3, 3, 1, true),
+  { batch: 2, height: 2, width: 3, channels: 5, kh: 2, kw: 2, stride: 2, padTop: 2, padLeft: 1, outH: 2, outW: 2 },
 ];
-const KERNELS = ['im2col', 'col2im', 'im2colPackSigns', 'transposeBits', 'conv2dBinaryForward', 'conv2dSignBackwardInput', 'maxPool2d', 'maxPool2dBackward'] as const;
+const KERNELS = ['im2col', 'col2im', 'im2colPackSigns', 'transposeBits', 'conv2dBinaryForward', 'conv2dSignBackwardInput', 'maxPool2d', 'maxPool2dBackward',
+  'im2colBits', 'im2colBytes', 'maxPoolInt', 'poolBits', 'pixelPairs'] as const;
 
 const inputs = (g: ConvGeometry) => g.batch * g.height * g.width * g.channels;
 const rowsOf = (g: ConvGeometry) => g.batch * g.outH * g.outW;
@@ -29,11 +32,20 @@ const kOf = (g: ConvGeometry) => g.kh * g.kw * g.channels;
 const at = (g: ConvGeometry, n = 0) =>
   `x [${g.batch},${g.height},${g.width},${g.channels}] window ${g.kh}×${g.kw} stride ${g.stride} pad ${g.padTop},${g.padLeft}${n ? ` n=${n}` : ''}`;
 
+/** Equal floats bit for bit (-0 apart from 0, infinities equal), any NaN matching any NaN. */
+function identical(got: Float32Array, want: Float32Array, context: string): void {
+  assert.equal(got.length, want.length, `${context}: length`);
+  const g = new Uint32Array(got.buffer, got.byteOffset, got.length), w = new Uint32Array(want.buffer, want.byteOffset, want.length);
+  for (let i = 0; i < want.length; i++) {
+    if (g[i] !== w[i] && !(Number.isNaN(got[i]) && Number.isNaN(want[i]))) assert.fail(`${context}: index ${i} is ${got[i]}, reference ${want[i]}`);
+  }
+}
+
 const gpu = await gpuOrSkip('webgpu conv kernels');
 if (gpu) {
   const h = new Harness(gpu);
 
-  test('webgpu: the conv-training kernels are WGSL, not the reference on read-back storage', () => {
+  test('webgpu: the conv kernels (training, and the packed engine\'s) are WGSL, not the reference on read-back storage', () => {
     assert.deepEqual(KERNELS.filter((k) => !gpu.native.has(k)), []);
   });
 
@@ -86,10 +98,10 @@ if (gpu) {
       // backward on the argmax the GPU's own maxPool2d wrote: the gather in output order
       const { got, want } = await h.run([x, zeros('f32', outs), zeros('i32', outs), floats(rng, outs), new Float32Array(inputs(g)).fill(7)],
         (k, x, y, arg, dy, dx) => { k.maxPool2d(x, g, y, arg); k.maxPool2dBackward(dy, arg, outs, dx, inputs(g)); });
-      close(got[1], want[1], 0, `maxPool2d values ${at(g)}`);
+      identical(got[1], want[1], `maxPool2d values ${at(g)}`);
       nanOutputs += want[1].filter((v) => Number.isNaN(v)).length;
       same(got[2], want[2], `maxPool2d argmax ${at(g)}`);
-      close(got[4], want[4], 0, `maxPool2dBackward ${at(g)}`);
+      identical(got[4], want[4], `maxPool2dBackward ${at(g)}`);
     }
     assert.ok(nanOutputs > 0, 'the inputs put a NaN into some window');
     h.free();
@@ -103,6 +115,37 @@ if (gpu) {
       (k, x, y, arg, dy, dx) => { k.maxPool2d(x, g, y, arg); k.write(arg, moved.slice()); k.maxPool2dBackward(dy, arg, outs, dx, inputs(g)); });
     // a few indices repeat: float32 sums of up to ~4 terms |dy| <= 1 in another order
     close(got[4], want[4], 1e-6, `maxPool2dBackward on rewritten argmax ${at(g)}`);
+    h.free();
+  });
+
+  test('webgpu: the packed engine\'s conv kernels (im2colBits, im2colBytes, maxPoolInt, poolBits, pixelPairs) equal the reference exactly', async () => {
+    for (const [i, [g, n]] of CONVS.entries()) {
+      const rng = random(8700 + i), pixels = g.batch * g.height * g.width, k = kOf(g), rows = rowsOf(g), words = Math.ceil(k / 32);
+      // pixels packed as thresholdPack writes them (tail bits 0); the bits im2colPackSigns takes from their floats
+      const x = floats(rng, pixels * g.channels, true), packed = new Uint32Array(pixels * Math.ceil(g.channels / 32));
+      const { got, want } = await h.run([x, packed, new Uint32Array(rows * words).fill(0xdeadbeef), zeros('u32', rows * words)],
+        (kk, x, px, out, signs) => { kk.packRows(x, px, pixels, g.channels); kk.im2colBits(px, g, out); kk.im2colPackSigns(x, g, signs); });
+      same(got[2], want[2], `im2colBits ${at(g)}`);
+      same(got[2], got[3], `im2colBits ${at(g)}: the bits of im2colPackSigns`);
+      const bytes = Uint8Array.from({ length: pixels * g.channels }, () => Math.floor(rng() * 256));
+      for (const padValue of [0, 200]) {
+        // one byte longer than the output (and not a whole word): that byte stays as it was
+        const cols = await h.run([bytes, new Uint8Array(rows * k + 1).fill(7)], (kk, x, out) => kk.im2colBytes(x, g, padValue, out));
+        same(Int32Array.from(cols.got[1]), Int32Array.from(cols.want[1]), `im2colBytes ${at(g)} padValue ${padValue}`);
+      }
+      const pairs = await h.run([bytes, new Uint8Array(2 * bytes.length).fill(7)], (kk, x, out) => kk.pixelPairs(x, pixels, g.channels, out));
+      same(Int32Array.from(pairs.got[1]), Int32Array.from(pairs.want[1]), `pixelPairs ${pixels} pixels of ${g.channels} (n ${n} unused)`);
+    }
+    for (const [i, g] of POOLS.entries()) {
+      const rng = random(8800 + i), pixels = g.batch * g.height * g.width, words = Math.ceil(g.channels / 32), outs = rowsOf(g) * g.channels;
+      // a few levels (ties) and the int32 extremes
+      const ints = Int32Array.from({ length: inputs(g) }, () => { const r = rng(); return r < 0.05 ? -0x80000000 : r < 0.1 ? 0x7fffffff : Math.floor(r * 8) - 4; });
+      const pooled = await h.run([ints, new Int32Array(outs).fill(7)], (k, x, y) => k.maxPoolInt(x, g, y));
+      same(pooled.got[1], pooled.want[1], `maxPoolInt ${at(g)}`);
+      const { got, want } = await h.run([packedRows(rng, pixels, g.channels), packedRows(rng, 1, g.channels), new Uint32Array(rowsOf(g) * words).fill(0xdeadbeef)],
+        (k, x, flip, out) => k.poolBits(x, g, flip, out));
+      same(got[2], want[2], `poolBits ${at(g)}`);
+    }
     h.free();
   });
 

@@ -2,7 +2,8 @@
  *  float GEMM at 4096³ and 8192³ (the XNOR products exact-checked on a sample), the MNIST MLP
  *  784-4096x3-10 forward at batch 10,000: the packed engine (deploy's, every step on WebGPU but the
  *  score epilogue) and the binary layers called directly (XNOR) against float (WGSL GEMM), and one
- *  BNN training step at batch 100; the PyTorch peers (fp32 GEMM with TF32 off, the same
+ *  BNN training step at batch 100, one cifar10-cnv training step at batch 100 (W1/A1, every conv
+ *  kernel in WGSL; no peer in this script: bench/conv-training-step.ts times it on wasm); the PyTorch peers (fp32 GEMM with TF32 off, the same
  *  forward, the float-simulated BNN step) come from bench/webgpu_torch_peer.py in the same run
  *  when python3 has torch. `--small` shrinks every shape for a CPU rasterizer (SwiftShader).
  *  Usage: node dist/bench/webgpu.js [--small] [--out bench/results/webgpu-<card>.md] */
@@ -15,6 +16,7 @@ import { referenceKernels } from '../src/backends/reference/index.js';
 import { makeWebGpuBackend } from '../src/backends/webgpu/index.js';
 import { compile } from '../src/deploy/compile.js';
 import { PackedEngine } from '../src/deploy/engine.js';
+import { cifar10Cnv } from '../src/models/conv-nets.js';
 import { mnistMlp } from '../src/models/mnist-mlp.js';
 import { squaredHinge } from '../src/ops/losses.js';
 import { Adam } from '../src/optim/adam.js';
@@ -26,6 +28,7 @@ const outAt = process.argv.indexOf('--out'), out = outAt > 0 ? process.argv[outA
 const SIZES = small ? [256, 512] : [4096, 8192];
 const MLP = small ? { width: 256, batch: 500 } : { width: 4096, batch: 10_000 };
 const REPS = small ? 2 : 5, TRAIN_STEPS = small ? 3 : 20, TRAIN_WIDTH = small ? 256 : 4096;
+const CNV_BATCH = small ? 2 : 100, CNV_STEPS = small ? 1 : 10;
 
 const gpu = await makeWebGpuBackend();
 const lines: string[] = [];
@@ -112,6 +115,17 @@ say(`\n## BNN training step, 784-${TRAIN_WIDTH}x3-10, batch 100 (Adam, BN, squar
   setKernels(referenceKernels);
   gemms['trainStep'] = step;
   say(`lowbit on WebGPU: ${(step * 1e3).toFixed(1)} ms per step, ${(100 / step).toFixed(0)} images/s`);
+}
+
+say(`\n## cifar10-cnv training step, batch ${CNV_BATCH} (W1/A1, 32×32×3, Adam, BN, squared hinge)\n`);
+{
+  setKernels(gpu);
+  const model = cifar10Cnv({ seed: 1 }), opt = new Adam(model.parameters(), { lr: 0.001 });
+  const x = new Tensor(rand(CNV_BATCH * 3072, 8), [CNV_BATCH, 3072]), labels = Int32Array.from({ length: CNV_BATCH }, (_, i) => i % 10);
+  const step = await time(() => { backward(squaredHinge(model.forward(x), labels)); opt.step(); }, CNV_STEPS);
+  setKernels(referenceKernels);
+  gemms['cnvTrainStep'] = step;
+  say(`lowbit on WebGPU: ${(step * 1e3).toFixed(1)} ms per step, ${(CNV_BATCH / step).toFixed(0)} images/s (no peer here; bench/conv-training-step.ts times wasm)`);
 }
 
 say('\n## PyTorch peers (same card, same run)\n');

@@ -125,7 +125,7 @@ say(`\n## cifar10-cnv training step, batch ${CNV_BATCH} (W1/A1, 32×32×3, Adam,
   const step = await time(() => { backward(squaredHinge(model.forward(x), labels)); opt.step(); }, CNV_STEPS);
   setKernels(referenceKernels);
   gemms['cnvTrainStep'] = step;
-  say(`lowbit on WebGPU: ${(step * 1e3).toFixed(1)} ms per step, ${(CNV_BATCH / step).toFixed(0)} images/s (no peer here; bench/conv-training-step.ts times wasm)`);
+  say(`lowbit on WebGPU: ${(step * 1e3).toFixed(1)} ms per step, ${(CNV_BATCH / step).toPrecision(3)} images/s (no peer here; bench/conv-training-step.ts times wasm)`);
 }
 
 say('\n## PyTorch peers (same card, same run)\n');

@@ -3,8 +3,8 @@
  *  784-4096x3-10 forward at batch 10,000: the packed engine (deploy's, every step on WebGPU but the
  *  score epilogue) and the binary layers called directly (XNOR) against float (WGSL GEMM), and one
  *  BNN training step at batch 100, one cifar10-cnv training step at batch 100 (W1/A1, every conv
- *  kernel in WGSL; no peer in this script: bench/conv-training-step.ts times it on wasm); the PyTorch peers (fp32 GEMM with TF32 off, the same
- *  forward, the float-simulated BNN step) come from bench/webgpu_torch_peer.py in the same run
+ *  kernel in WGSL); the PyTorch peers (fp32 GEMM with TF32 off, the same
+ *  forward, the float-simulated BNN and cifar10-cnv steps) come from bench/webgpu_torch_peer.py in the same run
  *  when python3 has torch. `--small` shrinks every shape for a CPU rasterizer (SwiftShader).
  *  Usage: node dist/bench/webgpu.js [--small] [--out bench/results/webgpu-<card>.md] */
 import { spawnSync } from 'node:child_process';
@@ -125,15 +125,15 @@ say(`\n## cifar10-cnv training step, batch ${CNV_BATCH} (W1/A1, 32×32×3, Adam,
   const step = await time(() => { backward(squaredHinge(model.forward(x), labels)); opt.step(); }, CNV_STEPS);
   setKernels(referenceKernels);
   gemms['cnvTrainStep'] = step;
-  say(`lowbit on WebGPU: ${(step * 1e3).toFixed(1)} ms per step, ${(CNV_BATCH / step).toPrecision(3)} images/s (no peer here; bench/conv-training-step.ts times wasm)`);
+  say(`lowbit on WebGPU: ${(step * 1e3).toFixed(1)} ms per step, ${(CNV_BATCH / step).toPrecision(3)} images/s (the torch peer below)`);
 }
 
 say('\n## PyTorch peers (same card, same run)\n');
-const sizes = [...SIZES.map(String), '--mlp', `${MLP.width},${MLP.batch}`, '--train-width', String(TRAIN_WIDTH)];
+const sizes = [...SIZES.map(String), '--mlp', `${MLP.width},${MLP.batch}`, '--train-width', String(TRAIN_WIDTH), '--cnv-batch', String(CNV_BATCH)];
 const peer = spawnSync('python3', ['bench/webgpu_torch_peer.py', ...sizes], { encoding: 'utf8' });
 if (peer.error || peer.status !== 0) {
   say(`not run: ${peer.error ? `python3 could not start (${peer.error.message})` : (peer.stderr.trim().split('\n').pop() ?? `exit ${peer.status}`)}. `
-    + 'On the GPU machine, python3 with torch gives: torch fp32 GEMM (TF32 off), the float MLP forward, and the float-simulated BNN training step.');
+    + 'On the GPU machine, python3 with torch gives: torch fp32 GEMM (TF32 off), the float MLP forward, and the float-simulated BNN and cifar10-cnv training steps.');
 } else {
   say(peer.stdout.trim());
 }

@@ -24,8 +24,10 @@ const KIND_OF = (a: HostArray): StorageKind =>
 export type WebGpuKernels = Kernels & { readonly adapter: string; readonly device: GpuDevice };
 
 /** A WebGPU backend on a new device: WGSL kernels for the whole training path of the binary
- *  MLP (products, packing, elementwise, batch norm, losses, Adam); every other kernel is the
- *  reference's, run on read-back storage in the backend's order (registry.ts completeAsyncBackend).
+ *  MLP (products, packing, elementwise, batch norm, losses, Adam) and of the conv nets (im2col,
+ *  the binary convolution and its input gradient, max-pool), and for the packed engine; every
+ *  other kernel is the reference's, run on read-back storage in the backend's order
+ *  (registry.ts completeAsyncBackend).
  *  @example const gpu = await makeWebGpuBackend(); setKernels(gpu) */
 export async function makeWebGpuBackend(): Promise<WebGpuKernels> {
   const device = await requestGpuDevice();

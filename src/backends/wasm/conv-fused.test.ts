@@ -45,12 +45,19 @@ test('conv2dBinaryForward equals the reference exactly (packed columns and float
     [{ batch: 5, height: 9, width: 11, channels: 15, kh: 3, kw: 3, stride: 1, padTop: 1, padLeft: 1, outH: 9, outW: 11 }, 37],
     [{ batch: 4, height: 30, width: 30, channels: 64, kh: 3, kw: 3, stride: 1, padTop: 0, padLeft: 0, outH: 28, outW: 28 }, 64],
     [{ batch: 3, height: 5, width: 5, channels: 256, kh: 3, kw: 3, stride: 2, padTop: 0, padLeft: 0, outH: 2, outW: 2 }, 129],
+    // C a multiple of 32 (pixels packed once, then gathered as words): padding on every side,
+    // stride 2, a window wider than tall, n = 0 (no product)
+    [{ batch: 3, height: 7, width: 6, channels: 32, kh: 3, kw: 3, stride: 1, padTop: 1, padLeft: 1, outH: 7, outW: 6 }, 33],
+    [{ batch: 2, height: 9, width: 8, channels: 96, kh: 2, kw: 3, stride: 2, padTop: 1, padLeft: 1, outH: 5, outW: 4 }, 5],
+    [{ batch: 2, height: 4, width: 4, channels: 64, kh: 3, kw: 3, stride: 1, padTop: 1, padLeft: 1, outH: 4, outW: 4 }, 0],
   ];
   for (const threads of [1, 2]) {
     await wasm.setThreads(threads);
     for (const [g, n] of cases) {
       const k = g.kh * g.kw * g.channels, m = g.batch * g.outH * g.outW, words = Math.ceil(k / 32);
       const x = randoms(m + 3 * n, g.batch * g.height * g.width * g.channels), wRows = new Uint32Array(n * words);
+      // -0 packs as +1 (sign(0) = +1) and NaN as +1 (a float compare), by either packing path
+      for (let i = 0; i < x.length; i += 13) x[i] = i % 2 === 0 ? -0 : NaN;
       ref.packRows(randoms(k + n, n * k), wRows, n, k);
       const want = [new Uint32Array(m * words), new Float32Array(m * n)] as const;
       ref.conv2dBinaryForward(x, wRows, n, g, want[0], want[1]);

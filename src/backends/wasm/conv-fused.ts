@@ -1,4 +1,4 @@
-import type { HostKernels as Kernels } from '../kernels.js';
+import type { ConvGeometry, HostKernels as Kernels } from '../kernels.js';
 import { MIN_PARALLEL_MACS } from './gemm.js';
 import { MIN_PARALLEL_ELEMENTS } from './jobs.js';
 import type { WasmRuntime } from './wasm-runtime.js';
@@ -26,10 +26,10 @@ export function makeConv2dSignBackwardInput(rt: WasmRuntime): Kernels['conv2dSig
 /** Below this many word-XORs the product stays on the calling thread (as xnorGemm). */
 const MIN_PARALLEL_WORDS = 1 << 15;
 
-/** conv2dBinaryForward (Kernels) in wasm: im2colPackSigns's rows, then xnorGemm's columns with
- *  their floats made in place (assembly/conv-fused.ts), each split across threads as those
- *  kernels split them. The packed columns go in and out of wasm memory once (the weight gradient
- *  needs them), not twice; the products come out as floats. Exact, as the reference. */
+/** conv2dBinaryForward (Kernels) in wasm: the packed columns (packColumnSigns), then xnorGemm's
+ *  columns with their floats made in place (assembly/conv-fused.ts), each split across threads as
+ *  those kernels split them. The packed columns go in and out of wasm memory once (the weight
+ *  gradient needs them), not twice; the products come out as floats. Exact, as the reference. */
 export function makeConv2dBinaryForward(rt: WasmRuntime): Kernels['conv2dBinaryForward'] {
   return (x, wRows, n, g, colSigns, y) => {
     const k = g.kh * g.kw * g.channels, words = Math.ceil(k / 32), m = g.batch * g.outH * g.outW;
@@ -37,8 +37,7 @@ export function makeConv2dBinaryForward(rt: WasmRuntime): Kernels['conv2dBinaryF
     const { arena, pool } = rt;
     arena.reset();
     const px = arena.input(x, g.batch * g.height * g.width * g.channels), pcs = arena.output(colSigns, m * words);
-    pool.parallel('im2colPackSigns', [px, pcs, g.height, g.width, g.channels, g.kh, g.kw, g.stride, g.padTop, g.padLeft, g.outH, g.outW],
-      m, 1, m * k < MIN_PARALLEL_ELEMENTS ? 1 : pool.threads);
+    packColumnSigns(rt, px, g, pcs);
     if (n > 0) {
       const pw = arena.input(wRows, n * words), py = arena.output(y, m * n);
       pool.parallel('conv2dBinaryProduct', [pcs, pw, py, m, n, k], n, 4, m * n * Math.max(words, 1) < MIN_PARALLEL_WORDS ? 1 : pool.threads);
@@ -46,4 +45,21 @@ export function makeConv2dBinaryForward(rt: WasmRuntime): Kernels['conv2dBinaryF
     }
     arena.copyOut(pcs, colSigns, m * words);
   };
+}
+
+/** im2colPackSigns's rows of the floats at px into pcs. Where C is a multiple of 32 (CNV's hidden
+ *  layers) each pixel's signs are packed once (packRows over [pixels, C]) and the rows gathered as
+ *  whole words by im2colBits, instead of comparing every float once per tap (kh·kw times); the
+ *  bits are the same (bit 1 where x < 0 by a float compare, padding 0), so the columns are too. */
+function packColumnSigns(rt: WasmRuntime, px: number, g: ConvGeometry, pcs: number): void {
+  const { arena, pool } = rt, m = g.batch * g.outH * g.outW, k = g.kh * g.kw * g.channels, words = Math.ceil(k / 32);
+  const geometry = [g.height, g.width, g.channels, g.kh, g.kw, g.stride, g.padTop, g.padLeft, g.outH, g.outW];
+  if (g.channels % 32 !== 0) {
+    pool.parallel('im2colPackSigns', [px, pcs, ...geometry], m, 1, m * k < MIN_PARALLEL_ELEMENTS ? 1 : pool.threads);
+    return;
+  }
+  const pixels = g.batch * g.height * g.width, inWords = g.channels / 32;
+  const pixelSigns = arena.alloc(pixels * inWords * 4);
+  pool.parallel('packRows', [px, pixelSigns, pixels, g.channels], pixels, 1, pixels * g.channels < MIN_PARALLEL_ELEMENTS ? 1 : pool.threads);
+  pool.parallel('im2colBits', [pixelSigns, pcs, ...geometry], m, 1, m * words < 2 * MIN_PARALLEL_ELEMENTS ? 1 : pool.threads);
 }

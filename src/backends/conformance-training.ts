@@ -44,6 +44,7 @@ async function loss(h: Harness, what: 'softmaxCrossEntropy' | 'squaredHinge'): P
 }
 
 export const trainingChecks: Pick<Record<KernelName, Check>, 'batchNormTrain' | 'batchNormEval' | 'batchNormBackward' | 'batchNormEvalBackward'
+  | 'batchNormTrainHardtanh' | 'batchNormHardtanhBackward'
   | 'shiftBatchNormTrain' | 'shiftBatchNormEval' | 'shiftBatchNormBackward' | 'shiftBatchNormEvalBackward'
   | 'softmaxCrossEntropy' | 'squaredHinge' | 'countErrors' | 'argmaxRows' | 'adamStep' | 'shiftAdaMaxStep' | 'gradQuantLog'> = {
   async batchNormTrain(h) {
@@ -55,6 +56,32 @@ export const trainingChecks: Pick<Record<KernelName, Check>, 'batchNormTrain' | 
       // single-pass float32 statistics against float64 ones
       for (const [i, what] of ['y', 'xhat', 'mean', 'invStd'].entries()) {
         close(got[3 + i]!, want[3 + i]!, 1e-4, `batchNormTrain ${what} seed ${seed} rows=${rows} ch=${ch}`);
+      }
+    }
+  },
+  async batchNormTrainHardtanh(h) {
+    for (const [rows, ch] of BN_SHAPES) {
+      // β up to ±2 and γ up to ±2: many outputs beyond the clamp, on both sides
+      const seed = 1300 + rows * 7 + ch, rng = random(seed), n = rows * ch;
+      const x = floats(rng, n).map((v) => 3 * v + 1);
+      const { got, want } = await h.run([x, floats(rng, ch).map((v) => 2 * v), floats(rng, ch).map((v) => 2 * v), zeros('f32', n), zeros('f32', n),
+        zeros('f32', n), zeros('f32', ch), zeros('f32', ch)],
+      (k, x, gamma, beta, y, out, xhat, mean, invStd) => k.batchNormTrainHardtanh(x, rows, ch, gamma, beta, 1e-4, y, out, xhat, mean, invStd));
+      for (const [i, what] of ['y', 'out', 'xhat', 'mean', 'invStd'].entries()) { // as batchNormTrain's
+        close(got[3 + i]!, want[3 + i]!, 1e-4, `batchNormTrainHardtanh ${what} seed ${seed} rows=${rows} ch=${ch}`);
+      }
+    }
+  },
+  async batchNormHardtanhBackward(h) {
+    for (const [rows, ch] of BN_SHAPES) {
+      // y in [-2, 2) with every fifth exactly -1 or 1 (inside: the gradient passes)
+      const seed = 1400 + rows * 7 + ch, rng = random(seed), n = rows * ch;
+      const y = floats(rng, n).map((v, i) => (i % 5 === 0 ? (i % 10 === 0 ? -1 : 1) : 2 * v));
+      const { got, want } = await h.run([floats(rng, n), y, floats(rng, n), floats(rng, ch), uniform(rng, ch).map((v) => v + 0.5),
+        zeros('f32', n), new Float32Array(ch).fill(NaN), new Float32Array(ch).fill(NaN)],
+      (k, dout, y, xhat, gamma, invStd, dx, dgamma, dbeta) => k.batchNormHardtanhBackward(dout, y, xhat, rows, ch, gamma, invStd, dx, dgamma, dbeta));
+      for (const [i, what] of ['dx', 'dgamma', 'dbeta'].entries()) { // as batchNormBackward's
+        close(got[5 + i]!, want[5 + i]!, 1e-4 * Math.sqrt(rows + 1), `batchNormHardtanhBackward ${what} seed ${seed} rows=${rows} ch=${ch}`);
       }
     }
   },

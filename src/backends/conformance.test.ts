@@ -55,6 +55,18 @@ const mistakes: [string, KernelName, Kernels][] = [
   ['read: takes the values before the queued kernels ran', 'sign', {
     ...makeDeferredBackend(), read: (buf) => Promise.resolve((buf as unknown as Float32Array).slice() as never),
   }],
+  ['batchNormHardtanhBackward: the gradient cancelled at y = ±1 too (|y| < 1, not <= 1)', 'batchNormHardtanhBackward', broken({
+    batchNormHardtanhBackward: (dout, y, xhat, rows, ch, gamma, invStd, dx, dgamma, dbeta) => {
+      const dy = dout.map((d, i) => (Math.abs(y[i]!) < 1 ? d : 0));
+      ref.batchNormBackward(dy, xhat, rows, ch, gamma, invStd, dx, dgamma, dbeta);
+    },
+  })],
+  ['batchNormTrainHardtanh: out left unclamped', 'batchNormTrainHardtanh', broken({
+    batchNormTrainHardtanh: (x, rows, ch, gamma, beta, eps, y, out, xhat, mean, invStd) => {
+      ref.batchNormTrain(x, rows, ch, gamma, beta, eps, y, xhat, mean, invStd);
+      out.set(y.subarray(0, rows * ch));
+    },
+  })],
 ];
 
 for (const [what, kernel, backend] of mistakes) {

@@ -130,6 +130,14 @@ export interface Kernels<S extends StorageTypes = OpaqueStorage> extends Storage
   /** Backward of batchNormTrain: dx, and dgamma/dbeta overwritten. */
   batchNormBackward(dy: S['f32'], xhat: S['f32'], rows: number, ch: number, gamma: S['f32'],
     invStd: S['f32'], dx: S['f32'], dgamma: S['f32'], dbeta: S['f32']): void;
+  /** batchNormTrain, then out = clamp(y, -1, 1) as `clamp` writes it: the hardtanh after the norm
+   *  (y stays: the hardtanh's gradient reads it). */
+  batchNormTrainHardtanh(x: S['f32'], rows: number, ch: number, gamma: S['f32'], beta: S['f32'],
+    eps: number, y: S['f32'], out: S['f32'], xhat: S['f32'], mean: S['f32'], invStd: S['f32']): void;
+  /** batchNormBackward of passInside(dout, y, -1, 1): the hardtanh's gradient (y: the norm's
+   *  output, batchNormTrainHardtanh's) and the norm's, with the same results as those two kernels. */
+  batchNormHardtanhBackward(dout: S['f32'], y: S['f32'], xhat: S['f32'], rows: number, ch: number, gamma: S['f32'],
+    invStd: S['f32'], dx: S['f32'], dgamma: S['f32'], dbeta: S['f32']): void;
   /** Backward of batchNormEval (statistics constant): dx = dy·γ·invStd, dγ = Σ dy·(x − mean)·invStd,
    *  dβ = Σ dy, the sums over rows. */
   batchNormEvalBackward(dy: S['f32'], x: S['f32'], rows: number, ch: number, gamma: S['f32'],

@@ -1,3 +1,5 @@
+import { clamp, passInside } from './elementwise.js';
+
 /** Batch norm over x [rows, ch], per channel. Statistics in float64 for a clean oracle. */
 export function batchNormTrain(x: Float32Array, rows: number, ch: number, gamma: Float32Array, beta: Float32Array,
   eps: number, y: Float32Array, xhat: Float32Array, mean: Float32Array, invStd: Float32Array): void {
@@ -36,6 +38,20 @@ export function batchNormBackward(dy: Float32Array, xhat: Float32Array, rows: nu
       dx[r * ch + c] = scale * (dy[r * ch + c]! - sdy / rows - xhat[r * ch + c]! * sdyx / rows);
     }
   }
+}
+
+/** The hardtanh after the norm, fused (kernels.ts): by definition the two kernels in turn. */
+export function batchNormTrainHardtanh(x: Float32Array, rows: number, ch: number, gamma: Float32Array, beta: Float32Array,
+  eps: number, y: Float32Array, out: Float32Array, xhat: Float32Array, mean: Float32Array, invStd: Float32Array): void {
+  batchNormTrain(x, rows, ch, gamma, beta, eps, y, xhat, mean, invStd);
+  clamp(y.subarray(0, rows * ch), out, -1, 1);
+}
+
+export function batchNormHardtanhBackward(dout: Float32Array, y: Float32Array, xhat: Float32Array, rows: number, ch: number,
+  gamma: Float32Array, invStd: Float32Array, dx: Float32Array, dgamma: Float32Array, dbeta: Float32Array): void {
+  const dy = new Float32Array(rows * ch);
+  passInside(dout, y.subarray(0, rows * ch), dy, -1, 1);
+  batchNormBackward(dy, xhat, rows, ch, gamma, invStd, dx, dgamma, dbeta);
 }
 
 export function batchNormEvalBackward(dy: Float32Array, x: Float32Array, rows: number, ch: number, gamma: Float32Array,

@@ -2,7 +2,7 @@ import { hostStorage } from '../host-storage.js';
 import type { HostKernels, KernelName } from '../kernels.js';
 import { adamStep } from './adam.js';
 import { bitSerialLogGemm } from './bit-serial-log-gemm.js';
-import { batchNormBackward, batchNormEval, batchNormEvalBackward, batchNormTrain } from './batch-norm.js';
+import { batchNormBackward, batchNormEval, batchNormEvalBackward, batchNormHardtanhBackward, batchNormTrain, batchNormTrainHardtanh } from './batch-norm.js';
 import { broadcastBinary, reduceSum } from './broadcast.js';
 import { clamp, copy, dropout, intToFloat, passInside, runningAverage, sign, stochasticSign, transpose } from './elementwise.js';
 import { gemm } from './gemm.js';
@@ -38,7 +38,7 @@ import { im2colBits, im2colBytes, maxPoolInt, pixelPairs, poolBits } from './pac
 const kernels: Pick<HostKernels, KernelName> = {
   gemm, xnorGemm, gemmSignB, packRows, packCols,
   sign, stochasticSign, clamp, passInside, broadcastBinary, reduceSum, dropout, transpose, copy, intToFloat, linearQuantize, logQuantize,
-  batchNormTrain, batchNormEval, batchNormBackward, batchNormEvalBackward, runningAverage,
+  batchNormTrain, batchNormEval, batchNormBackward, batchNormEvalBackward, batchNormTrainHardtanh, batchNormHardtanhBackward, runningAverage,
   shiftBatchNormTrain, shiftBatchNormEval, shiftBatchNormBackward, shiftBatchNormEvalBackward,
   softmaxCrossEntropy, squaredHinge, countErrors, argmaxRows, adamStep, shiftAdaMaxStep,
   gradQuantLog, packLogPlanes, bitSerialLogGemm, pixelSignGemm, pixelSignGemmNibbles, xnorGemmSliced, xnorThresholdSliced, thresholdPack,

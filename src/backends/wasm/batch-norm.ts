@@ -3,7 +3,7 @@ import { f64Words } from './job-args.js';
 import type { WasmRuntime } from './wasm-runtime.js';
 
 // Batch norm (assembly/batch-norm.ts): row-major passes with float64 per-channel sums, equal to
-// the reference bit for bit. Training's two kernels split the channels across threads, in runs
+// the reference bit for bit; the hardtanh variants do its clamp and gradient mask in those passes. Training's two kernels split the channels across threads, in runs
 // of CHANNEL_ALIGN (each channel's sums stay on one thread, so the split changes no bit); eval
 // is one thread.
 
@@ -21,6 +21,20 @@ export function makeBatchNormTrain(rt: WasmRuntime): Kernels['batchNormTrain'] {
     const pm = arena.output(mean, ch), pi = arena.output(invStd, ch), scratch = arena.alloc(ch * 16);
     rt.pool.parallel('batchNormTrain', [px, rows, ch, pg, pb, ...f64Words(eps), py, ph, pm, pi, scratch], ch, CHANNEL_ALIGN, rt.pool.threadsFor(rows * ch));
     arena.copyOut(py, y, rows * ch); arena.copyOut(ph, xhat, rows * ch);
+    arena.copyOut(pm, mean, ch); arena.copyOut(pi, invStd, ch);
+  };
+}
+
+export function makeBatchNormTrainHardtanh(rt: WasmRuntime): Kernels['batchNormTrainHardtanh'] {
+  return (x, rows, ch, gamma, beta, eps, y, out, xhat, mean, invStd) => {
+    if (ch === 0) return;
+    const { arena } = rt;
+    arena.reset();
+    const px = arena.input(x, rows * ch), pg = arena.input(gamma, ch), pb = arena.input(beta, ch);
+    const py = arena.output(y, rows * ch), po = arena.output(out, rows * ch), ph = arena.output(xhat, rows * ch);
+    const pm = arena.output(mean, ch), pi = arena.output(invStd, ch), scratch = arena.alloc(ch * 16);
+    rt.pool.parallel('batchNormTrainHardtanh', [px, rows, ch, pg, pb, ...f64Words(eps), py, po, ph, pm, pi, scratch], ch, CHANNEL_ALIGN, rt.pool.threadsFor(rows * ch));
+    arena.copyOut(py, y, rows * ch); arena.copyOut(po, out, rows * ch); arena.copyOut(ph, xhat, rows * ch);
     arena.copyOut(pm, mean, ch); arena.copyOut(pi, invStd, ch);
   };
 }
@@ -47,6 +61,20 @@ export function makeBatchNormBackward(rt: WasmRuntime): Kernels['batchNormBackwa
     const pdx = arena.output(dx, rows * ch), pdg = arena.output(dgamma, ch), pdb = arena.output(dbeta, ch);
     const scratch = arena.alloc(ch * 16);
     rt.pool.parallel('batchNormBackward', [pdy, ph, rows, ch, pg, pi, pdx, pdg, pdb, scratch], ch, CHANNEL_ALIGN, rt.pool.threadsFor(rows * ch));
+    arena.copyOut(pdx, dx, rows * ch); arena.copyOut(pdg, dgamma, ch); arena.copyOut(pdb, dbeta, ch);
+  };
+}
+
+export function makeBatchNormHardtanhBackward(rt: WasmRuntime): Kernels['batchNormHardtanhBackward'] {
+  return (dout, y, xhat, rows, ch, gamma, invStd, dx, dgamma, dbeta) => {
+    if (ch === 0) return;
+    const { arena } = rt;
+    arena.reset();
+    const pdo = arena.input(dout, rows * ch), py = arena.input(y, rows * ch), ph = arena.input(xhat, rows * ch);
+    const pg = arena.input(gamma, ch), pi = arena.input(invStd, ch);
+    const pdx = arena.output(dx, rows * ch), pdg = arena.output(dgamma, ch), pdb = arena.output(dbeta, ch);
+    const scratch = arena.alloc(ch * 16);
+    rt.pool.parallel('batchNormHardtanhBackward', [pdo, py, ph, rows, ch, pg, pi, pdx, pdg, pdb, scratch], ch, CHANNEL_ALIGN, rt.pool.threadsFor(rows * ch));
     arena.copyOut(pdx, dx, rows * ch); arena.copyOut(pdg, dgamma, ch); arena.copyOut(pdb, dbeta, ch);
   };
 }

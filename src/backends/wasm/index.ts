@@ -3,7 +3,7 @@ import type { HostKernels, StorageMembers, HostArrays } from '../kernels.js';
 import { completeBackend } from '../registry.js';
 import { makeAdamStep } from './adam.js';
 import { makeBitSerialLogGemm, makePackLogPlanes } from './bit-serial-log-gemm.js';
-import { makeBatchNormBackward, makeBatchNormEval, makeBatchNormTrain } from './batch-norm.js';
+import { makeBatchNormBackward, makeBatchNormEval, makeBatchNormHardtanhBackward, makeBatchNormTrain, makeBatchNormTrainHardtanh } from './batch-norm.js';
 import { makeClamp, makePassInside, makeSign, makeStochasticSign } from './elementwise.js';
 import { makeGemm } from './gemm.js';
 import { makeGemmSignB } from './gemm-sign-b.js';
@@ -77,6 +77,8 @@ async function create(platform?: Platform): Promise<WasmKernels> {
     batchNormTrain: makeBatchNormTrain(rt),
     batchNormEval: makeBatchNormEval(rt),
     batchNormBackward: makeBatchNormBackward(rt),
+    batchNormTrainHardtanh: makeBatchNormTrainHardtanh(rt),
+    batchNormHardtanhBackward: makeBatchNormHardtanhBackward(rt),
     adamStep: makeAdamStep(rt),
     packLogPlanes: makePackLogPlanes(rt),
     bitSerialLogGemm: makeBitSerialLogGemm(rt),

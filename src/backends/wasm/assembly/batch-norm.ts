@@ -29,6 +29,21 @@ function columnSums(x: usize, rows: i32, ch: i32, c0: i32, c1: i32, acc: usize):
  *  scratch: 2·ch f64, shared by the threads (each uses its own channels' slots). */
 export function batchNormTrain(x: usize, rows: i32, ch: i32, gamma: usize, beta: usize, epsLo: i32, epsHi: i32,
   y: usize, xhat: usize, mean: usize, invStd: usize, scratch: usize, c0: i32, c1: i32, thread: i32): void {
+  normalizeTrain(x, rows, ch, gamma, beta, epsLo, epsHi, y, 0, xhat, mean, invStd, scratch, c0, c1);
+}
+
+/** batchNormTrain, and out = clamp(y, -1, 1) made from each y as it is stored: the same f32x4
+ *  min/max as the clamp kernel, so the same bits, without a pass over y of its own. */
+export function batchNormTrainHardtanh(x: usize, rows: i32, ch: i32, gamma: usize, beta: usize, epsLo: i32, epsHi: i32,
+  y: usize, out: usize, xhat: usize, mean: usize, invStd: usize, scratch: usize, c0: i32, c1: i32, thread: i32): void {
+  normalizeTrain(x, rows, ch, gamma, beta, epsLo, epsHi, y, out, xhat, mean, invStd, scratch, c0, c1);
+}
+
+/** out: 0 for none. */
+// @ts-ignore: decorator
+@inline function normalizeTrain(x: usize, rows: i32, ch: i32, gamma: usize, beta: usize, epsLo: i32, epsHi: i32,
+  y: usize, out: usize, xhat: usize, mean: usize, invStd: usize, scratch: usize, c0: i32, c1: i32): void {
+  const lo = f32x4.splat(-1), hi = f32x4.splat(1);
   const eps = reinterpret<f64>((<i64>epsHi << 32) | (<i64>epsLo & 0xffffffff));
   const mu = scratch, inv = scratch + (<usize>ch << 3), n = <f64>rows;
   columnSums(x, rows, ch, c0, c1, mu);
@@ -58,12 +73,16 @@ export function batchNormTrain(x: usize, rows: i32, ch: i32, gamma: usize, beta:
     for (; c + 2 <= c1; c += 2) {
       const h = f64x2.mul(f64x2.sub(f32x2(f32At(x + o, c)), v128.load(f64At(mu, c))), v128.load(f64At(inv, c)));
       store2(f32At(xhat + o, c), h);
-      store2(f32At(y + o, c), f64x2.add(f64x2.mul(f32x2(f32At(gamma, c)), h), f32x2(f32At(beta, c))));
+      const v = f32x4.demote_f64x2_zero(f64x2.add(f64x2.mul(f32x2(f32At(gamma, c)), h), f32x2(f32At(beta, c))));
+      v128.store64_lane(f32At(y + o, c), v, 0);
+      if (out) v128.store64_lane(f32At(out + o, c), f32x4.min(hi, f32x4.max(lo, v)), 0);
     }
     for (; c < c1; c++) {
       const h = (<f64>load<f32>(f32At(x + o, c)) - load<f64>(f64At(mu, c))) * load<f64>(f64At(inv, c));
       store<f32>(f32At(xhat + o, c), <f32>h);
-      store<f32>(f32At(y + o, c), <f32>(<f64>load<f32>(f32At(gamma, c)) * h + <f64>load<f32>(f32At(beta, c))));
+      const v = <f32>(<f64>load<f32>(f32At(gamma, c)) * h + <f64>load<f32>(f32At(beta, c)));
+      store<f32>(f32At(y + o, c), v);
+      if (out) store<f32>(f32At(out + o, c), v != v ? v : min<f32>(1, max<f32>(-1, v)));
     }
   }
 }
@@ -90,6 +109,36 @@ export function batchNormEval(x: usize, rows: i32, ch: i32, gamma: usize, beta: 
  *  A job over channels [c0, c1); scratch: 2·ch f64, shared as batchNormTrain's. */
 export function batchNormBackward(dy: usize, xhat: usize, rows: i32, ch: i32, gamma: usize, invStd: usize,
   dx: usize, dgamma: usize, dbeta: usize, scratch: usize, c0: i32, c1: i32, thread: i32): void {
+  normalizeBackward(dy, 0, xhat, rows, ch, gamma, invStd, dx, dgamma, dbeta, scratch, c0, c1);
+}
+
+/** batchNormBackward of dy = (-1 <= y <= 1 ? dout : 0), each dy made where it is read by the
+ *  passInside kernel's compare and mask (outside: +0), so the sums see the same floats. */
+export function batchNormHardtanhBackward(dout: usize, y: usize, xhat: usize, rows: i32, ch: i32, gamma: usize, invStd: usize,
+  dx: usize, dgamma: usize, dbeta: usize, scratch: usize, c0: i32, c1: i32, thread: i32): void {
+  normalizeBackward(dout, y, xhat, rows, ch, gamma, invStd, dx, dgamma, dbeta, scratch, c0, c1);
+}
+
+/** Two floats of dy at byte offset o, channel c, as f64x2; masked by y's where y is not 0. */
+// @ts-ignore: decorator
+@inline function dyPair(dy: usize, y: usize, o: usize, c: i32): v128 {
+  const d = v128.load64_zero(f32At(dy + o, c));
+  if (!y) return f64x2.promote_low_f32x4(d);
+  const v = v128.load64_zero(f32At(y + o, c));
+  return f64x2.promote_low_f32x4(v128.and(d, v128.and(f32x4.ge(v, f32x4.splat(-1)), f32x4.le(v, f32x4.splat(1)))));
+}
+
+// @ts-ignore: decorator
+@inline function dyOne(dy: usize, y: usize, o: usize, c: i32): f64 {
+  if (!y) return <f64>load<f32>(f32At(dy + o, c));
+  const v = load<f32>(f32At(y + o, c));
+  return v >= -1 && v <= 1 ? <f64>load<f32>(f32At(dy + o, c)) : 0;
+}
+
+/** y: 0 for no mask. */
+// @ts-ignore: decorator
+@inline function normalizeBackward(dy: usize, y: usize, xhat: usize, rows: i32, ch: i32, gamma: usize, invStd: usize,
+  dx: usize, dgamma: usize, dbeta: usize, scratch: usize, c0: i32, c1: i32): void {
   const sdy = scratch, sdyx = scratch + (<usize>ch << 3), n = <f64>rows;
   memory.fill(f64At(sdy, c0), 0, <usize>(c1 - c0) << 3);
   memory.fill(f64At(sdyx, c0), 0, <usize>(c1 - c0) << 3);
@@ -97,12 +146,12 @@ export function batchNormBackward(dy: usize, xhat: usize, rows: i32, ch: i32, ga
     const o = (<usize>r * ch) << 2;
     let c = c0;
     for (; c + 2 <= c1; c += 2) {
-      const d = f32x2(f32At(dy + o, c));
+      const d = dyPair(dy, y, o, c);
       v128.store(f64At(sdy, c), f64x2.add(v128.load(f64At(sdy, c)), d));
       v128.store(f64At(sdyx, c), f64x2.add(v128.load(f64At(sdyx, c)), f64x2.mul(d, f32x2(f32At(xhat + o, c)))));
     }
     for (; c < c1; c++) {
-      const d = <f64>load<f32>(f32At(dy + o, c));
+      const d = dyOne(dy, y, o, c);
       store<f64>(f64At(sdy, c), load<f64>(f64At(sdy, c)) + d);
       store<f64>(f64At(sdyx, c), load<f64>(f64At(sdyx, c)) + d * <f64>load<f32>(f32At(xhat + o, c)));
     }
@@ -118,13 +167,13 @@ export function batchNormBackward(dy: usize, xhat: usize, rows: i32, ch: i32, ga
     let c = c0;
     for (; c + 2 <= c1; c += 2) {
       const scale = f64x2.mul(f32x2(f32At(gamma, c)), f32x2(f32At(invStd, c)));
-      const centered = f64x2.sub(f32x2(f32At(dy + o, c)), v128.load(f64At(sdy, c)));
+      const centered = f64x2.sub(dyPair(dy, y, o, c), v128.load(f64At(sdy, c)));
       const along = f64x2.div(f64x2.mul(f32x2(f32At(xhat + o, c)), v128.load(f64At(sdyx, c))), rowsV);
       store2(f32At(dx + o, c), f64x2.mul(scale, f64x2.sub(centered, along)));
     }
     for (; c < c1; c++) {
       const scale = <f64>load<f32>(f32At(gamma, c)) * <f64>load<f32>(f32At(invStd, c));
-      const v = scale * (<f64>load<f32>(f32At(dy + o, c)) - load<f64>(f64At(sdy, c))
+      const v = scale * (dyOne(dy, y, o, c) - load<f64>(f64At(sdy, c))
         - <f64>load<f32>(f32At(xhat + o, c)) * load<f64>(f64At(sdyx, c)) / n);
       store<f32>(f32At(dx + o, c), <f32>v);
     }

@@ -8,6 +8,9 @@ interface SignAttrs {
   uniforms: Float32Array | null;
 }
 
+/** Ops whose output is a hardtanh's. */
+const CLAMPED = new Set(['hardtanh', 'batchNormHardtanh']);
+
 /** Sign with the straight-through estimator: forward ±1 (sign(0) = +1, or stochastic with
  *  P(+1) = hardSigmoid(x)), backward dy·1{|x| <= clip}. */
 const signSteOp = defineOp<SignAttrs>({
@@ -21,7 +24,7 @@ const signSteOp = defineOp<SignAttrs>({
   backward: ({ kernels, attrs, empty }, dy, [x]) => {
     // a hardtanh's output lies in [-1, 1] (NaN only where its input was NaN, whose gradient the
     // hardtanh cancels itself), so with clip >= 1 the mask passes everything: skip the pass
-    if (attrs.clip === Infinity || (attrs.clip >= 1 && x!.node?.name === 'hardtanh')) return [dy];
+    if (attrs.clip === Infinity || (attrs.clip >= 1 && CLAMPED.has(x!.node?.name ?? ''))) return [dy];
     const dx = empty(dy.shape);
     kernels.passInside(dy.storage, f32(x!), dx.storage, -attrs.clip, attrs.clip);
     return [dx];

@@ -1,0 +1,48 @@
+import { defineOp } from '../autograd/define-op.js';
+import { LowbitError } from '../errors/lowbit-error.js';
+import { f32, type Tensor } from '../tensor/tensor.js';
+import type { BatchNormAttrs } from './batch-norm.js';
+
+/** Train mode only: the batch statistics are written to attrs.mean / attrs.invStd. */
+export type BatchNormHardtanhAttrs = Omit<BatchNormAttrs, 'training'>;
+
+/** hardtanh(batchNorm(x)) in train mode as one op, the pair that follows each hidden layer of the
+ *  paper's nets: out = clamp(γ·(x - μ)·invStd + β, -1, 1). Backward: the norm's backward of
+ *  dout·1{-1 <= y <= 1}, y the norm's output (saved). The fused kernels give exactly what
+ *  batchNormTrain then clamp, and passInside then batchNormBackward give; a backend that lacks
+ *  them natively runs those four instead (so a GPU keeps its own kernels), with the same numbers. */
+const batchNormHardtanhOp = defineOp<BatchNormHardtanhAttrs>({
+  name: 'batchNormHardtanh',
+  forward: ({ kernels, attrs, saved, empty }, [x, gamma, beta]) => {
+    const ch = x!.shape[x!.rank - 1]!;
+    if (gamma!.size !== ch || beta!.size !== ch) throw new LowbitError(`batchNormHardtanh: ${ch} channels but γ has ${gamma!.size} and β ${beta!.size}`);
+    const rows = x!.size / ch;
+    if (rows < 2) throw new LowbitError('batchNormHardtanh: training needs a batch of at least 2 rows to estimate a variance');
+    const y = empty(x!.shape), out = empty(x!.shape), xhat = empty(x!.shape);
+    const [mean, invStd] = [attrs.mean.storage, attrs.invStd.storage];
+    if (kernels.native.has('batchNormTrainHardtanh')) {
+      kernels.batchNormTrainHardtanh(f32(x!), rows, ch, f32(gamma!), f32(beta!), attrs.eps, y.storage, out.storage, xhat.storage, mean, invStd);
+    } else {
+      kernels.batchNormTrain(f32(x!), rows, ch, f32(gamma!), f32(beta!), attrs.eps, y.storage, xhat.storage, mean, invStd);
+      kernels.clamp(y.storage, out.storage, -1, 1);
+    }
+    saved.y = y; saved.xhat = xhat;
+    return out;
+  },
+  backward: ({ kernels, attrs, saved, empty }, dout, [, gamma]) => {
+    const ch = gamma!.size, rows = dout.size / ch, y = (saved.y as Tensor).storage, xhat = (saved.xhat as Tensor).storage;
+    const dx = empty(dout.shape), dgamma = empty(gamma!.shape), dbeta = empty(gamma!.shape);
+    if (kernels.native.has('batchNormHardtanhBackward')) {
+      kernels.batchNormHardtanhBackward(dout.storage, y, xhat, rows, ch, f32(gamma!), attrs.invStd.storage, dx.storage, dgamma.storage, dbeta.storage);
+    } else {
+      const dy = empty(dout.shape);
+      kernels.passInside(dout.storage, y, dy.storage, -1, 1);
+      kernels.batchNormBackward(dy.storage, xhat, rows, ch, f32(gamma!), attrs.invStd.storage, dx.storage, dgamma.storage, dbeta.storage);
+    }
+    return [dx, dgamma, dbeta];
+  },
+});
+
+/** @example batchNormHardtanh(x, gamma, beta, { eps: 1e-4, mean, invStd }) // = hardtanh(batchNorm(x, …, training)) */
+export const batchNormHardtanh = (x: Tensor, gamma: Tensor, beta: Tensor, attrs: BatchNormHardtanhAttrs): Tensor =>
+  batchNormHardtanhOp([x, gamma, beta], attrs) as Tensor;

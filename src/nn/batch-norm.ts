@@ -1,5 +1,7 @@
 import { LowbitError } from '../errors/lowbit-error.js';
 import { batchNorm, type BatchNormAttrs } from '../ops/batch-norm.js';
+import { batchNormHardtanh } from '../ops/batch-norm-hardtanh.js';
+import { hardtanh } from '../ops/hardtanh.js';
 import { ones, zeros } from '../tensor/creation.js';
 import { Tensor } from '../tensor/tensor.js';
 import { Module, type LayerConfig } from './module.js';
@@ -38,13 +40,21 @@ export class BatchNorm extends Module {
     this.runningInvStd = this.buffer('runningInvStd', new Float32Array(features).fill(1));
   }
 
-  forward(x: Tensor): Tensor {
+  forward(x: Tensor): Tensor { return this.run(x, false); }
+
+  /** hardtanh(forward(x)), the same numbers: Sequential calls it for a BatchNorm followed by a
+   *  HardTanh, so that training runs the pair as one op (normalizeHardtanh). */
+  forwardHardtanh(x: Tensor): Tensor { return this.run(x, true); }
+
+  private run(x: Tensor, clamp: boolean): Tensor {
     if (x.shape[x.rank - 1] !== this.features) throw new LowbitError(`${this.constructor.name}(${this.features}): input's last dim must be ${this.features}, got [${x.shape}]`);
     if (!this.training) {
-      return this.normalize(x, { training: false, eps: this.eps, mean: this.runningMean, invStd: this.runningInvStd });
+      const y = this.normalize(x, { training: false, eps: this.eps, mean: this.runningMean, invStd: this.runningInvStd });
+      return clamp ? hardtanh(y) : y;
     }
     const mean = Tensor.empty([this.features]), invStd = Tensor.empty([this.features]);
-    const y = this.normalize(x, { training: true, eps: this.eps, mean, invStd });
+    const attrs = { training: true, eps: this.eps, mean, invStd };
+    const y = clamp ? this.normalizeHardtanh(x, attrs) : this.normalize(x, attrs);
     const k = mean.backend;
     k.runningAverage(this.runningMean.storage, mean.storage, this.momentum);
     k.runningAverage(this.runningInvStd.storage, invStd.storage, this.momentum);
@@ -53,6 +63,9 @@ export class BatchNorm extends Module {
 
   /** The normalising op; its train mode writes the batch mean and inverse std to attrs. */
   protected normalize(x: Tensor, attrs: BatchNormAttrs): Tensor { return batchNorm(x, this.gamma, this.beta, attrs); }
+
+  /** Train mode: the normalising op and a hardtanh after it, as one op. */
+  protected normalizeHardtanh(x: Tensor, attrs: BatchNormAttrs): Tensor { return batchNormHardtanh(x, this.gamma, this.beta, attrs); }
 
   config(): LayerConfig { return { type: this.constructor.name, features: this.features, momentum: this.momentum, eps: this.eps }; }
 }

@@ -1,4 +1,5 @@
 import type { BatchNormAttrs } from '../ops/batch-norm.js';
+import { hardtanh } from '../ops/hardtanh.js';
 import { shiftBatchNorm } from '../ops/shift-batch-norm.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { BatchNorm } from './batch-norm.js';
@@ -23,5 +24,10 @@ export class ShiftBatchNorm extends BatchNorm {
 
   protected override normalize(x: Tensor, attrs: BatchNormAttrs): Tensor {
     return shiftBatchNorm(x, this.gamma, this.beta, attrs);
+  }
+
+  /** No fused op for the shift-based norm: the two ops in turn. */
+  protected override normalizeHardtanh(x: Tensor, attrs: BatchNormAttrs): Tensor {
+    return hardtanh(this.normalize(x, attrs));
   }
 }

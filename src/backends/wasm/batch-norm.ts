@@ -1,9 +1,10 @@
 import type { HostKernels as Kernels } from '../kernels.js';
-import { f64Words } from './job-args.js';
+import { f32Bits, f64Words } from './job-args.js';
+import { ELEMENT_ALIGN } from './jobs.js';
 import type { WasmRuntime } from './wasm-runtime.js';
 
 // Batch norm (assembly/batch-norm.ts): row-major passes with float64 per-channel sums, equal to
-// the reference bit for bit; the hardtanh variants do its clamp and gradient mask in those passes. Training's two kernels split the channels across threads, in runs
+// the reference bit for bit; the hardtanh backward masks the gradient in its passes. Training's two kernels split the channels across threads, in runs
 // of CHANNEL_ALIGN (each channel's sums stay on one thread, so the split changes no bit); eval
 // is one thread.
 
@@ -25,6 +26,9 @@ export function makeBatchNormTrain(rt: WasmRuntime): Kernels['batchNormTrain'] {
   };
 }
 
+/** The two jobs batchNormTrain and clamp, in turn on y in wasm memory: y is not copied back in
+ *  for the clamp. (Clamping inside batchNormTrain's last pass, two channels at a time, cost more
+ *  than the clamp's own four-lane pass.) */
 export function makeBatchNormTrainHardtanh(rt: WasmRuntime): Kernels['batchNormTrainHardtanh'] {
   return (x, rows, ch, gamma, beta, eps, y, out, xhat, mean, invStd) => {
     if (ch === 0) return;
@@ -33,7 +37,8 @@ export function makeBatchNormTrainHardtanh(rt: WasmRuntime): Kernels['batchNormT
     const px = arena.input(x, rows * ch), pg = arena.input(gamma, ch), pb = arena.input(beta, ch);
     const py = arena.output(y, rows * ch), po = arena.output(out, rows * ch), ph = arena.output(xhat, rows * ch);
     const pm = arena.output(mean, ch), pi = arena.output(invStd, ch), scratch = arena.alloc(ch * 16);
-    rt.pool.parallel('batchNormTrainHardtanh', [px, rows, ch, pg, pb, ...f64Words(eps), py, po, ph, pm, pi, scratch], ch, CHANNEL_ALIGN, rt.pool.threadsFor(rows * ch));
+    rt.pool.parallel('batchNormTrain', [px, rows, ch, pg, pb, ...f64Words(eps), py, ph, pm, pi, scratch], ch, CHANNEL_ALIGN, rt.pool.threadsFor(rows * ch));
+    rt.pool.parallel('clamp', [py, po, f32Bits(-1), f32Bits(1)], rows * ch, ELEMENT_ALIGN, rt.pool.threadsFor(rows * ch));
     arena.copyOut(py, y, rows * ch); arena.copyOut(po, out, rows * ch); arena.copyOut(ph, xhat, rows * ch);
     arena.copyOut(pm, mean, ch); arena.copyOut(pi, invStd, ch);
   };

@@ -29,21 +29,6 @@ function columnSums(x: usize, rows: i32, ch: i32, c0: i32, c1: i32, acc: usize):
  *  scratch: 2·ch f64, shared by the threads (each uses its own channels' slots). */
 export function batchNormTrain(x: usize, rows: i32, ch: i32, gamma: usize, beta: usize, epsLo: i32, epsHi: i32,
   y: usize, xhat: usize, mean: usize, invStd: usize, scratch: usize, c0: i32, c1: i32, thread: i32): void {
-  normalizeTrain(x, rows, ch, gamma, beta, epsLo, epsHi, y, 0, xhat, mean, invStd, scratch, c0, c1);
-}
-
-/** batchNormTrain, and out = clamp(y, -1, 1) made from each y as it is stored: the same f32x4
- *  min/max as the clamp kernel, so the same bits, without a pass over y of its own. */
-export function batchNormTrainHardtanh(x: usize, rows: i32, ch: i32, gamma: usize, beta: usize, epsLo: i32, epsHi: i32,
-  y: usize, out: usize, xhat: usize, mean: usize, invStd: usize, scratch: usize, c0: i32, c1: i32, thread: i32): void {
-  normalizeTrain(x, rows, ch, gamma, beta, epsLo, epsHi, y, out, xhat, mean, invStd, scratch, c0, c1);
-}
-
-/** out: 0 for none. */
-// @ts-ignore: decorator
-@inline function normalizeTrain(x: usize, rows: i32, ch: i32, gamma: usize, beta: usize, epsLo: i32, epsHi: i32,
-  y: usize, out: usize, xhat: usize, mean: usize, invStd: usize, scratch: usize, c0: i32, c1: i32): void {
-  const lo = f32x4.splat(-1), hi = f32x4.splat(1);
   const eps = reinterpret<f64>((<i64>epsHi << 32) | (<i64>epsLo & 0xffffffff));
   const mu = scratch, inv = scratch + (<usize>ch << 3), n = <f64>rows;
   columnSums(x, rows, ch, c0, c1, mu);
@@ -73,16 +58,12 @@ export function batchNormTrainHardtanh(x: usize, rows: i32, ch: i32, gamma: usiz
     for (; c + 2 <= c1; c += 2) {
       const h = f64x2.mul(f64x2.sub(f32x2(f32At(x + o, c)), v128.load(f64At(mu, c))), v128.load(f64At(inv, c)));
       store2(f32At(xhat + o, c), h);
-      const v = f32x4.demote_f64x2_zero(f64x2.add(f64x2.mul(f32x2(f32At(gamma, c)), h), f32x2(f32At(beta, c))));
-      v128.store64_lane(f32At(y + o, c), v, 0);
-      if (out) v128.store64_lane(f32At(out + o, c), f32x4.min(hi, f32x4.max(lo, v)), 0);
+      store2(f32At(y + o, c), f64x2.add(f64x2.mul(f32x2(f32At(gamma, c)), h), f32x2(f32At(beta, c))));
     }
     for (; c < c1; c++) {
       const h = (<f64>load<f32>(f32At(x + o, c)) - load<f64>(f64At(mu, c))) * load<f64>(f64At(inv, c));
       store<f32>(f32At(xhat + o, c), <f32>h);
-      const v = <f32>(<f64>load<f32>(f32At(gamma, c)) * h + <f64>load<f32>(f32At(beta, c)));
-      store<f32>(f32At(y + o, c), v);
-      if (out) store<f32>(f32At(out + o, c), v != v ? v : min<f32>(1, max<f32>(-1, v)));
+      store<f32>(f32At(y + o, c), <f32>(<f64>load<f32>(f32At(gamma, c)) * h + <f64>load<f32>(f32At(beta, c))));
     }
   }
 }

@@ -10,7 +10,7 @@ export { gemm, gemmScratchBytes } from './gemm';
 export { gemmSignLut, gemmSignLutScratchBytes } from './gemm-sign-lut';
 export { packRows, packCols } from './pack';
 export { sign, clamp, passInside, stochasticSign } from './elementwise';
-export { batchNormTrain, batchNormEval, batchNormBackward, batchNormTrainHardtanh, batchNormHardtanhBackward } from './batch-norm';
+export { batchNormTrain, batchNormEval, batchNormBackward, batchNormHardtanhBackward } from './batch-norm';
 export { adamStep } from './adam';
 export { packLogPlanes, bitSerialLogGemm, bitSerialLogGemmScratchBytes } from './bit-serial-log-gemm';
 export { im2col, im2colPackSigns, col2im } from './im2col';

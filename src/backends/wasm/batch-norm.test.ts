@@ -7,7 +7,7 @@ const wasm = await loadWasmKernels();
 after(() => wasm.setThreads(2));
 
 /** [rows, channels]: split across threads (at least 2^15 elements) with ragged channel runs (33:
- *  runs of 16, 16, 1; 130; an odd count), and small ones that stay on one thread. */
+ *  runs of 32, 1; 130: 32 four times, 2; an odd count), and small ones that stay on one thread. */
 const SHAPES: [number, number][] = [[1029, 33], [300, 130], [65, 517], [3, 3], [100, 64], [1, 1]];
 
 function floats(seed: number, length: number, scale: number, offset: number): Float32Array {

@@ -40,7 +40,10 @@ export function makeConv2dBinaryForward(rt: WasmRuntime): Kernels['conv2dBinaryF
     packColumnSigns(rt, px, g, pcs);
     if (n > 0) {
       const pw = arena.input(wRows, n * words), py = arena.output(y, m * n);
-      pool.parallel('conv2dBinaryProduct', [pcs, pw, py, m, n, k], n, 4, m * n * Math.max(words, 1) < MIN_PARALLEL_WORDS ? 1 : pool.threads);
+      // pieces of 32 columns (128 bytes of each row of y) where there are enough of them: a thread
+      // then reads the packed columns once per 32 outputs, not per 4, and writes whole line pairs
+      const align = n >= 32 * pool.threads ? 32 : 4;
+      pool.parallel('conv2dBinaryProduct', [pcs, pw, py, m, n, k], n, align, m * n * Math.max(words, 1) < MIN_PARALLEL_WORDS ? 1 : pool.threads);
       arena.copyOut(py, y, m * n);
     }
     arena.copyOut(pcs, colSigns, m * words);

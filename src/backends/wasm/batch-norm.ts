@@ -4,9 +4,9 @@ import { ELEMENT_ALIGN } from './jobs.js';
 import type { WasmRuntime } from './wasm-runtime.js';
 
 // Batch norm (assembly/batch-norm.ts): row-major passes with float64 per-channel sums, equal to
-// the reference bit for bit; the hardtanh backward masks the gradient in its passes. Training's two kernels split the channels across threads, in runs
-// of CHANNEL_ALIGN (each channel's sums stay on one thread, so the split changes no bit); eval
-// is one thread.
+// the reference bit for bit; the hardtanh backward masks the gradient in its passes. Training's
+// kernels split the channels across threads, in runs of CHANNEL_ALIGN (each channel's sums stay
+// on one thread, so the split changes no bit); eval is one thread.
 
 /** Channel runs of 128 bytes of each f32 row (and 256 of the f64 sums): a thread's share of a
  *  row is whole 128-byte line pairs, which x86's adjacent-line prefetch fetches together. With

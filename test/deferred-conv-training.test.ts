@@ -3,7 +3,6 @@ import { test } from 'node:test';
 import { makeDeferredBackend } from '../src/backends/deferred/deferred-backend.js';
 import { setKernels } from '../src/backends/registry.js';
 import { referenceKernels } from '../src/backends/reference/index.js';
-import { datasetFromArrays } from '../src/data/from-arrays.js';
 import { BatchNorm } from '../src/nn/batch-norm.js';
 import { Flatten, Unflatten } from '../src/nn/flatten.js';
 import { HardTanh } from '../src/nn/hard-tanh.js';
@@ -11,25 +10,15 @@ import { MaxPool2d } from '../src/nn/max-pool2d.js';
 import { QuantConv2d } from '../src/nn/quant-conv2d.js';
 import { QuantDense } from '../src/nn/quant-dense.js';
 import { Sequential } from '../src/nn/sequential.js';
-import { Random } from '../src/tensor/random.js';
 import { classificationError } from '../src/train/evaluate.js';
 import { fit, type TrainConfig } from '../src/train/trainer.js';
+import { quarterImages } from './quarter-images.js';
 
 // As deferred-training.test.ts for a conv net: the conv, pooling and flatten layers read no
 // number between kernels, so a backend that finishes every kernel later trains exactly as the
 // reference does. Synthetic 8×8×3 images whose class is the brightest quarter.
 
-function images(count: number, seed: number) {
-  const rng = new Random(seed), pixels = new Uint8Array(count * 8 * 8 * 3), labels = new Int32Array(count);
-  for (let i = 0; i < count; i++) {
-    labels[i] = Math.floor(rng.uniform() * 4);
-    for (let p = 0; p < 64; p++) for (let c = 0; c < 3; c++) {
-      const quarter = (p >> 5) * 2 + ((p & 7) >> 2), bright = quarter === labels[i] ? 120 : 0;
-      pixels[(i * 64 + p) * 3 + c] = Math.min(255, bright + Math.floor(rng.uniform() * 136));
-    }
-  }
-  return datasetFromArrays(`synthetic-${seed}`, pixels, labels, [8, 8, 3]);
-}
+const images = (count: number, seed: number) => quarterImages(count, seed);
 
 const net = (binaryA: 'steSign' | { name: string; bits: number }) => new Sequential([
   new Unflatten([8, 8, 3]),

@@ -4,7 +4,6 @@ import type { Kernels } from '../src/backends/kernels.js';
 import { setKernels } from '../src/backends/registry.js';
 import { referenceKernels } from '../src/backends/reference/index.js';
 import { loadWasmKernels } from '../src/backends/wasm/index.js';
-import { datasetFromArrays } from '../src/data/from-arrays.js';
 import { BatchNorm } from '../src/nn/batch-norm.js';
 import { Flatten, Unflatten } from '../src/nn/flatten.js';
 import { HardTanh } from '../src/nn/hard-tanh.js';
@@ -12,26 +11,16 @@ import { MaxPool2d } from '../src/nn/max-pool2d.js';
 import { QuantConv2d } from '../src/nn/quant-conv2d.js';
 import { QuantDense } from '../src/nn/quant-dense.js';
 import { Sequential } from '../src/nn/sequential.js';
-import { Random } from '../src/tensor/random.js';
 import type { Tensor } from '../src/tensor/tensor.js';
 import { fit, type TrainConfig } from '../src/train/trainer.js';
+import { quarterImages } from './quarter-images.js';
 
 // Sequential runs each BatchNorm → HardTanh pair as one op (batchNormHardtanh): a training run
 // must give the very numbers that the two layers one after the other give, on every backend.
 // A small CNV-like net: first conv on pixels, a binary conv on 32 channels (whole words per
 // pixel), max-pool, binary dense; synthetic 8×8×3 images whose class is the brightest quarter.
 
-function images(count: number, seed: number) {
-  const rng = new Random(seed), pixels = new Uint8Array(count * 8 * 8 * 3), labels = new Int32Array(count);
-  for (let i = 0; i < count; i++) {
-    labels[i] = Math.floor(rng.uniform() * 4);
-    for (let p = 0; p < 64; p++) for (let c = 0; c < 3; c++) {
-      const quarter = (p >> 5) * 2 + ((p & 7) >> 2), bright = quarter === labels[i] ? 120 : 0;
-      pixels[(i * 64 + p) * 3 + c] = Math.min(255, bright + Math.floor(rng.uniform() * 136));
-    }
-  }
-  return datasetFromArrays(`synthetic-${seed}`, pixels, labels, [8, 8, 3]);
-}
+const images = (count: number, seed: number) => quarterImages(count, seed);
 
 /** The same layers and parameter names, run one by one: no pair fused. */
 class OneByOne extends Sequential {

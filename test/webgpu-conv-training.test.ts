@@ -4,7 +4,6 @@ import type { Kernels } from '../src/backends/kernels.js';
 import { opaque, setKernels } from '../src/backends/registry.js';
 import { referenceKernels } from '../src/backends/reference/index.js';
 import { gpuOrSkip } from '../src/backends/webgpu/gpu-or-skip.js';
-import { datasetFromArrays } from '../src/data/from-arrays.js';
 import { BatchNorm } from '../src/nn/batch-norm.js';
 import { Flatten, Unflatten } from '../src/nn/flatten.js';
 import { HardTanh } from '../src/nn/hard-tanh.js';
@@ -13,8 +12,8 @@ import type { Module } from '../src/nn/module.js';
 import { QuantConv2d } from '../src/nn/quant-conv2d.js';
 import { QuantDense } from '../src/nn/quant-dense.js';
 import { Sequential } from '../src/nn/sequential.js';
-import { Random } from '../src/tensor/random.js';
 import { fit, type TrainConfig } from '../src/train/trainer.js';
+import { quarterImages } from './quarter-images.js';
 
 // A small binary conv net (a float-input conv with 'same' padding, a ±1 conv, 2×2 max-pool, BN,
 // a binary dense layer) trained on WebGPU, where the conv kernels are WGSL, against the same run
@@ -24,17 +23,7 @@ import { fit, type TrainConfig } from '../src/train/trainer.js';
 // is native on WebGPU: none falls back to the reference on read-back storage. Synthetic 12×12×3
 // images whose class is the brightest quarter.
 
-function images(count: number, seed: number) {
-  const rng = new Random(seed), side = 12, pixels = new Uint8Array(count * side * side * 3), labels = new Int32Array(count);
-  for (let i = 0; i < count; i++) {
-    labels[i] = Math.floor(rng.uniform() * 4);
-    for (let y = 0; y < side; y++) for (let x = 0; x < side; x++) for (let c = 0; c < 3; c++) {
-      const quarter = (y >= side / 2 ? 2 : 0) + (x >= side / 2 ? 1 : 0), bright = quarter === labels[i] ? 120 : 0;
-      pixels[((i * side + y) * side + x) * 3 + c] = Math.min(255, bright + Math.floor(rng.uniform() * 136));
-    }
-  }
-  return datasetFromArrays(`synthetic-${seed}`, pixels, labels, [side, side, 3]);
-}
+const images = (count: number, seed: number) => quarterImages(count, seed, 12);
 
 const layers = (): Module[] => [
   new Unflatten([12, 12, 3]),

@@ -9,8 +9,7 @@ export type BatchNormHardtanhAttrs = Omit<BatchNormAttrs, 'training'>;
 /** hardtanh(batchNorm(x)) in train mode as one op, the pair that follows each hidden layer of the
  *  paper's nets: out = clamp(γ·(x - μ)·invStd + β, -1, 1). Backward: the norm's backward of
  *  dout·1{-1 <= y <= 1}, y the norm's output (saved). The fused kernels give exactly what
- *  batchNormTrain then clamp, and passInside then batchNormBackward give; a backend that lacks
- *  them natively runs those four instead (so a GPU keeps its own kernels), with the same numbers. */
+ *  batchNormTrain then clamp, and passInside then batchNormBackward give (WebGPU runs those pairs). */
 const batchNormHardtanhOp = defineOp<BatchNormHardtanhAttrs>({
   name: 'batchNormHardtanh',
   forward: ({ kernels, attrs, saved, empty }, [x, gamma, beta]) => {
@@ -20,25 +19,14 @@ const batchNormHardtanhOp = defineOp<BatchNormHardtanhAttrs>({
     if (rows < 2) throw new LowbitError('batchNormHardtanh: training needs a batch of at least 2 rows to estimate a variance');
     const y = empty(x!.shape), out = empty(x!.shape), xhat = empty(x!.shape);
     const [mean, invStd] = [attrs.mean.storage, attrs.invStd.storage];
-    if (kernels.native.has('batchNormTrainHardtanh')) {
-      kernels.batchNormTrainHardtanh(f32(x!), rows, ch, f32(gamma!), f32(beta!), attrs.eps, y.storage, out.storage, xhat.storage, mean, invStd);
-    } else {
-      kernels.batchNormTrain(f32(x!), rows, ch, f32(gamma!), f32(beta!), attrs.eps, y.storage, xhat.storage, mean, invStd);
-      kernels.clamp(y.storage, out.storage, -1, 1);
-    }
+    kernels.batchNormTrainHardtanh(f32(x!), rows, ch, f32(gamma!), f32(beta!), attrs.eps, y.storage, out.storage, xhat.storage, mean, invStd);
     saved.y = y; saved.xhat = xhat;
     return out;
   },
   backward: ({ kernels, attrs, saved, empty }, dout, [, gamma]) => {
     const ch = gamma!.size, rows = dout.size / ch, y = (saved.y as Tensor).storage, xhat = (saved.xhat as Tensor).storage;
     const dx = empty(dout.shape), dgamma = empty(gamma!.shape), dbeta = empty(gamma!.shape);
-    if (kernels.native.has('batchNormHardtanhBackward')) {
-      kernels.batchNormHardtanhBackward(dout.storage, y, xhat, rows, ch, f32(gamma!), attrs.invStd.storage, dx.storage, dgamma.storage, dbeta.storage);
-    } else {
-      const dy = empty(dout.shape);
-      kernels.passInside(dout.storage, y, dy.storage, -1, 1);
-      kernels.batchNormBackward(dy.storage, xhat, rows, ch, f32(gamma!), attrs.invStd.storage, dx.storage, dgamma.storage, dbeta.storage);
-    }
+    kernels.batchNormHardtanhBackward(dout.storage, y, xhat, rows, ch, f32(gamma!), attrs.invStd.storage, dx.storage, dgamma.storage, dbeta.storage);
     return [dx, dgamma, dbeta];
   },
 });

@@ -1,3 +1,4 @@
+import { elementwiseKernels } from './elementwise.js';
 import type { GpuQueue } from './gpu-queue.js';
 import { f, grid, u } from './gpu-queue.js';
 import type { GpuStorage as G } from './gpu-storage.js';
@@ -41,15 +42,29 @@ const EVAL_BACKWARD = shader('rows: u32, ch: u32', [['dy', F], ['x', F], ['gamma
   dgamma[c] = sg; dbeta[c] = sb;`);
 
 export function batchNormKernels(q: GpuQueue) {
+  const { clamp, passInside } = elementwiseKernels(q);
+  const train = (x: G, rows: number, ch: number, gamma: G, beta: G, eps: number, y: G, xhat: G, mean: G, invStd: G): void => {
+    q.dispatch('batchNormTrain', () => TRAIN, [x, gamma, beta, y, xhat, mean, invStd], [u(rows), u(ch), f(eps)], grid(ch, 256));
+  };
+  const backward = (dy: G, xhat: G, rows: number, ch: number, gamma: G, invStd: G, dx: G, dgamma: G, dbeta: G): void => {
+    q.dispatch('batchNormBackward', () => BACKWARD, [dy, xhat, gamma, invStd, dx, dgamma, dbeta], [u(rows), u(ch)], grid(ch));
+  };
   return {
-    batchNormTrain(x: G, rows: number, ch: number, gamma: G, beta: G, eps: number, y: G, xhat: G, mean: G, invStd: G) {
-      q.dispatch('batchNormTrain', () => TRAIN, [x, gamma, beta, y, xhat, mean, invStd], [u(rows), u(ch), f(eps)], grid(ch, 256));
+    batchNormTrain: train,
+    /** The norm then the clamp, two dispatches: on a GPU the pair costs no copy to fuse away. */
+    batchNormTrainHardtanh(x: G, rows: number, ch: number, gamma: G, beta: G, eps: number, y: G, out: G, xhat: G, mean: G, invStd: G) {
+      train(x, rows, ch, gamma, beta, eps, y, xhat, mean, invStd);
+      clamp(y, out, -1, 1);
     },
     batchNormEval(x: G, rows: number, ch: number, gamma: G, beta: G, mean: G, invStd: G, y: G) {
       q.dispatch('batchNormEval', () => EVAL, [x, gamma, beta, mean, invStd, y], [u(rows * ch), u(ch)], grid(rows * ch));
     },
-    batchNormBackward(dy: G, xhat: G, rows: number, ch: number, gamma: G, invStd: G, dx: G, dgamma: G, dbeta: G) {
-      q.dispatch('batchNormBackward', () => BACKWARD, [dy, xhat, gamma, invStd, dx, dgamma, dbeta], [u(rows), u(ch)], grid(ch));
+    batchNormBackward: backward,
+    batchNormHardtanhBackward(dout: G, y: G, xhat: G, rows: number, ch: number, gamma: G, invStd: G, dx: G, dgamma: G, dbeta: G) {
+      const dy = q.alloc('f32', rows * ch);
+      passInside(dout, y, dy, -1, 1);
+      backward(dy, xhat, rows, ch, gamma, invStd, dx, dgamma, dbeta);
+      q.free(dy);
     },
     batchNormEvalBackward(dy: G, x: G, rows: number, ch: number, gamma: G, mean: G, invStd: G, dx: G, dgamma: G, dbeta: G) {
       q.dispatch('batchNormEvalBackward', () => EVAL_BACKWARD, [dy, x, gamma, mean, invStd, dx, dgamma, dbeta], [u(rows), u(ch)], grid(ch));

@@ -1,0 +1,47 @@
+import type { WasmRuntime } from './wasm-runtime.js';
+import { MIN_PARALLEL_VECTORS } from './pixel-sign-gemm.js';
+
+/** u32 words of the dot layout (assembly/pixel-sign-dot.ts) of n weight rows of length k: 16
+ *  bytes per block of 4 rows and group of 4 along k, then one count per row, whole blocks. */
+export function signDotWords(n: number, k: number): number {
+  const blocks = Math.ceil(n / 4);
+  return blocks * Math.ceil(k / 4) * 4 + blocks * 4;
+}
+
+/** Re-lay n packed ±1 rows s (ceil(k/32) words each, bit 1 = −1) in the dot layout that
+ *  pixelSignGemmDot reads: for block b of 4 rows and group g of 4 consecutive k, 16 bytes at
+ *  byte offset (b·groups + g)·16, byte 4c + t = 1 where row 4b + c has +1 at 4g + t (0 for −1,
+ *  past n and past k); then, per row, its count of +1. Done once per model, so plain code. */
+export function packSignDots(s: Uint32Array, n: number, k: number, out: Uint32Array = new Uint32Array(signDotWords(n, k))): Uint32Array {
+  const words = Math.ceil(k / 32), groups = Math.ceil(k / 4), blocks = Math.ceil(n / 4);
+  const bytes = new Uint8Array(out.buffer, out.byteOffset, out.byteLength), ones = out.subarray(blocks * groups * 4);
+  bytes.fill(0);
+  for (let j = 0; j < n; j++) {
+    let count = 0;
+    for (let p = 0; p < k; p++) {
+      if ((s[j * words + (p >>> 5)]! >>> (p & 31)) & 1) continue;
+      bytes[((j >>> 2) * groups + (p >>> 2)) * 16 + (j & 3) * 4 + (p & 3)] = 1;
+      count++;
+    }
+    ones[j] = count;
+  }
+  return out;
+}
+
+/** The pixel product (Kernels.pixelSignGemm, exactly) from the dot layout, by the relaxed-SIMD
+ *  8-bit dot product (assembly/pixel-sign-dot.ts): only in the relaxed builds, whose engines
+ *  have it. Images split across threads, or for a few images the columns in blocks of 16. */
+export function makePixelSignGemmDot(rt: WasmRuntime): (x: Uint8Array, t: Uint32Array, c: Int32Array, m: number, n: number, k: number) => void {
+  return (x, t, c, m, n, k) => {
+    if (m === 0 || n === 0) return;
+    const { arena, pool } = rt;
+    arena.reset();
+    const px = arena.inputBytes(x, m * k), pt = arena.input(t, signDotWords(n, k)), pc = arena.output(c, m * n);
+    const work = m * n * Math.max(Math.ceil(k / 16), 1);
+    const threads = work < MIN_PARALLEL_VECTORS ? 1 : pool.threads;
+    const scratchBytes = Number(rt.exports['pixelSignDotScratchBytes']!(k));
+    const scratch = arena.alloc(scratchBytes * threads);
+    pool.parallelRowsOrColumns('pixelSignGemmDot', 'pixelSignGemmDotRows', [px, pt, pc, m, n, k, scratch, scratchBytes], m, n, 16, threads);
+    arena.copyOut(pc, c, m * n);
+  };
+}

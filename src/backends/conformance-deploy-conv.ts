@@ -9,7 +9,8 @@ const pixels = (g: ConvGeometry): number => g.batch * g.height * g.width;
 const label = (what: string, seed: number, g: ConvGeometry): string =>
   `${what} seed ${seed} x [${g.batch},${g.height},${g.width},${g.channels}] window ${g.kh}×${g.kw} stride ${g.stride} pad ${g.padTop},${g.padLeft}`;
 /** The conv windows, and Flatten's whole-image window on channels that are not a word. */
-const WINDOWS = [...GEOMETRIES, geometry(3, 3, 5, 33, 3, 5, 1, false), geometry(2, 2, 2, 70, 2, 2, 1, false)];
+// the last is big enough for a multi-threaded backend to split its rows, mid-image and mid-row
+const WINDOWS = [...GEOMETRIES, geometry(3, 3, 5, 33, 3, 5, 1, false), geometry(2, 2, 2, 70, 2, 2, 1, false), geometry(5, 30, 26, 64, 3, 3, 1, true)];
 
 /** Packed ±1 rows of `channels` bits per pixel, tail bits 0 (as thresholdPack writes them). */
 export function packedPixels(seed: number, count: number, channels: number): Uint32Array {

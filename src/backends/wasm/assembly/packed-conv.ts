@@ -8,8 +8,9 @@ export function im2colBits(x: usize, out: usize, height: i32, width: i32, ch: i3
   padTop: i32, padLeft: i32, outH: i32, outW: i32, rLo: i32, rHi: i32): void {
   const inWords = (ch + 31) >>> 5, words = (kh * kw * ch + 31) >>> 5, wholeWords = (ch & 31) == 0;
   const lastMask: u32 = (ch & 31) == 0 ? 0xffffffff : (<u32>1 << (ch & 31)) - 1;
-  for (let r = rLo; r < rHi; r++) {
-    const ox = r % outW, t = r / outW, oy = t % outH, b = t / outH;
+  // (b, oy, ox) of row rLo, then counted on: no divisions per row
+  let ox = rLo % outW, oy = (rLo / outW) % outH, b = rLo / (outW * outH);
+  for (let r = rLo; r < rHi; r++, ox = next(ox, outW), oy = ox == 0 ? next(oy, outH) : oy, b = ox == 0 && oy == 0 ? b + 1 : b) {
     const dst = out + ((<usize>r * words) << 2);
     memory.fill(dst, 0, <usize>words << 2);
     let p = 0; // the tap's first bit in the row
@@ -46,8 +47,9 @@ export function im2colBits(x: usize, out: usize, height: i32, width: i32, ch: i3
 export function im2colBytes(x: usize, out: usize, height: i32, width: i32, ch: i32, kh: i32, kw: i32, stride: i32,
   padTop: i32, padLeft: i32, outH: i32, outW: i32, padValue: i32, rLo: i32, rHi: i32): void {
   const k = kh * kw * ch, span = kw * ch;
-  for (let r = rLo; r < rHi; r++) {
-    const ox = r % outW, t = r / outW, oy = t % outH, b = t / outH, x0 = ox * stride - padLeft;
+  let ox = rLo % outW, oy = (rLo / outW) % outH, b = rLo / (outW * outH);
+  for (let r = rLo; r < rHi; r++, ox = next(ox, outW), oy = ox == 0 ? next(oy, outH) : oy, b = ox == 0 && oy == 0 ? b + 1 : b) {
+    const x0 = ox * stride - padLeft;
     let dst = out + <usize>r * k;
     for (let i = 0; i < kh; i++) {
       const y = oy * stride + i - padTop;
@@ -64,6 +66,10 @@ export function im2colBytes(x: usize, out: usize, height: i32, width: i32, ch: i
     }
   }
 }
+
+/** i + 1, back to 0 at n (a row's coordinate counted on). */
+// @ts-ignore: decorator
+@inline function next(i: i32, n: i32): i32 { return i + 1 == n ? 0 : i + 1; }
 
 /** A few bytes (a CNV window row is 9) copy faster by hand than through memory.copy's call. */
 // @ts-ignore: decorator

@@ -2,7 +2,8 @@ import type { KernelName, Kernels, ScoreDot } from './kernels.js';
 
 /** The packed-inference kernels (kernels.ts, "packed inference"). */
 export type EngineKernelName = Extract<KernelName, 'prepareBinaryWeights' | 'binaryProduct' | 'prepareBinaryThreshold'
-  | 'binaryThreshold' | 'preparePixelWeights' | 'pixelProduct' | 'freePrepared' | 'packPlanes' | 'combinePlanes'
+  | 'binaryThreshold' | 'preparePixelWeights' | 'pixelProduct' | 'preparePixelThreshold' | 'pixelThreshold' | 'freePrepared'
+  | 'packPlanes' | 'combinePlanes'
   | 'combinePixelProducts' | 'packCodes' | 'scoreRows'>;
 /** A check of some of them on a backend; `name` labels its failures. Rejects on the first difference. */
 export type EngineCheck = (backend: Kernels, name: string) => Promise<void>;
@@ -22,7 +23,7 @@ export async function runEngineConformance(name: string, backend: Kernels): Prom
  *  only observable through its product); the bit-planes of the same pixels beside them. */
 const checkPrepared: EngineCheck = async (k, name) => {
   const at = (what: string) => `${name}: ${what}`;
-  const SHAPES = [[0, 5, 33], [1, 1, 1], [3, 7, 31], [2, 40, 64], [5, 130, 65], [4, 200, 1000], [1, 256, 784], [6, 64, 27], [9, 22, 75]] as const;
+  const SHAPES = [[0, 5, 33], [1, 1, 1], [3, 7, 31], [2, 40, 64], [5, 130, 65], [4, 200, 1000], [1, 256, 784], [6, 64, 27], [9, 22, 75], [300, 64, 27]] as const;
   for (const [s, [m, n, depth]] of SHAPES.entries()) {
     const seed = 100 + s, rng = random(seed), words = Math.ceil(depth / 32), shape = `seed ${seed} m=${m} n=${n} k=${depth}`;
     const a = packed(rng, m, depth), b = packed(rng, n, depth), x = Uint8Array.from({ length: m * depth }, () => (rng() < 0.3 ? 0 : Math.floor(rng() * 256)));
@@ -48,7 +49,18 @@ const checkPrepared: EngineCheck = async (k, name) => {
     const xs = Uint8Array.from({ length: m * depth }, () => (rng() < 0.9 ? 0 : Math.floor(rng() * 256)));
     k.pixelProduct(k.fromArray(xs.slice()), pw, pc, m);
     same(await k.read(pc), plainPixel(xs, b, m, n, depth), at(`pixelProduct (sparse images) ${shape}`));
-    for (const p of [t, w, pw, t]) k.freePrepared(p); // the threshold layout before its weights; twice is harmless
+
+    // pixelThreshold: thresholdPack(base + scale·S) of the same products, both kinds of image
+    const scale = s % 2 === 0 ? -2 : -1, span = 255 * depth;
+    const base = Int32Array.from({ length: n }, () => Math.round((rng() - 0.5) * span));
+    const pLim = Int32Array.from({ length: n }, () => Math.round((rng() - 0.5) * span));
+    const pt = k.preparePixelThreshold(pw, k.fromArray(base.slice()), scale, k.fromArray(pLim.slice()), k.fromArray(flip.slice()));
+    for (const [images, kind] of [[x, 'dense'], [xs, 'sparse']] as const) {
+      const v = plainPixel(images, b, m, n, depth).map((dot, i) => base[i % n]! + scale * dot);
+      k.pixelThreshold(k.fromArray(images.slice()), pt, bits, m);
+      same(await k.read(bits), plainThreshold(v, m, n, pLim, flip), at(`pixelThreshold (${kind} images, scale ${scale}) ${shape}`));
+    }
+    for (const p of [t, pt, w, pw, t]) k.freePrepared(p); // the threshold layouts before their weights; twice is harmless
 
     const planes = k.alloc('u32', m * 8 * words);
     k.packPlanes(k.fromArray(x.slice()), m, depth, planes);
@@ -118,7 +130,8 @@ const checkScores: EngineCheck = async (k, name) => {
  *  wants one test per kernel. */
 export const engineChecks: Record<EngineKernelName, EngineCheck> = {
   prepareBinaryWeights: checkPrepared, binaryProduct: checkPrepared, prepareBinaryThreshold: checkPrepared,
-  binaryThreshold: checkPrepared, preparePixelWeights: checkPrepared, pixelProduct: checkPrepared, freePrepared: checkPrepared,
+  binaryThreshold: checkPrepared, preparePixelWeights: checkPrepared, pixelProduct: checkPrepared,
+  preparePixelThreshold: checkPrepared, pixelThreshold: checkPrepared, freePrepared: checkPrepared,
   packPlanes: checkPrepared, combinePlanes: checkCombine, combinePixelProducts: checkCombine, packCodes: checkCodes, scoreRows: checkScores,
 };
 

@@ -245,6 +245,12 @@ export interface Kernels<S extends StorageTypes = OpaqueStorage> extends Storage
   preparePixelWeights(s: S['u32'], n: number, k: number): Prepared<'pixel'>;
   /** C[m,n] = pixelSignGemm(x, s) with s prepared: bytes times ±1, exact in int32 for k <= 8,421,504. */
   pixelProduct(x: S['u8'], w: Prepared<'pixel'>, c: S['i32'], m: number): void;
+  /** A first layer on bytes followed by a sign: weights w (which must outlive this handle), then
+   *  thresholdPack's base (n int32), integer scale, thresholds lim (n int32) and flips. */
+  preparePixelThreshold(w: Prepared<'pixel'>, base: S['i32'], scale: number, lim: S['i32'], flip: S['u32']): Prepared<'pixelThreshold'>;
+  /** out = thresholdPack(pixelProduct(x, w), m, n, base, scale, lim, flip): m packed rows of
+   *  ceil(n/32) words, the product never stored in full where the backend can fuse it. Exact. */
+  pixelThreshold(x: S['u8'], t: Prepared<'pixelThreshold'>, out: S['u32'], m: number): void;
   /** Give a prepared layout's memory back now (else at garbage collection); a second call does nothing. */
   freePrepared(p: Prepared<PreparedKind>): void;
   /** The 8 bit-planes of `count` images of k bytes (QNN-SPEC §5.1): row img·8 + b of out
@@ -400,7 +406,7 @@ export interface ConvGeometry {
 }
 
 /** The layouts behind prepare* handles. */
-export type PreparedKind = 'binary' | 'binaryThreshold' | 'pixel';
+export type PreparedKind = 'binary' | 'binaryThreshold' | 'pixel' | 'pixelThreshold';
 declare const preparedBrand: unique symbol;
 /** A backend's own layout of weights (prepare*): opaque, only its backend reads it. */
 export interface Prepared<What extends PreparedKind> { readonly [preparedBrand]: What }

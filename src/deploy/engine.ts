@@ -46,6 +46,8 @@ interface Step {
   binary: Prepared<'binary'> | null;
   /** A 1-bit-in, 1-bit-out threshold layer of ±1 weights: product, threshold and packing in one kernel. */
   fused: Prepared<'binaryThreshold'> | null;
+  /** A first layer on pixels with one threshold per unit and no pool: pixelThreshold's handle; else null. */
+  pixelFused: Prepared<'pixelThreshold'> | null;
   /** Threshold i of unit j (index j·per + i) holds when (v < lim) XOR its flip: direction 0
    *  (v >= t) is NOT (v < t), direction 1 (v <= t) is v < t + 1. flipWords: the same flips as
    *  one bit per unit, for 1-bit outputs packed a word at a time. */
@@ -136,7 +138,7 @@ export class PackedEngine {
     const k = this.kernels;
     this.freeScratch();
     for (const s of this.steps) {
-      if (s.fused) k.freePrepared(s.fused); // before the weights it reads
+      for (const f of [s.fused, s.pixelFused]) if (f) k.freePrepared(f); // before the weights they read
       for (const p of [s.binary, s.pixel]) if (p) k.freePrepared(p);
       for (const buf of [s.lim, s.flip, s.flipWords, s.rowSums, s.base, s.bsum, s.affine]) if (buf) k.free(buf);
     }
@@ -203,13 +205,13 @@ export class PackedEngine {
         continue;
       }
       let t: Storage<'i32'>;
+      if (step.pixelFused) { // the common first layer: T = 255·Σw − 2·S, thresholded and packed
+        k.pixelThreshold(x, step.pixelFused, output, m);
+        [input, output] = [output, input];
+        continue;
+      }
       if (step.pixel) {
         k.pixelProduct(x, step.pixel, s.dots, m);
-        if (step.base) { // the common first layer: T = 255·Σw − 2·S, thresholded and packed in one kernel
-          k.thresholdPack(s.dots, m, n, step.base, -2, step.lim, step.flipWords, output);
-          [input, output] = [output, input];
-          continue;
-        }
         k.combinePixelProducts(s.dots, m, n, q, step.rowSums!, s.t);
         t = s.t;
       } else {
@@ -235,6 +237,7 @@ export class PackedEngine {
         k.pixelPairs(input as Storage<'u8'>, m * c.height * c.width, c.channels, s.pairs);
         k.im2colBytes(s.pairs, { ...g, channels: 2 * c.channels }, 0, s.bytes);
       } else k.im2colBytes(input as Storage<'u8'>, g, 0, s.bytes); // byte 0 is x = 0 for 'unit' pixels
+      if (step.pixelFused) { k.pixelThreshold(s.bytes, step.pixelFused, output, rows); return; }
       k.pixelProduct(s.bytes, step.pixel!, s.dots, rows);
     } else {
       k.im2colBits(input as Storage<'u32'>, g, s.cols);
@@ -272,7 +275,7 @@ export class PackedEngine {
       if (outBits === 1) for (let j = 0; j < n; j++) flipWords[j >>> 5]! |= flip[j]! << (j & 31);
     }
     const step: Step = {
-      layer, k: inK, n, p: pixels ? PLANES : layer.inputLevels.bits, q, outBits, pixel: null, binary: null, fused: null,
+      layer, k: inK, n, p: pixels ? PLANES : layer.inputLevels.bits, q, outBits, pixel: null, binary: null, fused: null, pixelFused: null,
       lim: this.upload('i32', lim), flip: this.upload('u8', flip), flipWords: this.upload('u32', flipWords),
       rowSums: null, base: null, bsum: null, affine: null, dot: null, conv, flatten: null,
       pairs: !!conv && pixels && this.graph.scale === 'symmetric' && convPads(conv.conv),
@@ -297,6 +300,11 @@ export class PackedEngine {
       if (!pixels && layer.kind !== 'scores' && outBits === 1 && q === 1 && step.p === 1) {
         step.fused = k.prepareBinaryThreshold(step.binary, step.lim, step.flipWords);
       }
+    }
+    // pixels then one threshold, no pool between: the product thresholded where it is made
+    // (T = base − 2·S; byte pairs T = 0 − S, the D the thresholds were folded on: see runConv)
+    if (step.pixel && step.base && !(conv && conv.pool)) {
+      step.pixelFused = k.preparePixelThreshold(step.pixel, step.base, step.pairs ? -1 : -2, step.lim, step.flipWords);
     }
     k.free(weights); // prepare keeps no reference to it (the graph's own array on a CPU backend: left alone)
     if (layer.kind === 'scores') {

@@ -7,8 +7,9 @@ import { xnorGemm } from './xnor-gemm.js';
  *  caller may free its own): its products read them as the plain kernels do. */
 interface Rows { rows: Uint32Array; n: number; k: number }
 interface Thresholded { weights: Rows; lim: Int32Array; flip: Uint32Array }
+interface PixelThresholded extends Thresholded { base: Int32Array; scale: number }
 
-const handle = <W extends PreparedKind>(layout: Rows | Thresholded): Prepared<W> => layout as unknown as Prepared<W>;
+const handle = <W extends PreparedKind>(layout: Rows | Thresholded | PixelThresholded): Prepared<W> => layout as unknown as Prepared<W>;
 const layout = <T>(p: Prepared<PreparedKind>): T => p as unknown as T;
 
 export const prepareBinaryWeights: HostKernels['prepareBinaryWeights'] = (b, n, k) =>
@@ -38,6 +39,19 @@ export const preparePixelWeights: HostKernels['preparePixelWeights'] = (s, n, k)
 export const pixelProduct: HostKernels['pixelProduct'] = (x, w, c, m) => {
   const { rows, n, k } = layout<Rows>(w);
   pixelSignGemm(x, rows, c, m, n, k);
+};
+
+export const preparePixelThreshold: HostKernels['preparePixelThreshold'] = (w, base, scale, lim, flip) => {
+  const weights = layout<Rows>(w);
+  return handle({ weights, base: base.slice(0, weights.n), scale, lim: lim.slice(0, weights.n), flip: flip.slice(0, Math.ceil(weights.n / 32)) });
+};
+
+/** The pixel product in full, then thresholdPack: what the fused kernels must equal. */
+export const pixelThreshold: HostKernels['pixelThreshold'] = (x, t, out, m) => {
+  const { weights: { rows, n, k }, base, scale, lim, flip } = layout<PixelThresholded>(t);
+  const c = new Int32Array(m * n);
+  pixelSignGemm(x, rows, c, m, n, k);
+  thresholdPack(c, m, n, base, scale, lim, flip, out);
 };
 
 /** Plain arrays: garbage collection gives them back. */

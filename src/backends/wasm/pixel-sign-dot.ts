@@ -45,3 +45,21 @@ export function makePixelSignGemmDot(rt: WasmRuntime): (x: Uint8Array, t: Uint32
     arena.copyOut(pc, c, m * n);
   };
 }
+
+/** thresholdPack(pixelSignGemmDot(x, t), …) fused (assembly pixelThresholdDot: a tile of rows'
+ *  products at a time in each thread's scratch); images split across threads. */
+export function makePixelThresholdDot(rt: WasmRuntime): (x: Uint8Array, t: Uint32Array, base: Int32Array, scale: number,
+  lim: Int32Array, flip: Uint32Array, out: Uint32Array, m: number, n: number, k: number) => void {
+  return (x, t, base, scale, lim, flip, out, m, n, k) => {
+    if (m === 0 || n === 0) return;
+    const { arena, pool } = rt, words = Math.ceil(n / 32);
+    arena.reset();
+    const px = arena.inputBytes(x, m * k), pt = arena.input(t, signDotWords(n, k));
+    const pb = arena.input(base, n), pl = arena.input(lim, n), pf = arena.input(flip, words), po = arena.output(out, m * words);
+    const threads = m * n * Math.max(Math.ceil(k / 16), 1) < MIN_PARALLEL_VECTORS ? 1 : pool.threads;
+    const scratchBytes = Number(rt.exports['pixelThresholdDotScratchBytes']!(n, k));
+    const scratch = arena.alloc(scratchBytes * threads);
+    pool.parallel('pixelThresholdDot', [px, pt, pb, scale, pl, pf, po, m, n, k, scratch, scratchBytes], m, 1, threads);
+    arena.copyOut(po, out, m * words);
+  };
+}

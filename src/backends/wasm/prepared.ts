@@ -3,7 +3,7 @@ import type { HostKernels, Prepared, PreparedKind } from '../kernels.js';
 import { packSignNibbles, signNibbleWords } from '../reference/pixel-sign-nibbles.js';
 import { packSlices, slicedWords } from '../reference/xnor-gemm-sliced.js';
 import { packThresholdSlices, thresholdSliceWords } from '../reference/xnor-threshold-sliced.js';
-import { makePixelSignGemmDot, packSignDots, signDotWords } from './pixel-sign-dot.js';
+import { makePixelSignGemmDot, makePixelThresholdDot, packSignDots, signDotWords } from './pixel-sign-dot.js';
 import { makePixelSignGemmNibbles } from './pixel-sign-nibbles.js';
 import { makeThresholdPack } from './threshold-pack.js';
 import type { WasmRuntime } from './wasm-runtime.js';
@@ -26,6 +26,7 @@ interface Owned { arrays: Words[] }
 interface Binary extends Owned { n: number; k: number; rows: Uint32Array | null; sliced: Uint32Array | null }
 interface Thresholded extends Owned { weights: Binary; lim: Int32Array | null; th: Uint32Array | null; flip: Uint32Array }
 interface Pixel extends Owned { n: number; k: number; signs: Uint32Array; nibbles: Uint32Array; dots: Uint32Array | null }
+interface PixelThresholded extends Owned { weights: Pixel; base: Int32Array; scale: number; lim: Int32Array; flip: Uint32Array }
 
 /** Whether at least a quarter of the 4-byte groups of some sampled rows of x are all 0 (digits'
  *  background): there the nibble tables skip them (pixel-sign-nibbles.ts, the same test per
@@ -52,12 +53,15 @@ const layout = <T extends Owned>(p: Prepared<PreparedKind>): T => p as unknown a
  *  product on the 2048-wide hidden layers), and their thresholds too where the layer is fused
  *  (xnorThresholdSliced: the packed outputs with no integer product stored); pixel weights go to
  *  16-entry nibble tables (pixelSignGemmNibbles), and in the relaxed-SIMD builds, on the first
- *  dense batch, to 8-bit dot-product rows too (pixelSignGemmDot). Layouts live in the shared wasm memory, read
+ *  dense batch, to 8-bit dot-product rows too (pixelSignGemmDot; pixelThresholdDot thresholds a
+ *  tile of its products while they are in cache). Layouts live in the shared wasm memory, read
  *  in place, and go back to the heap on freePrepared or when the handle is garbage collected. */
 export function makePreparedKernels(rt: WasmRuntime): Pick<HostKernels, 'prepareBinaryWeights' | 'binaryProduct'
-  | 'prepareBinaryThreshold' | 'binaryThreshold' | 'preparePixelWeights' | 'pixelProduct' | 'freePrepared'> {
+  | 'prepareBinaryThreshold' | 'binaryThreshold' | 'preparePixelWeights' | 'pixelProduct' | 'preparePixelThreshold' | 'pixelThreshold'
+  | 'freePrepared'> {
   const xnorGemm = makeXnorGemm(rt), xnorGemmSliced = makeXnorGemmSliced(rt), xnorThresholdSliced = makeXnorThresholdSliced(rt);
-  const pixelSignGemmNibbles = makePixelSignGemmNibbles(rt), pixelSignGemmDot = makePixelSignGemmDot(rt), thresholdPack = makeThresholdPack(rt);
+  const pixelSignGemmNibbles = makePixelSignGemmNibbles(rt), pixelSignGemmDot = makePixelSignGemmDot(rt);
+  const pixelThresholdDot = makePixelThresholdDot(rt), thresholdPack = makeThresholdPack(rt);
   const relaxed = rt.build.includes('-relaxed');
   const own = <A extends Words>(owner: Owned, kind: 'u32' | 'i32', length: number): A => {
     const array = (rt.resident?.alloc(kind, length) ?? hostArray(kind, length)) as A;
@@ -73,6 +77,8 @@ export function makePreparedKernels(rt: WasmRuntime): Pick<HostKernels, 'prepare
     products = (rt.resident?.alloc('i32', length) ?? new Int32Array(length)) as Int32Array;
     return products;
   };
+  // the dot layout, made from the signs on the first dense batch
+  const dotsOf = (p: Pixel): Uint32Array => (p.dots ??= packSignDots(p.signs, p.n, p.k, own<Uint32Array>(p, 'u32', signDotWords(p.n, p.k))));
   const product = (a: Uint32Array, w: Binary, c: Int32Array, m: number): void => {
     if (w.sliced) xnorGemmSliced(a, w.sliced, c, m, w.n, w.k);
     else xnorGemm(a, w.rows!, c, m, w.n, w.k);
@@ -108,8 +114,23 @@ export function makePreparedKernels(rt: WasmRuntime): Pick<HostKernels, 'prepare
     pixelProduct: (x, w, c, m) => {
       const p = layout<Pixel>(w), { n, k } = p;
       if (!relaxed || sparse(x, m, k)) return pixelSignGemmNibbles(x, p.nibbles, c, m, n, k);
-      p.dots ??= packSignDots(p.signs, n, k, own<Uint32Array>(p, 'u32', signDotWords(n, k)));
-      pixelSignGemmDot(x, p.dots, c, m, n, k);
+      pixelSignGemmDot(x, dotsOf(p), c, m, n, k);
+    },
+    preparePixelThreshold: (w, base, scale, lim, flip) => {
+      const weights = layout<Pixel>(w), { n } = weights, words = Math.ceil(n / 32);
+      const t: PixelThresholded = { arrays: [], weights, base: new Int32Array(0), scale, lim: new Int32Array(0), flip: new Uint32Array(0) };
+      (t.base = own<Int32Array>(t, 'i32', n)).set(base.subarray(0, n));
+      (t.lim = own<Int32Array>(t, 'i32', n)).set(lim.subarray(0, n));
+      (t.flip = own<Uint32Array>(t, 'u32', words)).set(flip.subarray(0, words));
+      return handle(t);
+    },
+    pixelThreshold: (x, prepared, out, m) => {
+      const t = layout<PixelThresholded>(prepared), { weights: p } = t, { n, k } = p;
+      if (relaxed && !sparse(x, m, k)) return pixelThresholdDot(x, dotsOf(p), t.base, t.scale, t.lim, t.flip, out, m, n, k);
+      // the nibble tables write the whole product; thresholdPack reads it back
+      const c = productScratch(m * n);
+      pixelSignGemmNibbles(x, p.nibbles, c, m, n, k);
+      thresholdPack(c, m, n, t.base, t.scale, t.lim, t.flip, out);
     },
     freePrepared: (p) => {
       const owner = layout<Owned>(p);

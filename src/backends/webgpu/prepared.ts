@@ -3,6 +3,7 @@ import type { GpuQueue } from './gpu-queue.js';
 import { grid, u } from './gpu-queue.js';
 import type { GpuStorage as G } from './gpu-storage.js';
 import { blocks } from './gemm.js';
+import { packKernels } from './pack.js';
 import { shader } from './wgsl.js';
 import { xnorGemm, xnorThreshold } from './xnor-gemm.js';
 
@@ -14,7 +15,7 @@ import { xnorGemm, xnorThreshold } from './xnor-gemm.js';
 /** What a prepare* handle holds: `rows` n × ceil(k/32) words; lim and flip for a threshold layer. */
 class GpuPrepared {
   constructor(readonly rows: G, readonly n: number, readonly k: number, readonly owned: readonly G[],
-    readonly lim?: G, readonly flip?: G) {}
+    readonly lim?: G, readonly flip?: G, readonly base?: G, readonly scale?: number) {}
 }
 
 const COPY = shader('count: u32', [['x', 'u32'], ['o', 'u32']], `
@@ -93,6 +94,20 @@ export function preparedKernels(q: GpuQueue) {
     pixelProduct(x: G, w: Prepared<'pixel'>, c: G, m: number) {
       const { rows, n, k } = layout(w);
       q.dispatch('pixelProduct', () => PIXEL, [x, rows, c], [m, n, k, Math.ceil(k / 32)].map(u), blocks(m, n));
+    },
+    preparePixelThreshold(w: Prepared<'pixel'>, base: G, scale: number, lim: G, flip: G): Prepared<'pixelThreshold'> {
+      const { rows, n, k } = layout(w);
+      const bases = copyOf(base, 'i32', n), limits = copyOf(lim, 'i32', n), flips = copyOf(flip, 'u32', Math.ceil(n / 32));
+      return handle(new GpuPrepared(rows, n, k, [bases, limits, flips], limits, flips, bases, scale));
+    },
+    /** The product into a scratch storage, then thresholdPack: two dispatches (the product is
+     *  not fused here; the GPU's share of a first layer is small). */
+    pixelThreshold(x: G, t: Prepared<'pixelThreshold'>, out: G, m: number) {
+      const { rows, n, k, lim, flip, base, scale } = layout(t);
+      const c = q.alloc('i32', m * n);
+      q.dispatch('pixelProduct', () => PIXEL, [x, rows, c], [m, n, k, Math.ceil(k / 32)].map(u), blocks(m, n));
+      packKernels(q).thresholdPack(c, m, n, base!, scale!, lim!, flip!, out);
+      q.free(c);
     },
     pixelSignGemm(x: G, s: G, c: G, m: number, n: number, k: number) {
       q.dispatch('pixelProduct', () => PIXEL, [x, s, c], [m, n, k, Math.ceil(k / 32)].map(u), blocks(m, n));

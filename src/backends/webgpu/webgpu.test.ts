@@ -25,7 +25,8 @@ if (gpu) {
 
   test('webgpu: the packed engine runs in WGSL, all but scoreRows (float64 arithmetic, which WGSL lacks)', () => {
     const engine = ['prepareBinaryWeights', 'binaryProduct', 'prepareBinaryThreshold', 'binaryThreshold', 'preparePixelWeights',
-      'pixelProduct', 'pixelSignGemm', 'freePrepared', 'packPlanes', 'combinePlanes', 'combinePixelProducts', 'packCodes', 'thresholdPack'] as const;
+      'pixelProduct', 'preparePixelThreshold', 'pixelThreshold', 'pixelSignGemm', 'freePrepared', 'packPlanes', 'combinePlanes',
+      'combinePixelProducts', 'packCodes', 'thresholdPack'] as const;
     assert.deepEqual(engine.filter((k) => !gpu.native.has(k)), []);
     assert.equal(gpu.native.has('scoreRows'), false);
   });

@@ -5,7 +5,7 @@ export { xnorGemmSliced, xnorGemmSlicedRows, xnorSlicedScratchBytes } from './xn
 export { xnorThresholdSliced, xnorThresholdSlicedRows } from './xnor-threshold-sliced';
 export { pixelSignGemm } from './pixel-sign-gemm';
 export { pixelSignGemmNibbles, pixelSignGemmNibblesRows, pixelSignNibblesScratchBytes } from './pixel-sign-nibbles';
-export { pixelSignGemmDot, pixelSignGemmDotRows, pixelSignDotScratchBytes } from './pixel-sign-dot';
+export { pixelSignGemmDot, pixelSignGemmDotRows, pixelSignDotScratchBytes, pixelThresholdDot, pixelThresholdDotScratchBytes } from './pixel-sign-dot';
 export { thresholdPack } from './threshold-pack';
 export { gemm, gemmScratchBytes } from './gemm';
 export { gemmSignLut, gemmSignLutScratchBytes } from './gemm-sign-lut';

@@ -14,6 +14,8 @@
 // On dense images (photos: CIFAR-10's first layer, k = 27) ~1.5x faster than the nibble tables
 // in process CPU time; on digits the tables win, as they skip the background (prepared.ts picks).
 
+import { thresholdPack } from './threshold-pack';
+
 // Pair sums add up in int16 lanes for this many groups (64 · 256 < 2^15), then widen to int32.
 const FLUSH_EVERY = 64;
 
@@ -118,4 +120,26 @@ export function pixelSignGemmDotRows(x: usize, t: usize, c: usize, m: i32, n: i3
 // @ts-ignore: decorator
 @inline function finish(d: v128, ones: v128, total: v128): v128 {
   return i32x4.sub(i32x4.add(i32x4.shl(d, 1), i32x4.shl(ones, 8)), total);
+}
+
+/** Rows of a pixel threshold tile: their products stay in the thread's scratch (cache) between
+ *  the product and thresholdPack, never written out in full. */
+export const THRESHOLD_TILE_ROWS = 16;
+
+/** Scratch bytes one thread needs for pixelThresholdDot: the row and a tile of products. */
+export function pixelThresholdDotScratchBytes(n: i32, k: i32): i32 {
+  return pixelSignDotScratchBytes(k) + THRESHOLD_TILE_ROWS * (n << 2);
+}
+
+/** out = thresholdPack(pixelSignGemmDot(x, t), base, scale, lim, flip) for images i0 <= i < i1,
+ *  a tile of rows at a time: the same integers and the same comparisons, so the same bits. */
+export function pixelThresholdDot(x: usize, t: usize, base: usize, scale: i32, lim: usize, flip: usize, out: usize,
+  m: i32, n: i32, k: i32, scratch: usize, scratchBytes: i32, i0: i32, i1: i32, thread: i32): void {
+  const mine = scratch + <usize>thread * scratchBytes, tile = mine + <usize>pixelSignDotScratchBytes(k);
+  const outWords = (n + 31) >>> 5;
+  for (let r = i0; r < i1; r += THRESHOLD_TILE_ROWS) {
+    const rows = min(THRESHOLD_TILE_ROWS, i1 - r);
+    pixelSignGemmDot(x + <usize>r * k, t, tile, rows, n, k, mine, 0, 0, n, 0);
+    thresholdPack(tile, rows, n, base, scale, lim, flip, out + ((<usize>r * outWords) << 2));
+  }
 }

@@ -5,7 +5,10 @@
 // weight values for ORT; see the notes for lowbit). Inputs: random bytes.
 // Where compile() refuses conv nets (DeployError) the lowbit rows say "not available" and only
 // the ORT side runs. Writes bench/results/conv-inference.json and .md.
-// Run: npx tsc -p tsconfig.json && node dist/bench/conv-inference.js [--note TEXT]
+// With --trained CHECKPOINT: that trained cifar10-cnv instead, on the first CIFAR-10 test images
+// (the bit densities a trained net sees, which the packed layers' speed depends on); writes
+// bench/results/conv-inference-trained.json and .md.
+// Run: npx tsc -p tsconfig.json && node dist/bench/conv-inference.js [--trained CHECKPOINT] [--note TEXT]
 // (--note: one more line for the notes, e.g. what else was running on the machine)
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -14,6 +17,8 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import ort from 'onnxruntime-node';
 import { initDefaultBackend } from '../src/backends/default-backend.js';
+import { loadCifar10 } from '../src/data/cifar10.js';
+import type { PixelScale } from '../src/data/batches.js';
 import { compile } from '../src/deploy/compile.js';
 import { DeployError } from '../src/deploy/deploy-error.js';
 import { PackedEngine } from '../src/deploy/engine.js';
@@ -23,8 +28,11 @@ import { BatchNorm } from '../src/nn/batch-norm.js';
 import type { Module } from '../src/nn/module.js';
 import { Sequential } from '../src/nn/sequential.js';
 import { Random } from '../src/tensor/random.js';
+import { loadTrainedModel } from '../src/train/trained-model.js';
 
-const NETS: [string, () => Module][] = [['cifar10-cnv', () => cifar10Cnv({ seed: 1 })], ['cifar10-binarynet', () => cifar10BinaryNet({ seed: 1 })]];
+/** A net to time: its model (eval mode), its pixel scale, its inputs. */
+interface Net { name: string; model: Module; scale: PixelScale; one: Inputs; hundred: Inputs }
+interface Inputs { pixels: Uint8Array; x: Float32Array }
 const THREADS = [1, 2];
 const PIXELS = 32 * 32 * 3;
 const root = fileURLToPath(new URL('../../', import.meta.url)); // runs as dist/bench/conv-inference.js
@@ -52,9 +60,31 @@ function offTies(model: Module): Module {
   return model;
 }
 
-function inputs(batch: number) {
-  const rng = new Random(1), pixels = new Uint8Array(batch * PIXELS).map(() => rng.int(256));
-  return { pixels, x: Float32Array.from(pixels, (p) => (2 * p) / 255 - 1) };
+/** The pixels and the float input the export reads ('symmetric': 2p/255 − 1; 'unit': p/255). */
+function inputsOf(pixels: Uint8Array, scale: PixelScale): Inputs {
+  return { pixels, x: Float32Array.from(pixels, (p) => (scale === 'symmetric' ? (2 * p) / 255 - 1 : p / 255)) };
+}
+const randomPixels = (batch: number): Uint8Array => {
+  const rng = new Random(1);
+  return new Uint8Array(batch * PIXELS).map(() => rng.int(256));
+};
+
+/** The random-init nets on random bytes, or the trained CNV of --trained on CIFAR-10 test images. */
+async function nets(): Promise<Net[]> {
+  const trained = argAfter('--trained');
+  if (trained === null && process.argv.includes('--trained')) throw new Error('usage: conv-inference [--trained CHECKPOINT] [--note TEXT]');
+  if (trained === null) {
+    return ([['cifar10-cnv', cifar10Cnv({ seed: 1 })], ['cifar10-binarynet', cifar10BinaryNet({ seed: 1 })]] as const).map(([name, m]) => ({
+      name, model: offTies(m.eval()), scale: 'symmetric', one: inputsOf(randomPixels(1), 'symmetric'), hundred: inputsOf(randomPixels(100), 'symmetric'),
+    }));
+  }
+  const { model, scale } = await loadTrainedModel(trained);
+  const images = (await loadCifar10()).test.images;
+  if (images.length < 100 * PIXELS) throw new Error(`${trained}: expected 32 x 32 x 3 CIFAR-10 test images`);
+  return [{
+    name: 'cifar10-cnv (trained)', model: model.eval(), scale,
+    one: inputsOf(images.slice(0, PIXELS), scale), hundred: inputsOf(images.slice(0, 100 * PIXELS), scale),
+  }];
 }
 
 const argmax = (s: Float32Array, i: number, classes: number) => {
@@ -76,14 +106,13 @@ export async function benchConvInference(): Promise<void> {
   const loadBefore = loadavg()[0]!, started = performance.now();
   const k = await initDefaultBackend() as Partial<Threaded> & { name: string };
   const threaded = typeof k.setThreads === 'function' && k.shared === true;
-  const one = inputs(1), hundred = inputs(100);
   const rows: Row[] = [], files: Record<string, unknown>[] = [], lowbitNotes: string[] = [];
-  for (const [net, build] of NETS) {
-    const model = offTies(build().eval());
-    const onnx = await exportOnnx(model, { scale: 'symmetric' });
+  const trained = argAfter('--trained');
+  for (const { name: net, model, scale, one, hundred } of await nets()) {
+    const onnx = await exportOnnx(model, { scale });
     let engine: PackedEngine | null = null;
     try {
-      engine = new PackedEngine(await compile(model, { scale: 'symmetric' }));
+      engine = new PackedEngine(await compile(model, { scale }));
     } catch (e) {
       if (!(e instanceof DeployError)) throw e;
       lowbitNotes.push(`${net}: not available: compile() refused it (${e.message})`);
@@ -120,23 +149,32 @@ export async function benchConvInference(): Promise<void> {
     loadAverage1m: `${loadBefore.toFixed(2)} before, ${loadavg()[0]!.toFixed(2)} after`, runSeconds: Math.round((performance.now() - started) / 1000),
   };
   const notes = [
-    'Random-init nets (seed 1, default BN: mean 0, invStd 1, γ 1, β 0, except the first BN\'s mean 0.5/255: see offTies), exported and compiled exactly as trained ones. ORT\'s float work does not depend on the weight values; lowbit\'s packed layers may run faster or slower with a trained net\'s activations (bit-sliced counting reads the rarer bit value).',
+    trained === null
+      ? 'Random-init nets (seed 1, default BN: mean 0, invStd 1, γ 1, β 0, except the first BN\'s mean 0.5/255: see offTies), exported and compiled exactly as trained ones. ORT\'s float work does not depend on the weight values; lowbit\'s packed layers may run faster or slower with a trained net\'s activations (bit-sliced counting reads the rarer bit value).'
+      : `The trained cifar10-cnv of ${trained} (its own pixel scale), exported and compiled; inputs the first 1 and 100 CIFAR-10 test images, so lowbit's packed layers see the bit densities of real activations.`,
     'onnxruntime-node: float32 ONNX export (exportOnnx: ±1 weights as floats in Conv/MatMul, +1 Pad before binary convs, BN folded to Mul+Add, sign as Less+Where, MaxPool), intraOpNumThreads = threads, interOpNumThreads 1, sequential, graph optimisation all; input the pixels scaled x = 2p/255 − 1.',
     'lowbit: PackedEngine.run on raw uint8 pixels (public API: compile → PackedEngine), backend ' + k.name + '.',
     ...lowbitNotes,
-    'Inputs: random bytes (each pixel drawn from 0..255). Times are medians of repeated runs after a warm-up, ORT and lowbit taking turns run by run (so both see the same load): batch-1 latency per call (at least 20 rounds and 3 s), batch-100 throughput in images/s (at least 5 rounds and 6 s).',
+    (trained === null ? 'Inputs: random bytes (each pixel drawn from 0..255). ' : '') + 'Times are medians of repeated runs after a warm-up, ORT and lowbit taking turns run by run (so both see the same load): batch-1 latency per call (at least 20 rounds and 3 s), batch-100 throughput in images/s (at least 5 rounds and 6 s).',
     'The machine is shared: loadAverage1m (on ' + String(availableParallelism()) + ' cores) says how busy it was. A load above the core count slows every row and makes the 2-thread rows say little about an idle machine.',
     ...noteArgs(),
   ];
-  writeFileSync(join(root, 'bench/results/conv-inference.json'), JSON.stringify({ machine, notes, rows, files }, null, 2) + '\n');
+  const out = trained === null ? 'bench/results/conv-inference' : 'bench/results/conv-inference-trained';
+  writeFileSync(join(root, `${out}.json`), JSON.stringify({ machine, notes, rows, files }, null, 2) + '\n');
   const md = markdown(machine, notes, rows, files);
-  writeFileSync(join(root, 'bench/results/conv-inference.md'), md);
+  writeFileSync(join(root, `${out}.md`), md);
   console.log(md);
 }
 
 function noteArgs(): string[] {
-  const at = process.argv.indexOf('--note');
-  return at >= 0 && process.argv[at + 1] ? [process.argv[at + 1]!] : [];
+  const note = argAfter('--note');
+  return note === null ? [] : [note];
+}
+
+/** The value after a flag, or null. */
+function argAfter(flag: string): string | null {
+  const at = process.argv.indexOf(flag);
+  return at >= 0 && process.argv[at + 1] ? process.argv[at + 1]! : null;
 }
 
 function gitCommit(): string {

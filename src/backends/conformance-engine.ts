@@ -23,7 +23,7 @@ export async function runEngineConformance(name: string, backend: Kernels): Prom
  *  only observable through its product); the bit-planes of the same pixels beside them. */
 const checkPrepared: EngineCheck = async (k, name) => {
   const at = (what: string) => `${name}: ${what}`;
-  const SHAPES = [[0, 5, 33], [1, 1, 1], [3, 7, 31], [2, 40, 64], [5, 130, 65], [4, 200, 1000], [1, 256, 784], [6, 64, 27], [9, 22, 75], [300, 64, 27]] as const;
+  const SHAPES = [[0, 5, 33], [1, 1, 1], [3, 7, 31], [2, 40, 64], [5, 130, 65], [4, 200, 1000], [1, 256, 784], [6, 64, 27], [9, 22, 75], [300, 64, 27], [600, 40, 100]] as const;
   for (const [s, [m, n, depth]] of SHAPES.entries()) {
     const seed = 100 + s, rng = random(seed), words = Math.ceil(depth / 32), shape = `seed ${seed} m=${m} n=${n} k=${depth}`;
     const a = packed(rng, m, depth), b = packed(rng, n, depth), x = Uint8Array.from({ length: m * depth }, () => (rng() < 0.3 ? 0 : Math.floor(rng() * 256)));

@@ -7,7 +7,7 @@ import { makePixelSignGemmDot, makePixelThresholdDot, packSignDots, signDotWords
 import { makePixelSignGemmNibbles } from './pixel-sign-nibbles.js';
 import { makeThresholdPack } from './threshold-pack.js';
 import type { WasmRuntime } from './wasm-runtime.js';
-import { makeXnorGemm } from './xnor-gemm.js';
+import { makeXnorGemm, makeXnorThresholdRows } from './xnor-gemm.js';
 import { makeXnorGemmSliced } from './xnor-gemm-sliced.js';
 import { makeXnorThresholdSliced } from './xnor-threshold-sliced.js';
 
@@ -60,6 +60,7 @@ export function makePreparedKernels(rt: WasmRuntime): Pick<HostKernels, 'prepare
   | 'prepareBinaryThreshold' | 'binaryThreshold' | 'preparePixelWeights' | 'pixelProduct' | 'preparePixelThreshold' | 'pixelThreshold'
   | 'freePrepared'> {
   const xnorGemm = makeXnorGemm(rt), xnorGemmSliced = makeXnorGemmSliced(rt), xnorThresholdSliced = makeXnorThresholdSliced(rt);
+  const xnorThresholdRows = makeXnorThresholdRows(rt);
   const pixelSignGemmNibbles = makePixelSignGemmNibbles(rt), pixelSignGemmDot = makePixelSignGemmDot(rt);
   const pixelThresholdDot = makePixelThresholdDot(rt), thresholdPack = makeThresholdPack(rt);
   const relaxed = rt.build.includes('-relaxed');
@@ -102,7 +103,9 @@ export function makePreparedKernels(rt: WasmRuntime): Pick<HostKernels, 'prepare
     binaryThreshold: (a, prepared, out, m) => {
       const t = layout<Thresholded>(prepared), { weights: w } = t;
       if (t.th) return xnorThresholdSliced(a, w.sliced!, t.th, t.flip, out, m, w.n, w.k);
-      const c = productScratch(m * w.n); // narrow layers only (below SLICED_MIN_COLUMNS) or huge k
+      // a narrow layer (below SLICED_MIN_COLUMNS): tiles of products thresholded in cache
+      if (w.rows && m > 1) return xnorThresholdRows(a, w.rows, t.lim!, t.flip, out, m, w.n, w.k);
+      const c = productScratch(m * w.n); // one row (its columns split across threads), or huge k
       product(a, w, c, m);
       thresholdPack(c, m, w.n, null, 1, t.lim!, t.flip, out);
     },

@@ -23,3 +23,22 @@ export function makeXnorGemm(rt: WasmRuntime): Kernels['xnorGemm'] {
     arena.copyOut(pc, c, m * n);
   };
 }
+
+/** thresholdPack(xnorGemm(a, b), m, n, null, 1, lim, flip) for layers too narrow for the sliced
+ *  kernels (assembly xnorThresholdRows: a tile of rows' products at a time in each thread's
+ *  scratch, thresholded there); rows split across threads. */
+export function makeXnorThresholdRows(rt: WasmRuntime): (a: Uint32Array, b: Uint32Array, lim: Int32Array, flip: Uint32Array,
+  out: Uint32Array, m: number, n: number, k: number) => void {
+  return (a, b, lim, flip, out, m, n, k) => {
+    if (m === 0 || n === 0) return;
+    const words = Math.ceil(k / 32), outWords = Math.ceil(n / 32), { arena, pool } = rt;
+    arena.reset();
+    const pa = arena.input(a, m * words), pb = arena.input(b, n * words), pl = arena.input(lim, n), pf = arena.input(flip, outWords);
+    const po = arena.output(out, m * outWords);
+    const threads = m * n * Math.max(words, 1) < MIN_PARALLEL_WORDS ? 1 : pool.threads;
+    const scratchBytes = Number(rt.exports['xnorThresholdRowsScratchBytes']!(n));
+    const scratch = arena.alloc(scratchBytes * threads);
+    pool.parallel('xnorThresholdRows', [pa, pb, pl, pf, po, m, n, k, scratch, scratchBytes], m, 1, threads);
+    arena.copyOut(po, out, m * outWords);
+  };
+}

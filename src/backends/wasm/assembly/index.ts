@@ -1,6 +1,6 @@
 // The one wasm module of the wasm backend: every kernel exported from here. Memory is imported
 // (shared between worker threads) and managed from JS, so nothing here allocates.
-export { xnorGemm } from './xnor-gemm';
+export { xnorGemm, xnorThresholdRows, xnorThresholdRowsScratchBytes } from './xnor-gemm';
 export { xnorGemmSliced, xnorGemmSlicedRows, xnorSlicedScratchBytes } from './xnor-gemm-sliced';
 export { xnorThresholdSliced, xnorThresholdSlicedRows } from './xnor-threshold-sliced';
 export { pixelSignGemm } from './pixel-sign-gemm';

@@ -2,6 +2,8 @@
 // columns j0 <= j < j1 (a thread's share: splitting columns is what helps a batch-1 layer).
 // Layout as in kernels.ts: a is m rows, b is n rows, each ceil(k/32) u32 words, tail bits 0.
 
+import { thresholdPack } from './threshold-pack';
+
 // Columns of B per cache block: its rows are reused by every row pair of A, so keep ~16 KiB of
 // them hot in L1 (half of Zen 3's 32 KiB; the A pair and the stream of C need the rest).
 const B_BLOCK_BYTES: usize = 16384;
@@ -154,4 +156,24 @@ export function xnorGemm(a: usize, b: usize, c: usize, m: i32, n: i32, k: i32, j
   }
   store4(c + ((<usize>i * n + j) << 2), je - j, k, i32x4.add(sums0, lanes4(t00, t01, t02, t03)));
   store4(c + ((<usize>(i + 1) * n + j) << 2), je - j, k, i32x4.add(sums1, lanes4(t10, t11, t12, t13)));
+}
+
+/** Rows of a narrow layer's threshold tile: their products stay in the thread's scratch. */
+const THRESHOLD_TILE_ROWS = 16;
+
+/** Scratch bytes one thread needs for xnorThresholdRows: a tile of products. */
+export function xnorThresholdRowsScratchBytes(n: i32): i32 { return THRESHOLD_TILE_ROWS * (n << 2); }
+
+/** out = thresholdPack(xnorGemm(a, b), m, n, null, 1, lim, flip) for rows i0 <= i < i1, a tile of
+ *  rows at a time (the products of a layer too narrow for the bit-sliced kernels, written to
+ *  cache and thresholded there rather than stored in full and read back): the same integers and
+ *  comparisons, so the same bits. */
+export function xnorThresholdRows(a: usize, b: usize, lim: usize, flip: usize, out: usize, m: i32, n: i32, k: i32,
+  scratch: usize, scratchBytes: i32, i0: i32, i1: i32, thread: i32): void {
+  const tile = scratch + <usize>thread * scratchBytes, rowBytes = <usize>((k + 31) >>> 5) << 2, outWords = (n + 31) >>> 5;
+  for (let r = i0; r < i1; r += THRESHOLD_TILE_ROWS) {
+    const rows = min(THRESHOLD_TILE_ROWS, i1 - r);
+    xnorGemm(a + <usize>r * rowBytes, b, tile, rows, n, k, 0, n);
+    thresholdPack(tile, rows, n, 0, 1, lim, flip, out + ((<usize>r * outWords) << 2));
+  }
 }

@@ -61,7 +61,9 @@ async function runDemo(isolated: boolean): Promise<void> {
       assert.match(await text(page, 'speedup'), /^packed BNN \d+\.\dx faster than float32 ONNX per image$/);
     }
 
-    await page.$eval('#epochs', (e) => { (e as HTMLInputElement).value = '1'; });
+    // 250 steps: the stop below lands long before the end even where the page draws its first
+    // curve points late (a busy machine); with one epoch it could come after the last step
+    await page.$eval('#epochs', (e) => { (e as HTMLInputElement).value = '5'; });
     await page.click('#train');
     await page.waitForFunction(() => Number(document.body.dataset['curvePoints'] ?? 0) >= 4, { timeout: 30_000 });
     await page.click('#stop');

@@ -1,5 +1,6 @@
 import type { WasmRuntime } from './wasm-runtime.js';
 import { MIN_PARALLEL_VECTORS } from './pixel-sign-gemm.js';
+import { pixelRowsProduct } from './pixel-sign-nibbles.js';
 
 /** u32 words of the dot layout (assembly/pixel-sign-dot.ts) of n weight rows of length k: 16
  *  bytes per block of 4 rows and group of 4 along k, then one count per row, whole blocks. */
@@ -32,18 +33,7 @@ export function packSignDots(s: Uint32Array, n: number, k: number, out: Uint32Ar
  *  8-bit dot product (assembly/pixel-sign-dot.ts): only in the relaxed builds, whose engines
  *  have it. Images split across threads, or for a few images the columns in blocks of 16. */
 export function makePixelSignGemmDot(rt: WasmRuntime): (x: Uint8Array, t: Uint32Array, c: Int32Array, m: number, n: number, k: number) => void {
-  return (x, t, c, m, n, k) => {
-    if (m === 0 || n === 0) return;
-    const { arena, pool } = rt;
-    arena.reset();
-    const px = arena.inputBytes(x, m * k), pt = arena.input(t, signDotWords(n, k)), pc = arena.output(c, m * n);
-    const work = m * n * Math.max(Math.ceil(k / 16), 1);
-    const threads = work < MIN_PARALLEL_VECTORS ? 1 : pool.threads;
-    const scratchBytes = Number(rt.exports['pixelSignDotScratchBytes']!(k));
-    const scratch = arena.alloc(scratchBytes * threads);
-    pool.parallelRowsOrColumns('pixelSignGemmDot', 'pixelSignGemmDotRows', [px, pt, pc, m, n, k, scratch, scratchBytes], m, n, 16, threads);
-    arena.copyOut(pc, c, m * n);
-  };
+  return pixelRowsProduct(rt, 'pixelSignGemmDot', 'pixelSignGemmDotRows', 'pixelSignDotScratchBytes', signDotWords);
 }
 
 /** thresholdPack(pixelSignGemmDot(x, t), …) fused (assembly pixelThresholdDot: a tile of rows'

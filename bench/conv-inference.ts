@@ -70,8 +70,7 @@ const randomPixels = (batch: number): Uint8Array => {
 };
 
 /** The random-init nets on random bytes, or the trained CNV of --trained on CIFAR-10 test images. */
-async function nets(): Promise<Net[]> {
-  const trained = argAfter('--trained');
+async function nets(trained: string | null): Promise<Net[]> {
   if (trained === null && process.argv.includes('--trained')) throw new Error('usage: conv-inference [--trained CHECKPOINT] [--note TEXT]');
   if (trained === null) {
     return ([['cifar10-cnv', cifar10Cnv({ seed: 1 })], ['cifar10-binarynet', cifar10BinaryNet({ seed: 1 })]] as const).map(([name, m]) => ({
@@ -108,7 +107,7 @@ export async function benchConvInference(): Promise<void> {
   const threaded = typeof k.setThreads === 'function' && k.shared === true;
   const rows: Row[] = [], files: Record<string, unknown>[] = [], lowbitNotes: string[] = [];
   const trained = argAfter('--trained');
-  for (const { name: net, model, scale, one, hundred } of await nets()) {
+  for (const { name: net, model, scale, one, hundred } of await nets(trained)) {
     const onnx = await exportOnnx(model, { scale });
     let engine: PackedEngine | null = null;
     try {

@@ -326,13 +326,14 @@ export class PackedEngine {
   private needs(): Needs {
     const need: Needs = { acts: 0, dots: 0, t: 0, cols: 0, bytes: 0, pairs: 0, prepool: 0 };
     const most = (key: keyof Needs, v: number): void => { need[key] = Math.max(need[key], v); };
+    // a fused step writes its packed output directly: no integer product or pool of it
+    const fused = (s: Step): boolean => s.fused !== null || s.pixelFused !== null;
     for (const s of this.steps) {
       const c = s.conv?.conv;
       if (s.conv && c) {
         const [h, w] = convOutput(s.conv), pixels = c.outH * c.outW;
         most('acts', h * w * wordsFor(s.n));
-        most('dots', pixels * s.n);
-        most('t', h * w * s.n);
+        if (!fused(s)) { most('dots', pixels * s.n); most('t', h * w * s.n); }
         if (s.conv.input === 'pixels8') most('bytes', pixels * c.kh * c.kw * c.channels * (s.pairs ? 2 : 1));
         if (s.pairs) most('pairs', 2 * c.height * c.width * c.channels);
         else most('cols', pixels * wordsFor(c.kh * c.kw * c.channels));
@@ -340,8 +341,7 @@ export class PackedEngine {
       } else {
         // the first layer's integer product needs n·q per image, its bit-plane one 8·n·q
         most('acts', Math.max(s.outBits * wordsFor(s.n), s.layer.input === 'bits' ? s.p * wordsFor(s.k) : 0));
-        most('dots', (s.pixel ? 1 : s.p) * s.n * s.q);
-        most('t', s.n);
+        if (!fused(s)) { most('dots', (s.pixel ? 1 : s.p) * s.n * s.q); most('t', s.n); }
       }
     }
     return need;

@@ -71,6 +71,11 @@ export function preparedKernels(q: GpuQueue) {
     q.dispatch('copyWords', () => COPY, [src, out], [u(count)], grid(count));
     return out;
   };
+  const { thresholdPack } = packKernels(q);
+  /** C = bytes x times the packed ±1 rows s (pixelSignGemm). */
+  const pixel = (x: G, s: G, c: G, m: number, n: number, k: number): void => {
+    q.dispatch('pixelProduct', () => PIXEL, [x, s, c], [m, n, k, Math.ceil(k / 32)].map(u), blocks(m, n));
+  };
   const rowsOf = (s: G, n: number, k: number): GpuPrepared => {
     const rows = copyOf(s, 'u32', n * Math.ceil(k / 32));
     return new GpuPrepared(rows, n, k, [rows]);
@@ -93,7 +98,7 @@ export function preparedKernels(q: GpuQueue) {
     preparePixelWeights: (s: G, n: number, k: number): Prepared<'pixel'> => handle(rowsOf(s, n, k)),
     pixelProduct(x: G, w: Prepared<'pixel'>, c: G, m: number) {
       const { rows, n, k } = layout(w);
-      q.dispatch('pixelProduct', () => PIXEL, [x, rows, c], [m, n, k, Math.ceil(k / 32)].map(u), blocks(m, n));
+      pixel(x, rows, c, m, n, k);
     },
     preparePixelThreshold(w: Prepared<'pixel'>, base: G, scale: number, lim: G, flip: G): Prepared<'pixelThreshold'> {
       const { rows, n, k } = layout(w);
@@ -105,13 +110,11 @@ export function preparedKernels(q: GpuQueue) {
     pixelThreshold(x: G, t: Prepared<'pixelThreshold'>, out: G, m: number) {
       const { rows, n, k, lim, flip, base, scale } = layout(t);
       const c = q.alloc('i32', m * n);
-      q.dispatch('pixelProduct', () => PIXEL, [x, rows, c], [m, n, k, Math.ceil(k / 32)].map(u), blocks(m, n));
-      packKernels(q).thresholdPack(c, m, n, base!, scale!, lim!, flip!, out);
+      pixel(x, rows, c, m, n, k);
+      thresholdPack(c, m, n, base!, scale!, lim!, flip!, out);
       q.free(c);
     },
-    pixelSignGemm(x: G, s: G, c: G, m: number, n: number, k: number) {
-      q.dispatch('pixelProduct', () => PIXEL, [x, s, c], [m, n, k, Math.ceil(k / 32)].map(u), blocks(m, n));
-    },
+    pixelSignGemm: pixel,
     freePrepared(p: Prepared<PreparedKind>) {
       for (const s of layout(p).owned) q.free(s); // a second free of a storage does nothing
     },

@@ -14,7 +14,7 @@
 // On dense images (photos: CIFAR-10's first layer, k = 27) ~1.5x faster than the nibble tables
 // in process CPU time; on digits the tables win, as they skip the background (prepared.ts picks).
 
-import { thresholdPack } from './threshold-pack';
+import { THRESHOLD_TILE_ROWS, thresholdPack } from './threshold-pack';
 
 // Pair sums add up in int16 lanes for this many groups (64 · 256 < 2^15), then widen to int32.
 const FLUSH_EVERY = 64;
@@ -121,10 +121,6 @@ export function pixelSignGemmDotRows(x: usize, t: usize, c: usize, m: i32, n: i3
 @inline function finish(d: v128, ones: v128, total: v128): v128 {
   return i32x4.sub(i32x4.add(i32x4.shl(d, 1), i32x4.shl(ones, 8)), total);
 }
-
-/** Rows of a pixel threshold tile: their products stay in the thread's scratch (cache) between
- *  the product and thresholdPack, never written out in full. */
-export const THRESHOLD_TILE_ROWS = 16;
 
 /** Scratch bytes one thread needs for pixelThresholdDot: the row and a tile of products. */
 export function pixelThresholdDotScratchBytes(n: i32, k: i32): i32 {

@@ -1,6 +1,10 @@
 // Threshold and pack, WebAssembly SIMD (kernels.ts thresholdPack): four units per compare, their
 // results gathered by i32x4.bitmask, a word of 32 units XORed with its flip bits and stored.
 
+/** Rows of products a fused kernel makes and thresholds at a time (xnorThresholdRows,
+ *  pixelThresholdDot): a tile that stays in the thread's scratch, in cache, never stored in full. */
+export const THRESHOLD_TILE_ROWS = 16;
+
 export function thresholdPack(c: usize, rows: i32, n: i32, base: usize, scale: i32, lim: usize, flip: usize, out: usize): void {
   const words = (n + 31) >>> 5, full = n >>> 5;
   const k = i32x4.splat(scale);

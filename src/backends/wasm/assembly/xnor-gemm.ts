@@ -2,7 +2,7 @@
 // columns j0 <= j < j1 (a thread's share: splitting columns is what helps a batch-1 layer).
 // Layout as in kernels.ts: a is m rows, b is n rows, each ceil(k/32) u32 words, tail bits 0.
 
-import { thresholdPack } from './threshold-pack';
+import { THRESHOLD_TILE_ROWS, thresholdPack } from './threshold-pack';
 
 // Columns of B per cache block: its rows are reused by every row pair of A, so keep ~16 KiB of
 // them hot in L1 (half of Zen 3's 32 KiB; the A pair and the stream of C need the rest).
@@ -157,9 +157,6 @@ export function xnorGemm(a: usize, b: usize, c: usize, m: i32, n: i32, k: i32, j
   store4(c + ((<usize>i * n + j) << 2), je - j, k, i32x4.add(sums0, lanes4(t00, t01, t02, t03)));
   store4(c + ((<usize>(i + 1) * n + j) << 2), je - j, k, i32x4.add(sums1, lanes4(t10, t11, t12, t13)));
 }
-
-/** Rows of a narrow layer's threshold tile: their products stay in the thread's scratch. */
-const THRESHOLD_TILE_ROWS = 16;
 
 /** Scratch bytes one thread needs for xnorThresholdRows: a tile of products. */
 export function xnorThresholdRowsScratchBytes(n: i32): i32 { return THRESHOLD_TILE_ROWS * (n << 2); }

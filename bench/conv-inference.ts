@@ -34,20 +34,44 @@ import { loadTrainedModel } from '../src/train/trained-model.js';
 interface Net { name: string; model: Module; scale: PixelScale; one: Inputs; hundred: Inputs }
 interface Inputs { pixels: Uint8Array; x: Float32Array }
 const THREADS = [1, 2];
+/** A batch-1 call "alone" comes this long after the last: every thread (ours spin some tens of
+ *  microseconds, ORT's some more) has gone to sleep. */
+const IDLE_MS = 10;
+const IDLE_RUNS = 15;
 const PIXELS = 32 * 32 * 3;
 const root = fileURLToPath(new URL('../../', import.meta.url)); // runs as dist/bench/conv-inference.js
 type Threaded = { setThreads(n: number): Promise<void>; shared: boolean; name: string };
 
-/** Median ms of each (async) call, the calls taking turns (on a shared machine both sides see
- *  the same load): one warm-up each, then at least minRuns rounds and minMs in total. */
-async function medians(fns: (() => unknown)[], minRuns: number, minMs: number): Promise<number[]> {
+/** Median ms of each (async) call, warm: the calls take turns in blocks of `block` runs and the
+ *  first run of a block is not counted, so each side is timed with its threads awake (a side
+ *  whose turn has just ended leaves its threads spinning or asleep, which a strict one-by-one
+ *  alternation would charge to the other), and both still see the same load. One warm-up each,
+ *  then at least minRuns counted runs and minMs in total. */
+async function medians(fns: (() => unknown)[], block: number, minRuns: number, minMs: number): Promise<number[]> {
   for (const fn of fns) await fn();
   const times: number[][] = fns.map(() => []), start = performance.now();
   while (times[0]!.length < minRuns || performance.now() - start < minMs) {
-    for (const [i, fn] of fns.entries()) { const t = performance.now(); await fn(); times[i]!.push(performance.now() - t); }
+    for (const [i, fn] of fns.entries()) {
+      for (let r = 0; r < block; r++) { const t = performance.now(); await fn(); if (r > 0) times[i]!.push(performance.now() - t); }
+    }
   }
-  return times.map((ts) => ts.sort((a, b) => a - b)[ts.length >> 1]!);
+  return times.map(median);
 }
+
+/** Median ms of each call made alone: after IDLE_MS of nothing (a request that comes by itself,
+ *  when every thread has gone to sleep), the calls taking turns. */
+async function idleMedians(fns: (() => unknown)[], runs: number): Promise<number[]> {
+  const times: number[][] = fns.map(() => []);
+  for (let r = 0; r < runs; r++) {
+    for (const [i, fn] of fns.entries()) {
+      await new Promise((done) => setTimeout(done, IDLE_MS));
+      const t = performance.now(); await fn(); times[i]!.push(performance.now() - t);
+    }
+  }
+  return times.map(median);
+}
+
+function median(ts: number[]): number { return ts.sort((a, b) => a - b)[ts.length >> 1]!; }
 
 /** The first BN's mean moved half a step of the first conv's pre-activation grid (multiples of
  *  1/255 on 'symmetric' pixels) off 0: with the default mean 0 a padded window's exact sum can
@@ -94,9 +118,10 @@ const argmax = (s: Float32Array, i: number, classes: number) => {
 
 interface Row {
   net: string; threads: number;
-  ortBatch1Us: number; ortBatch100PerSec: number;
+  /** Batch-1 latency warm (runs back to back) and alone (after IDLE_MS idle), batch-100 throughput. */
+  ortBatch1Us: number; ortAloneUs: number; ortBatch100PerSec: number;
   /** null: lowbit's compile() refused the net (lowbitNote says why). */
-  lowbitBatch1Us: number | null; lowbitBatch100PerSec: number | null;
+  lowbitBatch1Us: number | null; lowbitAloneUs: number | null; lowbitBatch100PerSec: number | null;
   /** Of the 100 images, how many lowbit and ORT classify alike (null without lowbit). */
   samePredictions: number | null;
 }
@@ -123,14 +148,17 @@ export async function benchConvInference(): Promise<void> {
       const t1 = new ort.Tensor('float32', one.x, [1, PIXELS]), t100 = new ort.Tensor('float32', hundred.x, [100, PIXELS]);
       // the lowbit engine's threads are the backend's: with no thread setting it runs 1 thread only
       const e = engine && (threaded || threads === 1) ? engine : null;
-      const one1 = await medians([() => s.run({ x: t1 }), ...(e ? [() => e.run(one.pixels, 1)] : [])], 20, 3000);
-      const all100 = await medians([() => s.run({ x: t100 }), ...(e ? [() => e.run(hundred.pixels, 100)] : [])], 5, 6000);
+      const batch1 = [() => s.run({ x: t1 }), ...(e ? [() => e.run(one.pixels, 1)] : [])];
+      const one1 = await medians(batch1, 10, 20, 3000);
+      const alone = await idleMedians(batch1, IDLE_RUNS);
+      const all100 = await medians([() => s.run({ x: t100 }), ...(e ? [() => e.run(hundred.pixels, 100)] : [])], 3, 6, 6000);
       const row: Row = {
-        net, threads, ortBatch1Us: 1000 * one1[0]!, ortBatch100PerSec: 100_000 / all100[0]!,
-        lowbitBatch1Us: null, lowbitBatch100PerSec: null, samePredictions: null,
+        net, threads, ortBatch1Us: 1000 * one1[0]!, ortAloneUs: 1000 * alone[0]!, ortBatch100PerSec: 100_000 / all100[0]!,
+        lowbitBatch1Us: null, lowbitAloneUs: null, lowbitBatch100PerSec: null, samePredictions: null,
       };
       if (e) {
         row.lowbitBatch1Us = 1000 * one1[1]!;
+        row.lowbitAloneUs = 1000 * alone[1]!;
         row.lowbitBatch100PerSec = 100_000 / all100[1]!;
         const ours = await e.run(hundred.pixels, 100), theirs = (await s.run({ x: t100 })).scores!.data as Float32Array;
         const classes = theirs.length / 100;
@@ -154,7 +182,7 @@ export async function benchConvInference(): Promise<void> {
     'onnxruntime-node: float32 ONNX export (exportOnnx: ±1 weights as floats in Conv/MatMul, +1 Pad before binary convs, BN folded to Mul+Add, sign as Less+Where, MaxPool), intraOpNumThreads = threads, interOpNumThreads 1, sequential, graph optimisation all; input the pixels scaled x = 2p/255 − 1.',
     'lowbit: PackedEngine.run on raw uint8 pixels (public API: compile → PackedEngine), backend ' + k.name + '.',
     ...lowbitNotes,
-    (trained === null ? 'Inputs: random bytes (each pixel drawn from 0..255). ' : '') + 'Times are medians of repeated runs after a warm-up, ORT and lowbit taking turns run by run (so both see the same load): batch-1 latency per call (at least 20 rounds and 3 s), batch-100 throughput in images/s (at least 5 rounds and 6 s).',
+    (trained === null ? 'Inputs: random bytes (each pixel drawn from 0..255). ' : '') + 'Times are medians of repeated runs after a warm-up, ORT and lowbit taking turns in blocks (so both see the same load), the first run of each block not counted (so each side is timed warm, its threads awake): batch-1 latency per call (blocks of 10, at least 20 counted runs and 3 s), batch-100 throughput in images/s (blocks of 3, at least 6 counted runs and 6 s). "Alone": batch-1 latency of a call ' + String(IDLE_MS) + ' ms after the last one (every thread asleep: a request that comes by itself), median of ' + String(IDLE_RUNS) + ', the sides taking turns.',
     'The machine is shared: loadAverage1m (on ' + String(availableParallelism()) + ' cores) says how busy it was. A load above the core count slows every row and makes the 2-thread rows say little about an idle machine.',
     ...noteArgs(),
   ];
@@ -186,9 +214,9 @@ function markdown(machine: Record<string, unknown>, notes: string[], rows: Row[]
   return [
     '# Conv-net inference: lowbit packed engine vs onnxruntime-node (float32 ONNX)', '',
     Object.entries(machine).map(([key, v]) => `- ${key}: ${String(v)}`).join('\n'), '',
-    '| net | threads | lowbit batch-1 µs | ORT batch-1 µs | latency ratio (ORT / lowbit) | lowbit batch-100 img/s | ORT batch-100 img/s | throughput ratio (lowbit / ORT) | same predictions of 100 |',
-    '|---|---|---|---|---|---|---|---|---|',
-    ...rows.map((r) => `| ${r.net} | ${r.threads} | ${f(r.lowbitBatch1Us)} | ${f(r.ortBatch1Us)} | ${ratio(r.ortBatch1Us, r.lowbitBatch1Us)} | ${f(r.lowbitBatch100PerSec)} | ${f(r.ortBatch100PerSec)} | ${ratio(r.lowbitBatch100PerSec, r.ortBatch100PerSec)} | ${r.samePredictions ?? '—'} |`),
+    '| net | threads | lowbit batch-1 µs | ORT batch-1 µs | latency ratio (ORT / lowbit) | lowbit alone µs | ORT alone µs | ratio alone | lowbit batch-100 img/s | ORT batch-100 img/s | throughput ratio (lowbit / ORT) | same predictions of 100 |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|',
+    ...rows.map((r) => `| ${r.net} | ${r.threads} | ${f(r.lowbitBatch1Us)} | ${f(r.ortBatch1Us)} | ${ratio(r.ortBatch1Us, r.lowbitBatch1Us)} | ${f(r.lowbitAloneUs)} | ${f(r.ortAloneUs)} | ${ratio(r.ortAloneUs, r.lowbitAloneUs)} | ${f(r.lowbitBatch100PerSec)} | ${f(r.ortBatch100PerSec)} | ${ratio(r.lowbitBatch100PerSec, r.ortBatch100PerSec)} | ${r.samePredictions ?? '—'} |`),
     '', '| net | .onnx bytes |', '|---|---|',
     ...files.map((x) => `| ${String(x.net)} | ${String(x.onnxBytes)} |`),
     '', ...notes.map((n) => `- ${n}`), '',

@@ -40,7 +40,7 @@ const IDLE_MS = 10;
 const IDLE_RUNS = 15;
 const PIXELS = 32 * 32 * 3;
 const root = fileURLToPath(new URL('../../', import.meta.url)); // runs as dist/bench/conv-inference.js
-type Threaded = { setThreads(n: number): Promise<void>; shared: boolean; name: string; wake: (() => void) | undefined };
+type Threaded = { setThreads(n: number): Promise<void>; shared: boolean; name: string };
 
 /** Median ms of each (async) call, warm: the calls take turns in blocks of `block` runs and the
  *  first run of a block is not counted, so each side is timed with its threads awake (a side
@@ -122,8 +122,6 @@ interface Row {
   ortBatch1Us: number; ortAloneUs: number; ortBatch100PerSec: number;
   /** null: lowbit's compile() refused the net (lowbitNote says why). */
   lowbitBatch1Us: number | null; lowbitAloneUs: number | null; lowbitBatch100PerSec: number | null;
-  /** Alone with the engine's wake-up call switched off (2 threads and more). */
-  lowbitAloneNoWakeUs?: number;
   /** Of the 100 images, how many lowbit and ORT classify alike (null without lowbit). */
   samePredictions: number | null;
 }
@@ -152,12 +150,7 @@ export async function benchConvInference(): Promise<void> {
       const e = engine && (threaded || threads === 1) ? engine : null;
       const batch1 = [() => s.run({ x: t1 }), ...(e ? [() => e.run(one.pixels, 1)] : [])];
       const one1 = await medians(batch1, 10, 20, 3000);
-      // alone, also without the engine's wake-up call (what it saves; with workers only)
-      const wake = k.wake, unwoken = e && wake && threads > 1 ? [async () => {
-        k.wake = undefined;
-        try { await e.run(one.pixels, 1); } finally { k.wake = wake; }
-      }] : [];
-      const alone = await idleMedians([...batch1, ...unwoken], IDLE_RUNS);
+      const alone = await idleMedians(batch1, IDLE_RUNS);
       const all100 = await medians([() => s.run({ x: t100 }), ...(e ? [() => e.run(hundred.pixels, 100)] : [])], 3, 6, 6000);
       const row: Row = {
         net, threads, ortBatch1Us: 1000 * one1[0]!, ortAloneUs: 1000 * alone[0]!, ortBatch100PerSec: 100_000 / all100[0]!,
@@ -166,7 +159,6 @@ export async function benchConvInference(): Promise<void> {
       if (e) {
         row.lowbitBatch1Us = 1000 * one1[1]!;
         row.lowbitAloneUs = 1000 * alone[1]!;
-        if (unwoken.length > 0) row.lowbitAloneNoWakeUs = 1000 * alone[2]!;
         row.lowbitBatch100PerSec = 100_000 / all100[1]!;
         const ours = await e.run(hundred.pixels, 100), theirs = (await s.run({ x: t100 })).scores!.data as Float32Array;
         const classes = theirs.length / 100;
@@ -190,7 +182,7 @@ export async function benchConvInference(): Promise<void> {
     'onnxruntime-node: float32 ONNX export (exportOnnx: ±1 weights as floats in Conv/MatMul, +1 Pad before binary convs, BN folded to Mul+Add, sign as Less+Where, MaxPool), intraOpNumThreads = threads, interOpNumThreads 1, sequential, graph optimisation all; input the pixels scaled x = 2p/255 − 1.',
     'lowbit: PackedEngine.run on raw uint8 pixels (public API: compile → PackedEngine), backend ' + k.name + '.',
     ...lowbitNotes,
-    (trained === null ? 'Inputs: random bytes (each pixel drawn from 0..255). ' : '') + 'Times are medians of repeated runs after a warm-up, ORT and lowbit taking turns in blocks (so both see the same load), the first run of each block not counted (so each side is timed warm, its threads awake): batch-1 latency per call (blocks of 10, at least 20 counted runs and 3 s), batch-100 throughput in images/s (blocks of 3, at least 6 counted runs and 6 s). "Alone": batch-1 latency of a call ' + String(IDLE_MS) + ' ms after the last one (every thread asleep: a request that comes by itself), median of ' + String(IDLE_RUNS) + ', the sides taking turns; on 2 threads lowbit also without the engine\'s wake-up of its workers (Kernels.wake), which the json records as lowbitAloneNoWakeUs.',
+    (trained === null ? 'Inputs: random bytes (each pixel drawn from 0..255). ' : '') + 'Times are medians of repeated runs after a warm-up, ORT and lowbit taking turns in blocks (so both see the same load), the first run of each block not counted (so each side is timed warm, its threads awake): batch-1 latency per call (blocks of 10, at least 20 counted runs and 3 s), batch-100 throughput in images/s (blocks of 3, at least 6 counted runs and 6 s). "Alone": batch-1 latency of a call ' + String(IDLE_MS) + ' ms after the last one (every thread asleep: a request that comes by itself), median of ' + String(IDLE_RUNS) + ', the sides taking turns.',
     'The machine is shared: loadAverage1m (on ' + String(availableParallelism()) + ' cores) says how busy it was. A load above the core count slows every row and makes the 2-thread rows say little about an idle machine.',
     ...noteArgs(),
   ];
@@ -225,8 +217,6 @@ function markdown(machine: Record<string, unknown>, notes: string[], rows: Row[]
     '| net | threads | lowbit batch-1 µs | ORT batch-1 µs | latency ratio (ORT / lowbit) | lowbit alone µs | ORT alone µs | ratio alone | lowbit batch-100 img/s | ORT batch-100 img/s | throughput ratio (lowbit / ORT) | same predictions of 100 |',
     '|---|---|---|---|---|---|---|---|---|---|---|---|',
     ...rows.map((r) => `| ${r.net} | ${r.threads} | ${f(r.lowbitBatch1Us)} | ${f(r.ortBatch1Us)} | ${ratio(r.ortBatch1Us, r.lowbitBatch1Us)} | ${f(r.lowbitAloneUs)} | ${f(r.ortAloneUs)} | ${ratio(r.ortAloneUs, r.lowbitAloneUs)} | ${f(r.lowbitBatch100PerSec)} | ${f(r.ortBatch100PerSec)} | ${ratio(r.lowbitBatch100PerSec, r.ortBatch100PerSec)} | ${r.samePredictions ?? '—'} |`),
-    ...rows.filter((r) => r.lowbitAloneNoWakeUs !== undefined)
-      .map((r) => `\n${r.net}, ${r.threads} threads: lowbit alone ${f(r.lowbitAloneUs)} µs with the engine's wake-up of its workers, ${f(r.lowbitAloneNoWakeUs!)} µs without.`),
     '', '| net | .onnx bytes |', '|---|---|',
     ...files.map((x) => `| ${String(x.net)} | ${String(x.onnxBytes)} |`),
     '', ...notes.map((n) => `- ${n}`), '',

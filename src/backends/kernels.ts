@@ -52,10 +52,6 @@ export interface StorageMembers<S extends StorageTypes = OpaqueStorage> {
   readSync?<K extends StorageKind>(buf: S[K]): HostArrays[K];
   /** Resolves when every kernel enqueued so far has finished. */
   flush(): Promise<void>;
-  /** A burst of kernels follows (an engine's run): helper threads asleep since the last burst
-   *  start waking now, beside the first small kernels, rather than when the first parallel one
-   *  posts. Only backends with threads have it; it changes no result. */
-  wake?(): void;
   /** Give storage back now rather than at garbage collection; anything else is left alone. */
   free(buf: S[StorageKind]): void;
 }

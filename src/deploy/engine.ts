@@ -175,7 +175,6 @@ export class PackedEngine {
       throw new DeployError(`engine.${what}: expected count × ${inputs} pixel bytes, got ${pixels.length} bytes for count ${count}`);
     }
     const k = this.kernels, used: [Storage<'f32'>, ...Storage<'u8'>[]] = [k.alloc('f32', count * classes)];
-    k.wake?.();
     for (let start = 0; start < count; start += this.chunk) {
       const m = Math.min(this.chunk, count - start), x = k.fromArray(pixels.subarray(start * inputs, (start + m) * inputs));
       k.copy(this.runChunk(x, m), 0, used[0], start * classes, m * classes);

@@ -33,8 +33,6 @@ export interface WasmKernels extends HostKernels {
   setThreads(n: number): Promise<void>;
   /** Threads a kernel call may use now. */
   readonly threads: number;
-  /** Wake the worker threads that sleep (StorageMembers.wake). */
-  wake(): void;
   /** false when shared memory is unavailable: one thread only. */
   readonly shared: boolean;
   /** The module in use: build/lowbit[-st][-relaxed].wasm (-st: no shared memory; -relaxed: the
@@ -108,7 +106,6 @@ async function create(platform?: Platform): Promise<WasmKernels> {
     poolBits: makePoolBits(rt),
     setThreads: (n: number) => rt.pool.resize(n),
     get threads() { return rt.pool.threads; },
-    wake: () => rt.pool.wake(),
     shared: rt.shared,
     build: rt.build,
     close: () => rt.pool.close(),

@@ -128,13 +128,6 @@ export class ThreadPool {
     for (const t of posted) this.await(t, job);
   }
 
-  /** Wake the workers that sleep: each spins again (worker-loop.ts), so a job posted within the
-   *  spin finds it up. A sleeping worker's wake-up takes tens to hundreds of microseconds (a
-   *  virtual machine's idle core most), about a batch-1 conv net's first layers. */
-  wake(): void {
-    for (let t = 1; t <= this.workers.length; t++) Atomics.notify(this.control, t * SLOT_INTS + SEQ);
-  }
-
   /** Stop every worker (the pool can be resized again afterwards). */
   close(): void { while (this.workers.length > 0) this.stop(this.workers.length); this.wanted = 1; }
 

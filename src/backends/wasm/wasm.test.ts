@@ -85,28 +85,3 @@ test('wasm: packed-inference kernels (prepared layouts, epilogues) equal their p
     await runEngineConformance(`wasm ×${threads}`, opaque(wasm));
   }
 });
-
-test('wasm: waking sleeping workers runs no job of theirs, and the next jobs split as before', async () => {
-  const [rows, k] = [67, 1029];
-  let s = 5;
-  const next = () => ((s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 2 ** 31) - 1;
-  const x = Float32Array.from({ length: rows * k }, next);
-  const ref = (await import('../reference/index.js')).referenceKernels;
-  const want = new Uint32Array(rows * Math.ceil(k / 32));
-  ref.packRows(x, want, rows, k);
-  await wasm.setThreads(2);
-  for (let round = 0; round < 3; round++) {
-    await new Promise((r) => setTimeout(r, 30)); // past the worker's spin: it sleeps
-    wasm.wake();
-    wasm.wake(); // twice: a spinning worker is left as it is
-    if (round === 1) await new Promise((r) => setTimeout(r, 1)); // woken, no job yet
-    const got = new Uint32Array(want.length);
-    wasm.packRows(x, got, rows, k);
-    assert.deepEqual(got, want, `round ${round}`);
-  }
-  await wasm.setThreads(1);
-  wasm.wake(); // no workers: nothing to wake
-  const one = new Uint32Array(want.length);
-  wasm.packRows(x, one, rows, k);
-  assert.deepEqual(one, want);
-});

@@ -1,6 +1,5 @@
 import type { WasmRuntime } from './wasm-runtime.js';
-import { MIN_PARALLEL_VECTORS } from './pixel-sign-gemm.js';
-import { pixelRowsProduct } from './pixel-sign-nibbles.js';
+import { pixelRowsProduct, pixelThreads } from './pixel-sign-gemm.js';
 
 /** u32 words of the dot layout (assembly/pixel-sign-dot.ts) of n weight rows of length k: 16
  *  bytes per block of 4 rows and group of 4 along k, then one count per row, whole blocks. */
@@ -46,7 +45,7 @@ export function makePixelThresholdDot(rt: WasmRuntime): (x: Uint8Array, t: Uint3
     arena.reset();
     const px = arena.inputBytes(x, m * k), pt = arena.input(t, signDotWords(n, k));
     const pb = arena.input(base, n), pl = arena.input(lim, n), pf = arena.input(flip, words), po = arena.output(out, m * words);
-    const threads = m * n * Math.max(Math.ceil(k / 16), 1) < MIN_PARALLEL_VECTORS ? 1 : pool.threads;
+    const threads = pixelThreads(rt, m, n, k);
     const scratchBytes = Number(rt.exports['pixelThresholdDotScratchBytes']!(n, k));
     const scratch = arena.alloc(scratchBytes * threads);
     pool.parallel('pixelThresholdDot', [px, pt, pb, scale, pl, pf, po, m, n, k, scratch, scratchBytes], m, 1, threads);

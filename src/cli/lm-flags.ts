@@ -3,7 +3,7 @@ import { flag, type TrainFlags } from './train-flags.js';
 import { UsageError } from './usage-error.js';
 
 /** Flags of the image recipes that mean nothing to a language model. */
-const IMAGE_ONLY = ['width', 'depth', 'quant', 'bn', 'optimizer', 'lrHalveEvery', 'gradBits', 'stochastic', 'dropoutIn', 'lrEnd', 'limit', 'augment'];
+const IMAGE_ONLY = ['width', 'depth', 'quant', 'bn', 'optimizer', 'lrHalveEvery', 'gradBits', 'stochastic', 'dropoutIn', 'lrEnd', 'lrSchedule', 'limit', 'augment'];
 
 /** A language-model recipe's flags, refused (exit 2) where they would be ignored or contradict. */
 export function checkLmFlags(experiment: string, o: TrainFlags): void {

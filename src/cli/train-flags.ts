@@ -36,6 +36,9 @@ export function checkConflicts(o: TrainFlags): void {
   if (o.lrHalveEvery !== undefined && o.lrEnd !== undefined) {
     refuse('--lr-halve-every replaces the decay to --lr-end; give one of them');
   }
+  if (o.lrHalveEvery !== undefined && o.lrSchedule !== undefined) {
+    refuse('--lr-halve-every replaces the decay that --lr-schedule shapes; give one of them');
+  }
 }
 
 /** The recipe with the user's flags applied; flags not given keep the recipe's values. */
@@ -58,7 +61,7 @@ export function applyFlags(recipe: Recipe, o: TrainFlags): Recipe {
     train: {
       ...recipe.train, epochs: pick(o.epochs, recipe.train.epochs), batchSize: pick(o.batchSize, recipe.train.batchSize),
       lr: pick(o.lr, shiftAdaMax ? 2 ** -6 : recipe.train.lr), lrEnd: pick(o.lrEnd, recipe.train.lrEnd), seed: pick(o.seed, recipe.train.seed),
-      ...defined({ optimizer: o.optimizer === undefined ? undefined : shiftAdaMax ? 'shiftAdaMax' : 'adam', lrHalveEvery: o.lrHalveEvery }),
+      ...defined({ optimizer: o.optimizer === undefined ? undefined : shiftAdaMax ? 'shiftAdaMax' : 'adam', lrHalveEvery: o.lrHalveEvery, lrSchedule: o.lrSchedule }),
       ...(o.augment === true ? { augment: { pad: 4, flip: true } } : {}),
       ...(o.augment === false ? { augment: undefined } : {}),
     },

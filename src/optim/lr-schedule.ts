@@ -13,6 +13,15 @@ export function exponentialDecay(lrStart: number, lrEnd: number, epochs: number)
   return (epoch) => lrStart * decay ** epoch;
 }
 
+/** Cosine decay from lrStart to lrEnd over `epochs`: the rate stays near lrStart longer and falls
+ *  fastest in the middle, a common choice when the number of epochs is fixed in advance.
+ *  @example cosineDecay(0.002, 1e-5, 30)(15) // 0.001005, halfway between the two */
+export function cosineDecay(lrStart: number, lrEnd: number, epochs: number): LrSchedule {
+  if (!(lrStart > 0 && lrEnd > 0)) throw new LowbitError(`cosineDecay: learning rates must be > 0 (got ${lrStart} → ${lrEnd})`);
+  if (!(Number.isInteger(epochs) && epochs > 0)) throw new LowbitError(`cosineDecay: epochs must be a positive integer, got ${epochs}`);
+  return (epoch) => lrEnd + (lrStart - lrEnd) * (1 + Math.cos(Math.PI * Math.min(epoch, epochs) / epochs)) / 2;
+}
+
 /** Halve the rate every `period` epochs (a one-bit right shift; Torch7 scripts, QNN-SPEC §4.6). */
 export function halveEvery(lrStart: number, period: number): LrSchedule {
   if (!(lrStart > 0)) throw new LowbitError(`halveEvery: lr must be > 0, got ${lrStart}`);

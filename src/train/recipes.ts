@@ -59,6 +59,7 @@ export function checkRecipe(json: unknown, source: string): Recipe {
   if (!isObject(train)) return fail('"train" must be an object');
   for (const k of ['epochs', 'batchSize', 'lr', 'lrEnd', 'seed']) if (typeof train[k] !== 'number') fail(`"train.${k}" must be a number`);
   for (const k of ['loss', 'scale']) if (typeof train[k] !== 'string') fail(`"train.${k}" must be a string`);
+  if (train['lrSchedule'] !== undefined && train['lrSchedule'] !== 'exponential' && train['lrSchedule'] !== 'cosine') fail('"train.lrSchedule" must be "exponential" or "cosine" (or left out)');
   const a = train['augment'];
   if (a !== undefined && !(isObject(a) && Number.isInteger(a['pad']) && (a['pad'] as number) >= 0 && typeof a['flip'] === 'boolean')) {
     fail('"train.augment" must be { "pad": whole pixels >= 0, "flip": true or false } (or left out)');

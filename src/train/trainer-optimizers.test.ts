@@ -43,3 +43,13 @@ test('fit with shiftAdaMax + halveEvery: resuming from epoch 1 gives the straigh
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+test('fit with lrSchedule cosine: each epoch trains at the cosine rate; a config with both schedules is refused', async () => {
+  const data = { train: toyData(64, 1), validation: toyData(16, 2) };
+  const cosine: TrainConfig = { experiment: 'toy', epochs: 3, batchSize: 8, lr: 0.004, lrEnd: 1e-4, seed: 5, loss: 'squaredHinge', scale: 'symmetric', lrSchedule: 'cosine' };
+  const r = await fit(model(), data, cosine);
+  const expected = [0, 1, 2].map((e) => 1e-4 + (0.004 - 1e-4) * (1 + Math.cos(Math.PI * e / 3)) / 2);
+  r.history.forEach((h, i) => assert.ok(Math.abs(h.lr - expected[i]!) < 1e-12, `epoch ${i + 1}: lr ${h.lr}, expected ${expected[i]}`));
+  await assert.rejects(fit(model(), data, { ...cosine, lrHalveEvery: 1 }), /lrHalveEvery replaces the decay to lrEnd/);
+  await assert.rejects(fit(model(), data, { ...cosine, lrSchedule: 'linear' as 'cosine' }), /lrSchedule must be 'exponential' or 'cosine'/);
+});

@@ -7,7 +7,7 @@ import { LowbitError } from '../errors/lowbit-error.js';
 import { lossByName, type LossName } from '../losses/loss.js';
 import type { Module } from '../nn/module.js';
 import { Adam } from '../optim/adam.js';
-import { exponentialDecay, halveEvery } from '../optim/lr-schedule.js';
+import { cosineDecay, exponentialDecay, halveEvery } from '../optim/lr-schedule.js';
 import type { Optimizer, OptimizerState } from '../optim/optimizer.js';
 import { ShiftAdaMax } from '../optim/shift-adamax.js';
 import { Random } from '../tensor/random.js';
@@ -22,7 +22,8 @@ export interface TrainConfig {
   experiment: string;
   epochs: number;
   batchSize: number;
-  /** Adam's learning rate at epoch 0, decayed exponentially to lrEnd at the last epoch (QNN-SPEC §4.6). */
+  /** Adam's learning rate at epoch 0, decayed to lrEnd at the last epoch: exponentially (QNN-SPEC
+   *  §4.6) unless lrSchedule says 'cosine'. */
   lr: number;
   lrEnd: number;
   seed: number;
@@ -30,6 +31,8 @@ export interface TrainConfig {
   scale: PixelScale;
   /** 'adam' (default; QNN-SPEC §4.4) or 'shiftAdaMax' (Torch7, §4.3). */
   optimizer?: 'adam' | 'shiftAdaMax';
+  /** The shape of the decay from lr to lrEnd (default 'exponential'). */
+  lrSchedule?: 'exponential' | 'cosine';
   /** Halve the learning rate every this many epochs (Torch7, §4.6) instead of decaying to lrEnd. */
   lrHalveEvery?: number;
   /** Random crop (shift by up to `pad` pixels, zero-filled) and horizontal flip of the training
@@ -75,7 +78,8 @@ export async function fit(model: Module, data: Splits, config: TrainConfig, opts
   checkConfig(config);
   const loss = lossByName(config.loss);
   const optimizer: Optimizer = config.optimizer === 'shiftAdaMax' ? new ShiftAdaMax(model.parameters(), { lr: config.lr }) : new Adam(model.parameters(), { lr: config.lr });
-  const schedule = config.lrHalveEvery ? halveEvery(config.lr, config.lrHalveEvery) : exponentialDecay(config.lr, config.lrEnd, config.epochs);
+  const schedule = config.lrHalveEvery ? halveEvery(config.lr, config.lrHalveEvery)
+    : (config.lrSchedule === 'cosine' ? cosineDecay : exponentialDecay)(config.lr, config.lrEnd, config.epochs);
   let rng = new Random(config.seed);
   let history: EpochMetrics[] = [];
   let best = { epoch: 0, valError: Infinity };
@@ -150,6 +154,8 @@ function checkConfig(c: TrainConfig): void {
   if (a !== undefined && (typeof a !== 'object' || a === null || !Number.isInteger(a.pad) || a.pad < 0 || typeof a.flip !== 'boolean')) {
     throw new LowbitError(`train: augment must be { pad: integer >= 0, flip: true or false }, got ${JSON.stringify(a)}`);
   }
+  if (c.lrSchedule !== undefined && c.lrSchedule !== 'exponential' && c.lrSchedule !== 'cosine') throw new LowbitError(`train: lrSchedule must be 'exponential' or 'cosine', got '${String(c.lrSchedule)}'`);
+  if (c.lrSchedule !== undefined && c.lrHalveEvery !== undefined) throw new LowbitError('train: lrHalveEvery replaces the decay to lrEnd; give it or lrSchedule, not both');
   if (c.optimizer !== undefined && c.optimizer !== 'adam' && c.optimizer !== 'shiftAdaMax') throw new LowbitError(`train: optimizer must be 'adam' or 'shiftAdaMax', got '${String(c.optimizer)}'`);
 }
 

@@ -42,7 +42,8 @@ export function trainCommand(program: Command): void {
     .option('--epochs <n>', 'epochs (with --resume: train on up to this epoch)', positiveInt)
     .option('--batch-size <n>', 'batch size', positiveInt)
     .option('--lr <x>', 'initial learning rate', positiveNumber)
-    .option('--lr-end <x>', 'learning rate at the last epoch (exponential decay)', positiveNumber)
+    .option('--lr-end <x>', 'learning rate at the last epoch', positiveNumber)
+    .addOption(new Option('--lr-schedule <shape>', 'how the rate falls from --lr to --lr-end: exponential (the paper\'s) or cosine').choices(['exponential', 'cosine']))
     .option('--seed <n>', 'random seed (init, shuffling, dropout)', integer)
     .option('--limit <n>', 'train on the first n training images only', positiveInt)
     .option('--limit-words <n>', 'language models: train on the first n words of the training text only (smoke runs)', positiveInt)
@@ -104,7 +105,7 @@ function recipeHelp(): string {
       const m = r.model, t = r.train;
       const shape = m.width === undefined && m.depth === undefined ? `${r.dataset ?? 'mnist'}, ` : `width ${String(m.width)}, depth ${String(m.depth)}, `;
       return `  ${name}: ${shape}${m.float ? 'float32' : `bits-w ${String(m.bitsW ?? 1)}, bits-a ${String(m.bitsA ?? 1)}`}, `
-        + `epochs ${t.epochs}, batch-size ${t.batchSize}, lr ${t.lr}, lr-end ${t.lrEnd}, seed ${t.seed}, loss ${t.loss}`
+        + `epochs ${t.epochs}, batch-size ${t.batchSize}, lr ${t.lr}, lr-end ${t.lrEnd}${t.lrSchedule === 'cosine' ? ' (cosine)' : ''}, seed ${t.seed}, loss ${t.loss}`
         + (t.augment ? `, augment (crop ±${t.augment.pad}${t.augment.flip ? ', flip' : ''})` : '');
     } catch { return `  ${name}: (unreadable)`; }
   });

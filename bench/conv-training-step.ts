@@ -1,7 +1,8 @@
 /** Seconds per training step of cifar10-cnv (W1/A1, batch 100, 32×32×3, squared hinge, Adam:
  *  forward + backward + update) on the default backend (wasm), the median of a few steps after one
  *  warm-up, with the seconds spent in each kernel per step, against the target of a 45k-image
- *  epoch in at most 3 minutes (4 ms per image). Random pixels: a step's time does not depend on
+ *  epoch in at most 3 minutes (4 ms per image), and the same steps without the step scope (taking
+ *  turns). BATCH=n sets the batch (the recipe trains with 50). Random pixels: a step's time does not depend on
  *  their values. With --peer, in the same run: our float twin (cifar10Cnv({ float: true })) and
  *  TensorFlow.js training the same float twin (bench/conv-training-peer.ts), PEER_STEPS steps of
  *  PEER_BATCH images (default 2 of 2) after a warm-up on 2 images: its cpu backend took 35 s per
@@ -24,7 +25,7 @@ import { Tensor } from '../src/tensor/tensor.js';
 import { runInfo } from '../src/train/run-info.js';
 import { tfjsStepSeconds } from './conv-training-peer.js';
 
-const BATCH = 100, STEPS = Number(process.env['STEPS'] ?? 5), TARGET_MS_PER_IMAGE = 180_000 / 45_000;
+const BATCH = Number(process.env['BATCH'] ?? 100), STEPS = Number(process.env['STEPS'] ?? 5), TARGET_MS_PER_IMAGE = 180_000 / 45_000;
 const PEER = process.argv.includes('--peer'), PEER_BATCH = Number(process.env['PEER_BATCH'] ?? 2), PEER_STEPS = Number(process.env['PEER_STEPS'] ?? 2);
 const median = (xs: number[]): number => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]!; };
 
@@ -33,7 +34,7 @@ const k = kernels() as unknown as HostKernels & Record<string, unknown>;
 const kernelSeconds = new Map<string, number>();
 for (const name of Object.keys(k)) {
   const f = k[name];
-  if (typeof f !== 'function' || ['alloc', 'fromArray', 'write', 'isStorage', 'lengthOf', 'read', 'readSync', 'flush', 'free'].includes(name)) continue;
+  if (typeof f !== 'function' || ['alloc', 'fromArray', 'write', 'isStorage', 'lengthOf', 'read', 'readSync', 'flush', 'free', 'stepScope'].includes(name)) continue;
   k[name] = (...args: unknown[]) => {
     const t = performance.now(), out = (f as (...a: unknown[]) => unknown).apply(k, args);
     kernelSeconds.set(name, (kernelSeconds.get(name) ?? 0) + (performance.now() - t) / 1000);
@@ -41,37 +42,47 @@ for (const name of Object.keys(k)) {
   };
 }
 
-/** Seconds of each of `steps` steps after one warm-up (the per-kernel sums restart after it). */
-async function ourStepSeconds(float: boolean): Promise<number[]> {
-  const model = cifar10Cnv({ seed: 1, float }).useRandom(new Random(2)).train();
-  const adam = new Adam(model.parameters(), { lr: 0.001 });
-  const rng = new Random(3), seconds: number[] = [];
+/** Seconds of each of `steps` steps after one warm-up (the per-kernel sums restart after it), for
+ *  each of `modes`, the modes taking turns step by step (both see the same load): 'scoped' runs
+ *  each step in the backend's step scope, as the trainer does; 'unscoped' without it, every
+ *  operand copied into wasm memory and back by each kernel. Per-kernel sums: the first mode's. */
+async function ourStepSeconds(float: boolean, modes: ('scoped' | 'unscoped')[]): Promise<number[][]> {
+  const runs = modes.map((mode) => {
+    const model = cifar10Cnv({ seed: 1, float }).useRandom(new Random(2)).train();
+    return { mode, model, adam: new Adam(model.parameters(), { lr: 0.001 }), seconds: [] as number[] };
+  });
+  const rng = new Random(3);
   for (let step = 0; step <= STEPS; step++) {
     const x = new Tensor(Float32Array.from({ length: BATCH * 3072 }, () => rng.uniform() * 2 - 1), [BATCH, 3072]);
     const labels = Int32Array.from({ length: BATCH }, () => Math.floor(rng.uniform() * 10));
-    if (step === 1) kernelSeconds.clear(); // step 0 warms up
-    const t = performance.now();
-    backward(squaredHinge(model.forward(x), labels));
-    adam.step();
-    await k.flush();
-    if (step > 0) seconds.push((performance.now() - t) / 1000);
+    for (const [i, r] of runs.entries()) {
+      if (step === 1 && i === 0) kernelSeconds.clear(); // step 0 warms up
+      const before = i > 0 ? new Map(kernelSeconds) : null; // the per-kernel sums are the first mode's
+      const t = performance.now();
+      const work = (): void => { backward(squaredHinge(r.model.forward(x), labels)); r.adam.step(); };
+      if (r.mode === 'scoped' && k.stepScope) k.stepScope(work); else work();
+      await k.flush();
+      if (step > 0) r.seconds.push((performance.now() - t) / 1000);
+      if (before) { kernelSeconds.clear(); for (const [n, v] of before) kernelSeconds.set(n, v); }
+    }
   }
-  return seconds;
+  return runs.map((r) => r.seconds);
 }
 
 const loadBefore = loadavg()[0] ?? 0;
-const seconds = await ourStepSeconds(false);
+const [seconds, unscoped] = (await ourStepSeconds(false, ['scoped', 'unscoped'])) as [number[], number[]];
 const perKernel = [...kernelSeconds].map(([name, s]) => ({ kernel: name, native: k.native.has(name as never), secondsPerStep: s / STEPS }))
   .sort((a, b) => b.secondsPerStep - a.secondsPerStep);
 const step = median(seconds), msPerImage = (1000 * step) / BATCH;
-const peer = PEER ? { floatTwin: await ourStepSeconds(true), tfjs: await tfjsStepSeconds(PEER_BATCH, PEER_STEPS, 1, 2) } : null;
+const peer = PEER ? { floatTwin: (await ourStepSeconds(true, ['scoped']))[0]!, tfjs: await tfjsStepSeconds(PEER_BATCH, PEER_STEPS, 1, 2) } : null;
 const info = { ...runInfo(), backend: k.name, build: (k as { build?: string }).build ?? k.name, threads: (k as { threads?: number }).threads ?? 1, loadAverage1mBefore: loadBefore, loadAverage1m: loadavg()[0] ?? 0 };
 const rows = peer && [
   { what: `lowbit ${info.backend} ×${info.threads}, cifar10-cnv W1/A1`, batch: BATCH, stepSeconds: seconds },
   { what: `lowbit ${info.backend} ×${info.threads}, float twin`, batch: BATCH, stepSeconds: peer.floatTwin },
   { what: `TensorFlow.js ${peer.tfjs.version} ${peer.tfjs.backend} backend, float twin`, batch: PEER_BATCH, stepSeconds: peer.tfjs.seconds },
 ].map((r) => ({ ...r, msPerImage: (1000 * median(r.stepSeconds)) / r.batch }));
-const result = { ...info, batch: BATCH, steps: STEPS, stepSeconds: seconds, medianStepSeconds: step, msPerImage, epochSeconds45k: (45_000 / BATCH) * step,
+const unscopedMs = (1000 * median(unscoped)) / BATCH;
+const result = { ...info, batch: BATCH, steps: STEPS, stepSeconds: seconds, medianStepSeconds: step, msPerImage, unscopedStepSeconds: unscoped, unscopedMsPerImage: unscopedMs, epochSeconds45k: (45_000 / BATCH) * step,
   targetMsPerImage: TARGET_MS_PER_IMAGE, perKernel, ...(rows ? { peer: rows } : {}) };
 await mkdir('bench/results', { recursive: true });
 await writeFile('bench/results/conv-training-step.json', JSON.stringify(result, null, 2) + '\n');
@@ -80,6 +91,8 @@ const md = `# cifar10-cnv training step (batch ${BATCH}, ${info.backend}: ${info
   + `${info.date}, commit ${info.commit}, ${info.machine}, Node ${info.node}, 1-min load average ${loadBefore.toFixed(1)} before, ${info.loadAverage1m.toFixed(1)} after\n\n`
   + `median of ${STEPS} steps: ${step.toFixed(2)} s per step = ${msPerImage.toFixed(1)} ms per image (target ${TARGET_MS_PER_IMAGE} ms), `
   + `a 45k-image epoch in ${(result.epochSeconds45k / 60).toFixed(1)} min (target 3 min)\n\n`
+  + `without the step scope (every operand copied into wasm memory and back), steps taking turns with the above: `
+  + `${unscopedMs.toFixed(1)} ms per image; the scope makes a step ${(unscopedMs / msPerImage).toFixed(2)}x as fast\n\n`
   + (rows ? `## Side by side (same run; medians; ratio = TensorFlow.js ms per image / this row's)\n\n| trainer | batch | steps | ms per image | TensorFlow.js / this |\n|---|---|---|---|---|\n`
     + rows.map((r) => `| ${r.what} | ${r.batch} | ${r.stepSeconds.length} | ${r.msPerImage.toFixed(1)} | ${(tfjsMs / r.msPerImage).toFixed(1)}× |`).join('\n') + '\n\n' : '')
   + `## Per kernel (W1/A1)\n\n| kernel | native | s per step |\n|---|---|---|\n`

@@ -54,6 +54,10 @@ export interface StorageMembers<S extends StorageTypes = OpaqueStorage> {
   flush(): Promise<void>;
   /** Give storage back now rather than at garbage collection; anything else is left alone. */
   free(buf: S[StorageKind]): void;
+  /** Run fn (a training step) with the storage it makes that is not persistent placed where the
+   *  kernels use it without copies, and reused by the next scope: nothing made inside may be
+   *  used after fn returns (the backend refuses it). Backends without it run fn as it is. */
+  stepScope?<T>(fn: () => T): T;
 }
 
 /** The kernels every backend offers. Those a backend does not implement itself come from the

@@ -108,13 +108,18 @@ export async function fit(model: Module, data: Splits, config: TrainConfig, opts
       batchSize: config.batchSize, rng, scale: config.scale, dropLast: data.train.count >= config.batchSize,
       ...(config.augment ? { augment: { rng, ...config.augment } } : {}),
     })) {
-      const scores = model.forward(b.x);
-      const l = loss(scores, b.labels);
-      backward(l);
-      optimizer.step();
-      const [n, classes] = scores.shape as [number, number];
-      k.countErrors(scores.storage, new Tensor(b.labels, [n], 'int32').storage, n, classes, wrong.storage);
-      k.copy(l.storage, 0, losses.storage, step, 1);
+      const trainStep = (): number => {
+        const scores = model.forward(b.x);
+        const l = loss(scores, b.labels);
+        backward(l);
+        optimizer.step();
+        const [n, classes] = scores.shape as [number, number];
+        k.countErrors(scores.storage, new Tensor(b.labels, [n], 'int32').storage, n, classes, wrong.storage);
+        k.copy(l.storage, 0, losses.storage, step, 1);
+        return n;
+      };
+      // what the step makes dies with it: only the loss and the error count leave it, into storage made above
+      const n = k.stepScope ? k.stepScope(trainStep) : trainStep();
       rows.push(n); seen += n; step++;
       if (step === 1 || step % logEvery === 0 || step === steps) { // the first too, so progress has a loss to show
         const values = await losses.data();

@@ -1,5 +1,5 @@
 import { hostArray, hostStorage } from '../host-storage.js';
-import type { HostKernels, StorageMembers, HostArrays } from '../kernels.js';
+import type { HostKernels, StorageKind, StorageMembers, HostArrays } from '../kernels.js';
 import { completeBackend } from '../registry.js';
 import { makeAdamStep } from './adam.js';
 import { makeBitSerialLogGemm, makePackLogPlanes } from './bit-serial-log-gemm.js';
@@ -114,12 +114,21 @@ async function create(platform?: Platform): Promise<WasmKernels> {
 }
 
 /** Persistent storage (parameters, optimizer slots, a model's weights) as resident arrays in the
- *  shared wasm memory, which the kernels read in place; only over shared memory (resident.ts
- *  says why), and ordinary arrays where the heap has no room. */
-function residentStorage(resident: ResidentArrays): Pick<StorageMembers<HostArrays>, 'alloc' | 'free'> {
+ *  shared wasm memory, which the kernels read in place; inside a step scope, the rest too (from
+ *  the scope's region); only over shared memory (resident.ts says why), and ordinary arrays
+ *  where the heap has no room. Reads of a scoped array are copies: its memory is reused. */
+function residentStorage(resident: ResidentArrays): Pick<StorageMembers<HostArrays>, 'alloc' | 'free' | 'read' | 'readSync' | 'write' | 'stepScope'> {
+  const readSync = <K extends StorageKind>(buf: HostArrays[K]): HostArrays[K] => {
+    if (buf instanceof Uint8Array || resident.addressOf(buf) < 0 || !resident.isScoped(buf)) return buf;
+    return buf.slice() as HostArrays[K];
+  };
   return {
     alloc: (kind, length, persistent = false) =>
-      ((persistent && kind !== 'u8' ? resident.alloc(kind, length) : undefined) ?? hostArray(kind, length)) as never,
+      ((kind === 'u8' ? undefined : persistent ? resident.alloc(kind, length) : resident.scoped(kind, length)) ?? hostArray(kind, length)) as never,
     free: (array) => { if (!(array instanceof Uint8Array)) resident.free(array); },
+    readSync,
+    read: async (buf) => readSync(buf), // a dead array: a rejection, as a read on the other backends
+    write: (dst, values) => { if (!(dst instanceof Uint8Array)) resident.addressOf(dst); dst.set(values as never); },
+    stepScope: (fn) => resident.scope(fn),
   };
 }

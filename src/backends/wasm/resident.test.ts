@@ -49,3 +49,42 @@ test('heap: blocks released in any order coalesce back to nothing', () => {
   assert.equal(again.at, blocks[0]!.at, 'lowest free address first when sizes tie');
   rt.heap.release(again.at, again.bytes);
 });
+
+test('step scope: arrays in wasm memory, zero-filled, used in place; dead once the scope ends', () => {
+  assert.equal(resident.scoped('f32', 8), undefined, 'no scope open: the caller makes an ordinary array');
+  let a!: Float32Array, b!: Int32Array;
+  const got = resident.scope(() => {
+    a = resident.scoped('f32', 1000)!; b = resident.scoped('i32', 3)!;
+    assert.ok(a.every((v) => v === 0) && b.every((v) => v === 0));
+    rt.arena.reset();
+    assert.equal(rt.arena.input(a), a.byteOffset, 'passed by address, no copy');
+    assert.equal(rt.arena.output(b), b.byteOffset);
+    assert.ok(a.byteOffset + 4000 <= b.byteOffset, 'no overlap');
+    resident.scope(() => assert.equal(resident.addressOf(a), a.byteOffset, 'a nested scope runs inside the outer one'));
+    a.fill(7);
+    return 'done';
+  });
+  assert.equal(got, 'done');
+  assert.throws(() => resident.addressOf(a), /used after the step ended/);
+  assert.throws(() => rt.arena.input(b), /used after the step ended/);
+  const again = resident.scope(() => resident.scoped('f32', 1000)!.byteOffset);
+  assert.equal(again, a.byteOffset, 'the next scope reuses the region from its start');
+  assert.ok(a.every((v) => v === 0), 'and zero-fills what it hands out (the dead view sees it)');
+  assert.throws(() => resident.scope(() => { throw new Error('step failed'); }), /step failed/);
+  assert.equal(resident.scoped('f32', 8), undefined, 'an error inside closes the scope');
+});
+
+test('step scope: a step that outgrows the region takes more blocks, the next scope one block of the total', () => {
+  const chunk = 16 << 20; // REGION_CHUNK
+  resident.scope(() => { for (let i = 0; i < 3; i++) assert.ok(resident.scoped('f32', chunk / 4 - 100)); });
+  const before = resident.regionBytes;
+  assert.ok(before >= 3 * chunk, `three blocks: ${before}`);
+  const used = rt.heap.usedBytes;
+  resident.scope(() => {
+    const xs = [0, 1, 2].map(() => resident.scoped('f32', chunk / 4 - 100)!);
+    assert.ok(xs[1]!.byteOffset > xs[0]!.byteOffset && xs[2]!.byteOffset > xs[1]!.byteOffset, 'contiguous in one block');
+  });
+  assert.equal(resident.regionBytes, before, 'the same total');
+  assert.equal(rt.heap.usedBytes, used, 'nothing more taken from the heap');
+  assert.equal(resident.scope(() => resident.scoped('f32', 300 << 20)), undefined, 'past the region\'s cap (1 GiB): an ordinary array instead');
+});

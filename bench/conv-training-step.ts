@@ -1,14 +1,15 @@
-/** Seconds per training step of cifar10-cnv (W1/A1, batch 100, 32×32×3, squared hinge, Adam:
- *  forward + backward + update) on the default backend (wasm), the median of a few steps after one
- *  warm-up, with the seconds spent in each kernel per step, against the target of a 45k-image
- *  epoch in at most 3 minutes (4 ms per image), and the same steps without the step scope (taking
- *  turns). BATCH=n sets the batch (the recipe trains with 50). Random pixels: a step's time does not depend on
- *  their values. With --peer, in the same run: our float twin (cifar10Cnv({ float: true })) and
- *  TensorFlow.js training the same float twin (bench/conv-training-peer.ts), PEER_STEPS steps of
- *  PEER_BATCH images (default 2 of 2) after a warm-up on 2 images: its cpu backend took 35 s per
- *  image in a first run (load average 12), so a batch of 100 would be about an hour per step;
- *  compare ms per image.
- *  Writes bench/results/conv-training-step.{json,md}.
+/** Seconds per training step of cifar10-cnv (W1/A1, 32×32×3, squared hinge, Adam: forward +
+ *  backward + update; batch 100, or BATCH=n: the recipe trains with 50) on the default backend
+ *  (wasm), the median of a few steps after one warm-up, with the seconds spent in each kernel per
+ *  step, against the target of a 45k-image epoch in at most 3 minutes (4 ms per image). Each step
+ *  runs in the backend's step scope, as fit runs it; the same steps without the scope (every
+ *  operand copied into wasm memory and back) take turns with them, on a second model. Random
+ *  pixels: a step's time does not depend on their values. With --peer, in the same run: our float
+ *  twin (cifar10Cnv({ float: true })) and TensorFlow.js training the same float twin
+ *  (bench/conv-training-peer.ts), PEER_STEPS steps of PEER_BATCH images (default 2 of 2) after a
+ *  warm-up on 2 images: its cpu backend took 35 s per image in a first run (load average 12), so
+ *  a batch of 100 would be about an hour per step; compare ms per image.
+ *  Writes bench/results/conv-training-step.{json,md} (conv-training-step-b50.* with BATCH=50).
  *  Run: npm run bench:conv-training [-- --peer] (node with --experimental-wasm-relaxed-simd, as the
  *  lowbit command runs: the relaxed-SIMD build, fused multiply-adds in the float products). */
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -27,6 +28,9 @@ import { tfjsStepSeconds } from './conv-training-peer.js';
 
 const BATCH = Number(process.env['BATCH'] ?? 100), STEPS = Number(process.env['STEPS'] ?? 5), TARGET_MS_PER_IMAGE = 180_000 / 45_000;
 const PEER = process.argv.includes('--peer'), PEER_BATCH = Number(process.env['PEER_BATCH'] ?? 2), PEER_STEPS = Number(process.env['PEER_STEPS'] ?? 2);
+for (const [name, v] of [['BATCH', BATCH], ['STEPS', STEPS], ['PEER_BATCH', PEER_BATCH], ['PEER_STEPS', PEER_STEPS]] as const) {
+  if (!Number.isInteger(v) || v < 1) { console.error(`conv-training-step: ${name} must be a positive integer, got ${process.env[name]}`); process.exit(2); }
+}
 const median = (xs: number[]): number => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]!; };
 
 await initDefaultBackend();
@@ -85,7 +89,8 @@ const unscopedMs = (1000 * median(unscoped)) / BATCH;
 const result = { ...info, batch: BATCH, steps: STEPS, stepSeconds: seconds, medianStepSeconds: step, msPerImage, unscopedStepSeconds: unscoped, unscopedMsPerImage: unscopedMs, epochSeconds45k: (45_000 / BATCH) * step,
   targetMsPerImage: TARGET_MS_PER_IMAGE, perKernel, ...(rows ? { peer: rows } : {}) };
 await mkdir('bench/results', { recursive: true });
-await writeFile('bench/results/conv-training-step.json', JSON.stringify(result, null, 2) + '\n');
+const out = `bench/results/conv-training-step${BATCH === 100 ? '' : `-b${BATCH}`}`;
+await writeFile(`${out}.json`, JSON.stringify(result, null, 2) + '\n');
 const tfjsMs = rows?.[2]!.msPerImage ?? 0;
 const md = `# cifar10-cnv training step (batch ${BATCH}, ${info.backend}: ${info.build}, ${info.threads} threads)\n\n`
   + `${info.date}, commit ${info.commit}, ${info.machine}, Node ${info.node}, 1-min load average ${loadBefore.toFixed(1)} before, ${info.loadAverage1m.toFixed(1)} after\n\n`
@@ -97,5 +102,5 @@ const md = `# cifar10-cnv training step (batch ${BATCH}, ${info.backend}: ${info
     + rows.map((r) => `| ${r.what} | ${r.batch} | ${r.stepSeconds.length} | ${r.msPerImage.toFixed(1)} | ${(tfjsMs / r.msPerImage).toFixed(1)}× |`).join('\n') + '\n\n' : '')
   + `## Per kernel (W1/A1)\n\n| kernel | native | s per step |\n|---|---|---|\n`
   + perKernel.filter((r) => r.secondsPerStep >= 0.001).map((r) => `| ${r.kernel} | ${r.native ? 'yes' : 'reference'} | ${r.secondsPerStep.toFixed(3)} |`).join('\n') + '\n';
-await writeFile('bench/results/conv-training-step.md', md);
+await writeFile(`${out}.md`, md);
 process.stdout.write(md);

@@ -67,8 +67,9 @@ export class ResidentArrays {
   /** Run fn with the storage that is not persistent taken from one region of the wasm memory,
    *  reused by the next scope: a training step's activations and gradients then live where the
    *  kernels read them, with no copy in or out, and cost no garbage collection. Everything made
-   *  inside is dead when fn returns; the kernels refuse a dead array (addressOf throws). Inside
-   *  an open scope fn just runs (the outer scope holds its arrays). */
+   *  inside is dead when fn returns; the kernels refuse a dead array (addressOf throws; a
+   *  subarray of one is not recognised, so the glue must not keep subarrays). Inside an open
+   *  scope fn just runs (the outer scope holds its arrays). */
   scope<T>(fn: () => T): T {
     if (this.open >= 0) return fn();
     if (this.region.length > 1) { // last scope outgrew its block: one block of the total from now on

@@ -119,7 +119,8 @@ async function create(platform?: Platform): Promise<WasmKernels> {
  *  where the heap has no room. Reads of a scoped array are copies: its memory is reused. */
 function residentStorage(resident: ResidentArrays): Pick<StorageMembers<HostArrays>, 'alloc' | 'free' | 'read' | 'readSync' | 'write' | 'stepScope'> {
   const readSync = <K extends StorageKind>(buf: HostArrays[K]): HostArrays[K] => {
-    if (buf instanceof Uint8Array || resident.addressOf(buf) < 0 || !resident.isScoped(buf)) return buf;
+    if (buf instanceof Uint8Array || !resident.isScoped(buf)) return buf;
+    resident.checkLive(buf);
     return buf.slice() as HostArrays[K];
   };
   return {
@@ -128,7 +129,7 @@ function residentStorage(resident: ResidentArrays): Pick<StorageMembers<HostArra
     free: (array) => { if (!(array instanceof Uint8Array)) resident.free(array); },
     readSync,
     read: async (buf) => readSync(buf), // a dead array: a rejection, as a read on the other backends
-    write: (dst, values) => { if (!(dst instanceof Uint8Array)) resident.addressOf(dst); dst.set(values as never); },
+    write: (dst, values) => { if (!(dst instanceof Uint8Array)) resident.checkLive(dst); dst.set(values as never); },
     stepScope: (fn) => resident.scope(fn),
   };
 }

@@ -10,6 +10,9 @@ export interface OpContext<A> {
   saved: Record<string, unknown>;
   /** A zero-filled tensor on this op's backend, for an output or a gradient. */
   empty<D extends DType = 'float32'>(shape: readonly number[], dtype?: D): Tensor<D>;
+  /** A tensor the next kernel writes every element of (Tensor.output: not zero-filled where the
+   *  backend can skip it); empty for anything a kernel adds into or writes in part. */
+  output<D extends DType = 'float32'>(shape: readonly number[], dtype?: D): Tensor<D>;
 }
 
 export interface OpSpec<A> {
@@ -25,7 +28,8 @@ export interface OpSpec<A> {
 export function defineOp<A = undefined>(spec: OpSpec<A>): (inputs: readonly Tensor<DType>[], attrs: A) => Tensor<DType> {
   return (inputs, attrs) => {
     const k = kernels();
-    const ctx: OpContext<A> = { kernels: k, attrs, saved: {}, empty: (shape, dtype) => Tensor.empty(shape, dtype ?? 'float32' as never, k) };
+    const ctx: OpContext<A> = { kernels: k, attrs, saved: {}, empty: (shape, dtype) => Tensor.empty(shape, dtype ?? 'float32' as never, k),
+      output: (shape, dtype) => Tensor.output(shape, dtype ?? 'float32' as never, k) };
     const output = spec.forward(ctx, inputs);
     if (spec.backward && isGradEnabled() && inputs.some((t) => t.requiresGrad)) {
       const backward = spec.backward;

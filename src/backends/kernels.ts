@@ -33,6 +33,10 @@ export interface StorageMembers<S extends StorageTypes = OpaqueStorage> {
    *  (parameters, optimizer slots, a model's weights), so a backend may place it where its
    *  kernels read it without copying (wasm's own memory). */
   alloc<K extends StorageKind>(kind: K, length: number, persistent?: boolean): S[K];
+  /** Storage for the output of the next kernel, which writes every element of it: as alloc's
+   *  (not persistent), but where the backend can skip the zero-fill (inside wasm's step scope)
+   *  its values before are unspecified. Backends without it: alloc. */
+  allocOutput?<K extends StorageKind>(kind: K, length: number): S[K];
   /** Storage holding these values. The backend may take the array itself (the CPU backends do):
    *  do not write to it afterwards. */
   fromArray(array: Float32Array): S['f32'];

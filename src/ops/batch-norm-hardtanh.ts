@@ -12,20 +12,20 @@ export type BatchNormHardtanhAttrs = Omit<BatchNormAttrs, 'training'>;
  *  batchNormTrain then clamp, and passInside then batchNormBackward give (WebGPU runs those pairs). */
 const batchNormHardtanhOp = defineOp<BatchNormHardtanhAttrs>({
   name: 'batchNormHardtanh',
-  forward: ({ kernels, attrs, saved, empty }, [x, gamma, beta]) => {
+  forward: ({ kernels, attrs, saved, output }, [x, gamma, beta]) => {
     const ch = x!.shape[x!.rank - 1]!;
     if (gamma!.size !== ch || beta!.size !== ch) throw new LowbitError(`batchNormHardtanh: ${ch} channels but γ has ${gamma!.size} and β ${beta!.size}`);
     const rows = x!.size / ch;
     if (rows < 2) throw new LowbitError('batchNormHardtanh: training needs a batch of at least 2 rows to estimate a variance');
-    const y = empty(x!.shape), out = empty(x!.shape), xhat = empty(x!.shape);
+    const y = output(x!.shape), out = output(x!.shape), xhat = output(x!.shape);
     const [mean, invStd] = [attrs.mean.storage, attrs.invStd.storage];
     kernels.batchNormTrainHardtanh(f32(x!), rows, ch, f32(gamma!), f32(beta!), attrs.eps, y.storage, out.storage, xhat.storage, mean, invStd);
     saved.y = y; saved.xhat = xhat;
     return out;
   },
-  backward: ({ kernels, attrs, saved, empty }, dout, [, gamma]) => {
+  backward: ({ kernels, attrs, saved, empty, output }, dout, [, gamma]) => {
     const ch = gamma!.size, rows = dout.size / ch, y = (saved.y as Tensor).storage, xhat = (saved.xhat as Tensor).storage;
-    const dx = empty(dout.shape), dgamma = empty(gamma!.shape), dbeta = empty(gamma!.shape);
+    const dx = output(dout.shape), dgamma = empty(gamma!.shape), dbeta = empty(gamma!.shape);
     kernels.batchNormHardtanhBackward(dout.storage, y, xhat, rows, ch, f32(gamma!), attrs.invStd.storage, dx.storage, dgamma.storage, dbeta.storage);
     return [dx, dgamma, dbeta];
   },

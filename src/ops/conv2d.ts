@@ -30,21 +30,21 @@ export interface Conv2dAttrs {
  *  (x is expected to be ±1 already, as binaryMatmulT). */
 const conv2dOp = defineOp<Conv2dAttrs>({
   name: 'conv2d',
-  forward: ({ kernels, attrs, saved, empty }, [x, w]) => {
+  forward: ({ kernels, attrs, saved, empty, output }, [x, w]) => {
     if (w!.rank !== 4) throw new LowbitError(`conv2d: kernel must be [out, kh, kw, channels], got [${w!.shape}]`);
     const [n, kh, kw, c] = w!.shape as [number, number, number, number];
     if (x!.rank === 4 && x!.shape[3] !== c) throw shapeMismatch('conv2d', x!.shape, w!.shape, `input channels (dim 3 of both: ${x!.shape[3]} vs ${c})`);
     const g = convGeometry('conv2d', x!.shape, kh, kw, attrs.stride, attrs.padding), m = g.batch * g.outH * g.outW, k = kh * kw * c;
-    const y = empty([g.batch, g.outH, g.outW, n]);
+    const y = output([g.batch, g.outH, g.outW, n]); // every kernel below writes all of y
     saved.geometry = g;
     if (attrs.mode === 'binary') {
-      const pa = empty([m, k], 'bits'), pb = empty([n, k], 'bits');
+      const pa = output([m, k], 'bits'), pb = empty([n, k], 'bits');
       kernels.packRows(f32(w!), pb.storage, n, k);
       kernels.conv2dBinaryForward(f32(x!), pb.storage, n, g, pa.storage, y.storage);
       saved.colSigns = pa; // the weight gradient reads it down its columns
       return y;
     }
-    const cols = empty([m, k]);
+    const cols = output([m, k]);
     kernels.im2col(f32(x!), g, attrs.padValue, cols.storage);
     saved.cols = cols;
     if (attrs.mode === 'float') {
@@ -56,19 +56,19 @@ const conv2dOp = defineOp<Conv2dAttrs>({
     }
     return y;
   },
-  backward: ({ kernels, attrs, saved, empty }, dy, [x, w]) => {
+  backward: ({ kernels, attrs, saved, empty, output }, dy, [x, w]) => {
     const g = saved.geometry as ReturnType<typeof convGeometry>;
     const n = w!.shape[0]!, k = g.kh * g.kw * g.channels, m = g.batch * g.outH * g.outW;
     const signs = attrs.mode !== 'float';
     let dx: Tensor | null = null, dw: Tensor | null = null;
     if (x!.requiresGrad) {
-      dx = empty(x!.shape);
+      dx = output(x!.shape); // both paths write all of dx (zeroing it first where they add)
       if (signs) { // col2im(dy[m,n]·sign(w)[n,k]) in one kernel: w packed down its columns (along n)
         const wCols = empty([k, n], 'bits');
         kernels.packCols(f32(w!), wCols.storage, n, k);
         kernels.conv2dSignBackwardInput(dy.storage, wCols.storage, n, g, dx.storage);
       } else {
-        const dcols = empty([m, k]);
+        const dcols = output([m, k]);
         kernels.gemm(dy.storage, f32(w!), dcols.storage, m, k, n, false, false, false);
         kernels.col2im(dcols.storage, g, dx.storage);
       }

@@ -8,15 +8,15 @@ interface MaxPoolAttrs { size: number; stride: number }
  *  image ('valid'): y [batch, outH, outW, C]. The gradient goes to each window's first maximum. */
 const maxPoolOp = defineOp<MaxPoolAttrs>({
   name: 'maxPool2d',
-  forward: ({ kernels, attrs, saved, empty }, [x]) => {
+  forward: ({ kernels, attrs, saved, output }, [x]) => {
     const g = convGeometry('maxPool2d', x!.shape, attrs.size, attrs.size, attrs.stride, 'valid');
-    const y = empty([g.batch, g.outH, g.outW, g.channels]), argmax = empty(y.shape, 'int32');
+    const y = output([g.batch, g.outH, g.outW, g.channels]), argmax = output(y.shape, 'int32');
     kernels.maxPool2d(f32(x!), g, y.storage, argmax.storage);
     saved.argmax = argmax;
     return y;
   },
-  backward: ({ kernels, saved, empty }, dy, [x]) => {
-    const dx = empty(x!.shape), argmax = saved.argmax as Tensor<'int32'>;
+  backward: ({ kernels, saved, output }, dy, [x]) => {
+    const dx = output(x!.shape), argmax = saved.argmax as Tensor<'int32'>;
     kernels.maxPool2dBackward(dy.storage, argmax.storage, dy.size, dx.storage, x!.size);
     return [dx];
   },

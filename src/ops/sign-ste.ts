@@ -15,17 +15,17 @@ const CLAMPED = new Set(['hardtanh', 'batchNormHardtanh']);
  *  P(+1) = hardSigmoid(x)), backward dy·1{|x| <= clip}. */
 const signSteOp = defineOp<SignAttrs>({
   name: 'signSte',
-  forward: ({ kernels, attrs, empty }, [x]) => {
-    const out = empty(x!.shape);
+  forward: ({ kernels, attrs, output }, [x]) => {
+    const out = output(x!.shape);
     if (attrs.uniforms) kernels.stochasticSign(f32(x!), kernels.fromArray(attrs.uniforms), out.storage);
     else kernels.sign(f32(x!), out.storage);
     return out;
   },
-  backward: ({ kernels, attrs, empty }, dy, [x]) => {
+  backward: ({ kernels, attrs, output }, dy, [x]) => {
     // a hardtanh's output lies in [-1, 1] (NaN only where its input was NaN, whose gradient the
     // hardtanh cancels itself), so with clip >= 1 the mask passes everything: skip the pass
     if (attrs.clip === Infinity || (attrs.clip >= 1 && CLAMPED.has(x!.node?.name ?? ''))) return [dy];
-    const dx = empty(dy.shape);
+    const dx = output(dy.shape);
     kernels.passInside(dy.storage, f32(x!), dx.storage, -attrs.clip, attrs.clip);
     return [dx];
   },

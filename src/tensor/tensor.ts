@@ -59,6 +59,13 @@ export class Tensor<D extends DType = 'float32'> {
     return new Tensor<D>(backend.alloc(KIND_OF[dtype], n) as never, shape, dtype, backend);
   }
 
+  /** A new tensor for the next kernel to write whole: as empty, but on a backend that can skip
+   *  the zero-fill (Kernels.allocOutput) its values until then are unspecified. */
+  static output<D extends DType = 'float32'>(shape: readonly number[], dtype: D = 'float32' as D, backend: Kernels = kernels()): Tensor<D> {
+    const n = dtype === 'bits' ? packedWords(shape) : sizeOf(shape), kind = KIND_OF[dtype];
+    return new Tensor<D>((backend.allocOutput ? backend.allocOutput(kind, n) : backend.alloc(kind, n)) as never, shape, dtype, backend);
+  }
+
   /** Number of logical elements. */
   get size(): number { return sizeOf(this.shape); }
   get rank(): number { return this.shape.length; }

@@ -117,7 +117,7 @@ async function create(platform?: Platform): Promise<WasmKernels> {
  *  shared wasm memory, which the kernels read in place; inside a step scope, the rest too (from
  *  the scope's region); only over shared memory (resident.ts says why), and ordinary arrays
  *  where the heap has no room. Reads of a scoped array are copies: its memory is reused. */
-function residentStorage(resident: ResidentArrays): Pick<StorageMembers<HostArrays>, 'alloc' | 'free' | 'read' | 'readSync' | 'write' | 'stepScope'> {
+function residentStorage(resident: ResidentArrays): Pick<StorageMembers<HostArrays>, 'alloc' | 'allocOutput' | 'free' | 'read' | 'readSync' | 'write' | 'stepScope'> {
   const readSync = <K extends StorageKind>(buf: HostArrays[K]): HostArrays[K] => {
     if (buf instanceof Uint8Array || !resident.isScoped(buf)) return buf;
     resident.checkLive(buf);
@@ -126,6 +126,9 @@ function residentStorage(resident: ResidentArrays): Pick<StorageMembers<HostArra
   return {
     alloc: (kind, length, persistent = false) =>
       ((kind === 'u8' ? undefined : persistent ? resident.alloc(kind, length) : resident.scoped(kind, length)) ?? hostArray(kind, length)) as never,
+    // asked for only before a kernel that writes every element: the glue relies on that already
+    // (outside a scope an output goes to scratch that is not cleared, then is copied out)
+    allocOutput: (kind, length) => ((kind === 'u8' ? undefined : resident.scoped(kind, length, false)) ?? hostArray(kind, length)) as never,
     free: (array) => { if (!(array instanceof Uint8Array)) resident.free(array); },
     readSync,
     read: async (buf) => readSync(buf), // a dead array: a rejection, as a read on the other backends

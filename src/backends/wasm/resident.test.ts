@@ -88,3 +88,21 @@ test('step scope: a step that outgrows the region takes more blocks, the next sc
   assert.equal(rt.heap.usedBytes, used, 'nothing more taken from the heap');
   assert.equal(resident.scope(() => resident.scoped('f32', 300 << 20)), undefined, 'past the region\'s cap (1 GiB): an ordinary array instead');
 });
+
+test('step scope: an output array (no zero-fill) holds what the region held: the last step\'s values, NaN in memory new to it', () => {
+  const first = resident.scope(() => { const a = resident.scoped('f32', 1000)!; a.fill(5); return a.byteOffset; });
+  resident.scope(() => {
+    const out = resident.scoped('f32', 1000, false)!;
+    assert.equal(out.byteOffset, first, 'the same place');
+    assert.ok(out.every((v) => v === 5), 'not cleared: a kernel that writes all of it needs no fill');
+  });
+  resident.scope(() => {
+    resident.scoped('f32', 1000);
+    const fresh = resident.scoped('i32', resident.regionBytes / 4 + 1000, false)!;
+    assert.ok(fresh.every((v) => v === -1), 'a block new to the region is all ones (NaN as f32): an unwritten element is never a plausible 0');
+  });
+  resident.scope(() => {
+    const out = resident.scoped('f32', 1000, false)!;
+    assert.ok(out.every((v) => Number.isNaN(v)), 'the region made one block again: poisoned too');
+  });
+});

@@ -76,16 +76,17 @@ export class ResidentArrays {
       const bytes = this.region.reduce((sum, b) => sum + b.bytes, 0);
       for (const b of this.region) this.heap.release(b.at, b.bytes);
       const block = this.heap.alloc(bytes);
-      this.region = block ? [block] : [];
+      this.region = block ? [this.poisoned(block)] : [];
     }
     this.top = this.region[0]?.at ?? 0;
     this.open = ++this.scopes;
     try { return fn(); } finally { this.open = -1; }
   }
 
-  /** A zero-filled array from the open scope's region, or undefined (no scope open, or the heap
-   *  cannot grow: the caller makes an ordinary array). */
-  scoped<K extends ResidentKind>(kind: K, length: number): ResidentArray[K] | undefined {
+  /** An array from the open scope's region, zero-filled unless `zero` is false (for a kernel's
+   *  output that the kernel writes whole: its values are then what the region held), or
+   *  undefined (no scope open, or the heap cannot grow: the caller makes an ordinary array). */
+  scoped<K extends ResidentKind>(kind: K, length: number, zero = true): ResidentArray[K] | undefined {
     if (this.open < 0 || !Number.isInteger(length) || length < 0) return undefined;
     const bytes = Math.max(ALIGN, Math.ceil(length * 4 / ALIGN) * ALIGN);
     let last = this.region[this.region.length - 1];
@@ -94,16 +95,24 @@ export class ResidentArrays {
       if (this.regionBytes + grow > REGION_MAX) return undefined;
       const block = this.heap.alloc(grow);
       if (!block) return undefined;
-      this.region.push(last = block);
+      this.region.push(last = this.poisoned(block));
       this.top = block.at;
     }
     const at = this.top;
     this.top += bytes;
     const buffer = this.heap.memory.buffer;
     this.buffers.add(buffer);
-    const array = new MAKE[kind](buffer, at, length).fill(0) as ResidentArray[K];
+    const array = new MAKE[kind](buffer, at, length) as ResidentArray[K];
+    if (zero) array.fill(0);
     this.born.set(array, this.open);
     return array;
+  }
+
+  /** A block new to the region, filled with all-ones bits (NaN as f32, -1 as i32): an output
+   *  element that a kernel failed to write then reads as NaN, not as a plausible 0. Once per block. */
+  private poisoned(block: Block): Block {
+    new Uint8Array(this.heap.memory.buffer, block.at, block.bytes).fill(0xff);
+    return block;
   }
 
   /** Whether x was made in a step scope (ended or not). */

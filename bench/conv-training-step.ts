@@ -3,7 +3,9 @@
  *  (wasm), the median of a few steps after one warm-up, with the seconds spent in each kernel per
  *  step, against the target of a 45k-image epoch in at most 3 minutes (4 ms per image). Each step
  *  runs in the backend's step scope, as fit runs it; the same steps without the scope (every
- *  operand copied into wasm memory and back) take turns with them, on a second model. Random
+ *  operand copied into wasm memory and back) take turns with them, on a second model, and on a
+ *  third the scope with every array zero-filled (no Kernels.allocOutput: kernel outputs filled
+ *  and then overwritten, as before outputs were left unfilled). Random
  *  pixels: a step's time does not depend on their values. With --peer, in the same run: our float
  *  twin (cifar10Cnv({ float: true })) and TensorFlow.js training the same float twin
  *  (bench/conv-training-peer.ts), PEER_STEPS steps of PEER_BATCH images (default 2 of 2) after a
@@ -17,7 +19,7 @@ import { loadavg } from 'node:os';
 import { backward } from '../src/autograd/backward.js';
 import { initDefaultBackend } from '../src/backends/default-backend.js';
 import type { HostKernels } from '../src/backends/kernels.js';
-import { kernels } from '../src/backends/registry.js';
+import { kernels, setKernels } from '../src/backends/registry.js';
 import { cifar10Cnv } from '../src/models/conv-nets.js';
 import { squaredHinge } from '../src/ops/losses.js';
 import { Adam } from '../src/optim/adam.js';
@@ -48,11 +50,17 @@ for (const name of Object.keys(k)) {
   };
 }
 
+/** The backend minus allocOutput: Tensor.output then zero-fills as Tensor.empty does. */
+const filling = Object.create(null) as typeof k;
+Object.defineProperties(filling, Object.getOwnPropertyDescriptors(k));
+delete (filling as { allocOutput?: unknown }).allocOutput;
+
 /** Seconds of each of `steps` steps after one warm-up (the per-kernel sums restart after it), for
- *  each of `modes`, the modes taking turns step by step (both see the same load): 'scoped' runs
- *  each step in the backend's step scope, as the trainer does; 'unscoped' without it, every
- *  operand copied into wasm memory and back by each kernel. Per-kernel sums: the first mode's. */
-async function ourStepSeconds(float: boolean, modes: ('scoped' | 'unscoped')[]): Promise<number[][]> {
+ *  each of `modes`, the modes taking turns step by step (all see the same load): 'scoped' runs
+ *  each step in the backend's step scope, as the trainer does; 'filled' the same with every
+ *  array zero-filled; 'unscoped' without the scope, every operand copied into wasm memory and
+ *  back by each kernel. Per-kernel sums: the first mode's. */
+async function ourStepSeconds(float: boolean, modes: ('scoped' | 'filled' | 'unscoped')[]): Promise<number[][]> {
   const runs = modes.map((mode) => {
     const model = cifar10Cnv({ seed: 1, float }).useRandom(new Random(2)).train();
     return { mode, model, adam: new Adam(model.parameters(), { lr: 0.001 }), seconds: [] as number[] };
@@ -66,8 +74,10 @@ async function ourStepSeconds(float: boolean, modes: ('scoped' | 'unscoped')[]):
       timing = i === 0; // the per-kernel sums are the first mode's
       const t = performance.now();
       const work = (): void => { backward(squaredHinge(r.model.forward(x), labels)); r.adam.step(); };
-      if (r.mode === 'scoped' && k.stepScope) k.stepScope(work); else work();
+      setKernels(r.mode === 'filled' ? filling : k);
+      if (r.mode !== 'unscoped' && k.stepScope) k.stepScope(work); else work();
       await k.flush();
+      setKernels(k);
       if (step > 0) r.seconds.push((performance.now() - t) / 1000);
     }
   }
@@ -76,7 +86,7 @@ async function ourStepSeconds(float: boolean, modes: ('scoped' | 'unscoped')[]):
 }
 
 const loadBefore = loadavg()[0] ?? 0;
-const [seconds, unscoped] = (await ourStepSeconds(false, ['scoped', 'unscoped'])) as [number[], number[]];
+const [seconds, unscoped, filled] = (await ourStepSeconds(false, ['scoped', 'unscoped', 'filled'])) as [number[], number[], number[]];
 const perKernel = [...kernelSeconds].map(([name, s]) => ({ kernel: name, native: k.native.has(name as never), secondsPerStep: s / STEPS }))
   .sort((a, b) => b.secondsPerStep - a.secondsPerStep);
 const step = median(seconds), msPerImage = (1000 * step) / BATCH;
@@ -87,8 +97,9 @@ const rows = peer && [
   { what: `lowbit ${info.backend} ×${info.threads}, float twin`, batch: BATCH, stepSeconds: peer.floatTwin },
   { what: `TensorFlow.js ${peer.tfjs.version} ${peer.tfjs.backend} backend, float twin`, batch: PEER_BATCH, stepSeconds: peer.tfjs.seconds },
 ].map((r) => ({ ...r, msPerImage: (1000 * median(r.stepSeconds)) / r.batch }));
-const unscopedMs = (1000 * median(unscoped)) / BATCH;
-const result = { ...info, batch: BATCH, steps: STEPS, stepSeconds: seconds, medianStepSeconds: step, msPerImage, unscopedStepSeconds: unscoped, unscopedMsPerImage: unscopedMs, epochSeconds45k: (45_000 / BATCH) * step,
+const unscopedMs = (1000 * median(unscoped)) / BATCH, filledMs = (1000 * median(filled)) / BATCH;
+const result = { ...info, batch: BATCH, steps: STEPS, stepSeconds: seconds, medianStepSeconds: step, msPerImage, unscopedStepSeconds: unscoped, unscopedMsPerImage: unscopedMs,
+  filledStepSeconds: filled, filledMsPerImage: filledMs, epochSeconds45k: (45_000 / BATCH) * step,
   targetMsPerImage: TARGET_MS_PER_IMAGE, perKernel, ...(rows ? { peer: rows } : {}) };
 await mkdir('bench/results', { recursive: true });
 const out = `bench/results/conv-training-step${BATCH === 100 ? '' : `-b${BATCH}`}`;
@@ -100,6 +111,8 @@ const md = `# cifar10-cnv training step (batch ${BATCH}, ${info.backend}: ${info
   + `a 45k-image epoch in ${(result.epochSeconds45k / 60).toFixed(1)} min (target 3 min)\n\n`
   + `without the step scope (every operand copied into wasm memory and back), steps taking turns with the above: `
   + `${unscopedMs.toFixed(1)} ms per image; the scope makes a step ${(unscopedMs / msPerImage).toFixed(2)}x as fast\n\n`
+  + `the scope with every array zero-filled (kernel outputs filled, then overwritten), taking turns too: `
+  + `${filledMs.toFixed(1)} ms per image; leaving outputs unfilled makes a step ${(filledMs / msPerImage).toFixed(2)}x as fast\n\n`
   + (rows ? `## Side by side (same run; medians; ratio = TensorFlow.js ms per image / this row's)\n\n| trainer | batch | steps | ms per image | TensorFlow.js / this |\n|---|---|---|---|---|\n`
     + rows.map((r) => `| ${r.what} | ${r.batch} | ${r.stepSeconds.length} | ${r.msPerImage.toFixed(1)} | ${(tfjsMs / r.msPerImage).toFixed(1)}× |`).join('\n') + '\n\n' : '')
   + `## Per kernel (W1/A1)\n\n| kernel | native | s per step |\n|---|---|---|\n`

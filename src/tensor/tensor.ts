@@ -47,7 +47,7 @@ export class Tensor<D extends DType = 'float32'> {
       if (!Number.isInteger(d) || d < 0) throw new LowbitError(`tensor: bad shape [${shape.join(',')}]: dims must be integers >= 0`);
     }
     this.storage = (backend.isStorage(source) ? source : backend.fromArray(source as never)) as StorageFor<D>;
-    const want = dtype === 'bits' ? packedWords(shape) : sizeOf(shape), length = backend.lengthOf(this.storage as never);
+    const want = storageLength(shape, dtype), length = backend.lengthOf(this.storage as never);
     if (length !== want) {
       throw new LowbitError(`tensor: ${dtype} data of length ${length} does not fit shape [${shape.join(',')}] (needs ${want})`);
     }
@@ -55,14 +55,13 @@ export class Tensor<D extends DType = 'float32'> {
 
   /** A new tensor of this shape and dtype on this tensor's backend, zero-filled. */
   static empty<D extends DType = 'float32'>(shape: readonly number[], dtype: D = 'float32' as D, backend: Kernels = kernels()): Tensor<D> {
-    const n = dtype === 'bits' ? packedWords(shape) : sizeOf(shape);
-    return new Tensor<D>(backend.alloc(KIND_OF[dtype], n) as never, shape, dtype, backend);
+    return new Tensor<D>(backend.alloc(KIND_OF[dtype], storageLength(shape, dtype)) as never, shape, dtype, backend);
   }
 
   /** A new tensor for the next kernel to write whole: as empty, but on a backend that can skip
    *  the zero-fill (Kernels.allocOutput) its values until then are unspecified. */
   static output<D extends DType = 'float32'>(shape: readonly number[], dtype: D = 'float32' as D, backend: Kernels = kernels()): Tensor<D> {
-    const n = dtype === 'bits' ? packedWords(shape) : sizeOf(shape), kind = KIND_OF[dtype];
+    const n = storageLength(shape, dtype), kind = KIND_OF[dtype];
     return new Tensor<D>((backend.allocOutput ? backend.allocOutput(kind, n) : backend.alloc(kind, n)) as never, shape, dtype, backend);
   }
 
@@ -100,6 +99,11 @@ export function sizeOf(shape: readonly number[]): number {
   let n = 1;
   for (const d of shape) n *= d;
   return n;
+}
+
+/** Storage elements of a tensor of this shape and dtype: packed words for bits, else its size. */
+function storageLength(shape: readonly number[], dtype: DType): number {
+  return dtype === 'bits' ? packedWords(shape) : sizeOf(shape);
 }
 
 /** u32 words of a packed tensor: rows × ceil(k / 32), k the last dim. */

@@ -10,6 +10,8 @@ import type { WasmRuntime } from './wasm-runtime.js';
 import { makeXnorGemm, makeXnorThresholdRows } from './xnor-gemm.js';
 import { makeXnorGemmSliced } from './xnor-gemm-sliced.js';
 import { makeXnorThresholdSliced } from './xnor-threshold-sliced.js';
+import { makeXnorThresholdRowSliced, rowSlicedPays } from './xnor-threshold-row-sliced.js';
+import { packRowLists, rowListWords } from './row-lists.js';
 
 /** Weights at least this wide (output rows) are laid out for xnorGemmSliced: it counts 128
  *  columns at a time, so a narrow layer (the 10 scores) would pay for 128. */
@@ -23,8 +25,9 @@ const SPARSE_SAMPLE_ROWS = 32;
 type Words = Uint32Array | Int32Array;
 /** Every layout keeps the arrays it made, resident where the memory is shared, to free them. */
 interface Owned { arrays: Words[] }
-interface Binary extends Owned { n: number; k: number; rows: Uint32Array | null; sliced: Uint32Array | null }
-interface Thresholded extends Owned { weights: Binary; lim: Int32Array | null; th: Uint32Array | null; flip: Uint32Array }
+interface Binary extends Owned { n: number; k: number; rows: Uint32Array | null; sliced: Uint32Array | null; packed: Uint32Array }
+/** lists: the weight rows for xnorThresholdRowSliced, made on the first product with enough rows. */
+interface Thresholded extends Owned { weights: Binary; lim: Int32Array; th: Uint32Array | null; flip: Uint32Array; lists: Uint32Array | null }
 interface Pixel extends Owned { n: number; k: number; signs: Uint32Array; nibbles: Uint32Array; dots: Uint32Array | null }
 interface PixelThresholded extends Owned { weights: Pixel; base: Int32Array; scale: number; lim: Int32Array; flip: Uint32Array }
 
@@ -51,7 +54,9 @@ const layout = <T extends Owned>(p: Prepared<PreparedKind>): T => p as unknown a
 /** The packed-inference layouts of the wasm backend: the engine's choices, made here once per
  *  model. Binary weights from 128 rows on are bit-sliced (xnorGemmSliced, ~2x the packed-row
  *  product on the 2048-wide hidden layers), and their thresholds too where the layer is fused
- *  (xnorThresholdSliced: the packed outputs with no integer product stored); pixel weights go to
+ *  (xnorThresholdSliced: the packed outputs with no integer product stored); a fused layer run on
+ *  many rows against few units (a conv's output pixels) gets lists of each weight row's rarer bits
+ *  on first use, counted against slices of 128 rows (xnorThresholdRowSliced); pixel weights go to
  *  16-entry nibble tables (pixelSignGemmNibbles), and in the relaxed-SIMD builds, on the first
  *  dense batch, to 8-bit dot-product rows too (pixelSignGemmDot; pixelThresholdDot thresholds a
  *  tile of its products while they are in cache). Layouts live in the shared wasm memory, read
@@ -60,7 +65,7 @@ export function makePreparedKernels(rt: WasmRuntime): Pick<HostKernels, 'prepare
   | 'prepareBinaryThreshold' | 'binaryThreshold' | 'preparePixelWeights' | 'pixelProduct' | 'preparePixelThreshold' | 'pixelThreshold'
   | 'freePrepared'> {
   const xnorGemm = makeXnorGemm(rt), xnorGemmSliced = makeXnorGemmSliced(rt), xnorThresholdSliced = makeXnorThresholdSliced(rt);
-  const xnorThresholdRows = makeXnorThresholdRows(rt);
+  const xnorThresholdRows = makeXnorThresholdRows(rt), xnorThresholdRowSliced = makeXnorThresholdRowSliced(rt);
   const pixelSignGemmNibbles = makePixelSignGemmNibbles(rt), pixelSignGemmDot = makePixelSignGemmDot(rt);
   const pixelThresholdDot = makePixelThresholdDot(rt), thresholdPack = makeThresholdPack(rt);
   const relaxed = rt.build.includes('-relaxed');
@@ -86,7 +91,7 @@ export function makePreparedKernels(rt: WasmRuntime): Pick<HostKernels, 'prepare
   };
   return {
     prepareBinaryWeights: (b, n, k) => {
-      const w: Binary = { arrays: [], n, k, rows: null, sliced: null }, words = n * Math.ceil(k / 32);
+      const words = n * Math.ceil(k / 32), w: Binary = { arrays: [], n, k, rows: null, sliced: null, packed: b.slice(0, words) };
       if (n >= SLICED_MIN_COLUMNS) w.sliced = packSlices(b, n, k, own<Uint32Array>(w, 'u32', slicedWords(n, k)));
       else (w.rows = own<Uint32Array>(w, 'u32', words)).set(b.subarray(0, words));
       return handle(w);
@@ -94,20 +99,26 @@ export function makePreparedKernels(rt: WasmRuntime): Pick<HostKernels, 'prepare
     binaryProduct: (a, w, c, m) => product(a, layout<Binary>(w), c, m),
     prepareBinaryThreshold: (w, lim, flip) => {
       const weights = layout<Binary>(w), { n, k } = weights;
-      const t: Thresholded = { arrays: [], weights, lim: null, th: null, flip: new Uint32Array(0) };
+      const t: Thresholded = { arrays: [], weights, lim: new Int32Array(0), th: null, flip: new Uint32Array(0), lists: null };
       (t.flip = own<Uint32Array>(t, 'u32', Math.ceil(n / 32))).set(flip.subarray(0, Math.ceil(n / 32)));
+      (t.lim = own<Int32Array>(t, 'i32', n)).set(lim.subarray(0, n));
       if (weights.sliced && k < FUSED_MAX_K) t.th = packThresholdSlices(weights.sliced, lim, n, k, own<Uint32Array>(t, 'u32', thresholdSliceWords(n, k)));
-      else (t.lim = own<Int32Array>(t, 'i32', n)).set(lim.subarray(0, n));
       return handle(t);
     },
     binaryThreshold: (a, prepared, out, m) => {
       const t = layout<Thresholded>(prepared), { weights: w } = t;
+      // many rows (a conv's output pixels) against few units: each unit's list counted against
+      // slices of 128 rows (xnorThresholdRowSliced) instead of listing every row
+      if (rowSlicedPays(m, w.n) && w.k < FUSED_MAX_K) {
+        t.lists ??= packRowLists(w.packed, w.n, w.k, own<Uint32Array>(t, 'u32', rowListWords(w.n, w.k)));
+        return xnorThresholdRowSliced(a, t.lists, t.lim, t.flip, out, m, w.n, w.k);
+      }
       if (t.th) return xnorThresholdSliced(a, w.sliced!, t.th, t.flip, out, m, w.n, w.k);
       // a narrow layer (below SLICED_MIN_COLUMNS): tiles of products thresholded in cache
-      if (w.rows && m > 1) return xnorThresholdRows(a, w.rows, t.lim!, t.flip, out, m, w.n, w.k);
+      if (w.rows && m > 1) return xnorThresholdRows(a, w.rows, t.lim, t.flip, out, m, w.n, w.k);
       const c = productScratch(m * w.n); // one row (its columns split across threads), or huge k
       product(a, w, c, m);
-      thresholdPack(c, m, w.n, null, 1, t.lim!, t.flip, out);
+      thresholdPack(c, m, w.n, null, 1, t.lim, t.flip, out);
     },
     preparePixelWeights: (s, n, k) => {
       const w: Pixel = { arrays: [], n, k, signs: s.slice(0, n * Math.ceil(k / 32)), nibbles: new Uint32Array(0), dots: null };

@@ -1,0 +1,138 @@
+// A fused binary product and threshold with the roles of xnor-threshold-sliced.ts swapped, for
+// products with many rows and few columns (a conv layer's output pixels against its filters):
+// out row i, bit j = (C[i,j] < lim[j]) XOR flip bit j, C = k − 2·popcount(A_i XOR B_j).
+// Here the rows of A are bit-sliced, 128 at a time, by the kernel itself (a transpose of each
+// block of 128 rows into k vectors, bit r of vector p = bit p of row r), and the weight rows B_j
+// come as lists of their rarer bits (rowLists, made once per model). Each weight row's list is
+// counted against every slice of rows, so listing is paid once per model, not once per image
+// row as in xnorThresholdSliced: that is what wins where n is small and m large.
+//
+// With c the count over B_j's listed positions and pop_i = popcount(A_i):
+//   ones listed:  C = bias + 4c − 2·pop_i, so C < lim  ⟺  4c + (bias − lim) < 2·pop_i;
+//   zeros listed: C = bias − 4c + 2·pop_i, so C < lim  ⟺  2·pop_i < 4c + (lim − bias);
+// bias = k − 2·popcount(B_j). lim is clamped to [−k, k + 1] (no comparison with a product of k
+// ±1 terms changes), so every value lies in [−k − 1, 3k + 1]: W = thresholdPlanes(k) bits of
+// two's complement, compared bit-sliced as there, the sign bit flipped so that unsigned order is
+// signed order. A block's 128 × n result bits are transposed back into the packed rows.
+
+import { carriesOf, count, PLANES } from './xnor-gemm-sliced';
+
+const SLICE: i32 = 128;
+
+/** Words of one weight row's list in rowLists: at most half its bits are the rarer value. */
+// @ts-ignore: decorator
+@inline function listWords(k: i32): i32 { return k >>> 1; }
+
+/** Scratch bytes one thread needs: the slice (k rounded up to words of 32 rows), the planes of
+ *  2·pop, the result tile (n rounded up to 32), the counter planes and the carries. */
+export function xnorRowSlicedScratchBytes(n: i32, k: i32): i32 {
+  const rows = ((k + 31) >>> 5) << 5, tile = ((n + 31) >>> 5) << 5;
+  return (rows + 32 + tile + PLANES + (listWords(k) >>> 3) + 9) << 4; // one more for alignment
+}
+
+// In place, on 32 vectors at p: four 32 × 32 bit matrices (one per i32 lane) transposed, so that
+// bit c of word r (lane g) becomes bit r of word c. Each round swaps the off-diagonal blocks of
+// size j: bit b + j of word r with bit b of word r + j (r, b with bit j clear).
+// @ts-ignore: decorator
+@inline function swapRound(p: usize, j: i32, mask: i32): void {
+  const m = i32x4.splat(mask);
+  for (let r = 0; r < 32; r++) {
+    if ((r & j) != 0) continue;
+    const x = v128.load(p + (<usize>r << 4)), y = v128.load(p + (<usize>(r + j) << 4));
+    const t = v128.and(v128.xor(i32x4.shr_u(x, j), y), m);
+    v128.store(p + (<usize>r << 4), v128.xor(x, i32x4.shl(t, j)));
+    v128.store(p + (<usize>(r + j) << 4), v128.xor(y, t));
+  }
+}
+
+function transpose32x4(p: usize): void {
+  swapRound(p, 16, 0x0000ffff);
+  swapRound(p, 8, 0x00ff00ff);
+  swapRound(p, 4, 0x0f0f0f0f);
+  swapRound(p, 2, 0x33333333);
+  swapRound(p, 1, 0x55555555);
+}
+
+// @ts-ignore: decorator
+@inline function wordOf(a: usize, i: i32, m: i32, words: i32, w: i32): i32 {
+  return i < m ? load<i32>(a + ((<usize>i * words + w) << 2)) : 0;
+}
+
+/** Slices s0 <= s < s1 (rows 128s..128s+127 of A, the last one partial) of the fused product.
+ *  rowLists: per unit j, words 2j and 2j+1 hold its list's length and 1 if it lists zeros; unit j's
+ *  list (byte offsets 16p of the slice rows p) starts at word 2n + j·floor(k/2). */
+export function xnorThresholdRowSliced(a: usize, rowLists: usize, lim: usize, flip: usize, out: usize, m: i32, n: i32, k: i32,
+  scratch: usize, scratchBytes: i32, s0: i32, s1: i32, thread: i32): void {
+  const words = (k + 31) >>> 5, outWords = (n + 31) >>> 5, half = listWords(k);
+  const rows = (scratch + <usize>thread * scratchBytes + 15) & ~(<usize>15), pops = rows + (<usize>(words << 5) << 4);
+  const tile = pops + (32 << 4), planes = tile + (<usize>(outWords << 5) << 4), carries = carriesOf(planes);
+  const w = 33 - clz(<u32>(3 * k + 1)), top = 1 << (w - 1), tail = k & 31, lastMask = tail == 0 ? -1 : (1 << tail) - 1;
+  for (let s = s0; s < s1; s++) {
+    const base = s * SLICE;
+    // the slice: word q of rows base + 32g + r (lane g) transposed into slice rows 32q + (0..31)
+    for (let q = 0; q < words; q++) {
+      const at = rows + (<usize>(q << 5) << 4);
+      for (let r = 0; r < 32; r++) {
+        let v = i32x4.splat(wordOf(a, base + r, m, words, q));
+        v = i32x4.replace_lane(v, 1, wordOf(a, base + 32 + r, m, words, q));
+        v = i32x4.replace_lane(v, 2, wordOf(a, base + 64 + r, m, words, q));
+        v = i32x4.replace_lane(v, 3, wordOf(a, base + 96 + r, m, words, q));
+        v128.store(at + (<usize>r << 4), v);
+      }
+      transpose32x4(at);
+    }
+    // 2·pop_i + 2^(W−1) of each row, bit-sliced: plane b lane g bit r = its bit b (row 32g + r)
+    memory.fill(pops, 0, 32 << 4);
+    for (let r = 0; r < SLICE; r++) {
+      const i = base + r;
+      let pop = 0;
+      if (i < m) {
+        const ai = a + ((<usize>i * words) << 2);
+        for (let q = 0; q < words - 1; q++) pop += popcnt(load<u32>(ai + (<usize>q << 2)));
+        pop += popcnt(load<u32>(ai + (<usize>(words - 1) << 2)) & lastMask);
+      }
+      const v = 2 * pop + top, lane = <usize>(r >>> 5) << 2, bit = 1 << (r & 31);
+      for (let b = 0; b < w; b++) {
+        if (((v >>> b) & 1) != 0) store<i32>(pops + (<usize>b << 4) + lane, load<i32>(pops + (<usize>b << 4) + lane) | bit);
+      }
+    }
+    for (let j = 0; j < n; j++) {
+      const len = load<i32>(rowLists + (<usize>j << 3)), zeros = load<i32>(rowLists + (<usize>j << 3), 4) != 0;
+      const list = rowLists + ((<usize>(2 * n) + <usize>j * half) << 2);
+      const used = count(rows, list, len, planes, carries);
+      const ones = zeros ? k - len : len, bias = k - 2 * ones;
+      const l = min(max(load<i32>(lim + (<usize>j << 2)), -k), k + 1);
+      const beta = zeros ? l - bias : bias - l;
+      let cy = i8x16.splat(0), less = cy;
+      for (let b = 0; b < w; b++) {
+        // plane b of z = 4c + beta, W-bit two's complement, sign bit flipped at the top
+        const c = b >= 2 && b - 2 < used ? v128.load(planes + (<usize>(b - 2) << 4)) : i8x16.splat(0);
+        const mask = i32x4.splat(-((beta >> min(b, 31)) & 1));
+        const halfSum = v128.xor(c, mask);
+        let z = v128.xor(halfSum, cy);
+        cy = v128.or(v128.and(c, mask), v128.and(cy, halfSum));
+        if (b == w - 1) z = v128.not(z);
+        const p = v128.load(pops + (<usize>b << 4));
+        // borrow out of x − y is x < y: ones listed z < P, zeros listed P < z
+        const x = zeros ? p : z, y = zeros ? z : p;
+        less = v128.or(v128.andnot(y, x), v128.andnot(less, v128.xor(x, y)));
+      }
+      const flipped = (load<u32>(flip + (<usize>(j >>> 5) << 2)) >>> (j & 31)) & 1;
+      v128.store(tile + (<usize>j << 4), v128.xor(less, i32x4.splat(-flipped)));
+    }
+    // units past n give 0 bits (flip's are 0 there)
+    for (let j = n; j < outWords << 5; j++) v128.store(tile + (<usize>j << 4), i8x16.splat(0));
+    // back to rows: tile words 32u..32u+31 transposed give word u of rows base + 32g + r
+    for (let u = 0; u < outWords; u++) {
+      const at = tile + (<usize>(u << 5) << 4);
+      transpose32x4(at);
+      for (let r = 0; r < 32; r++) {
+        const v = v128.load(at + (<usize>r << 4)), i = base + r;
+        if (i < m) store<i32>(out + ((<usize>i * outWords + u) << 2), i32x4.extract_lane(v, 0));
+        if (i + 32 < m) store<i32>(out + ((<usize>(i + 32) * outWords + u) << 2), i32x4.extract_lane(v, 1));
+        if (i + 64 < m) store<i32>(out + ((<usize>(i + 64) * outWords + u) << 2), i32x4.extract_lane(v, 2));
+        if (i + 96 < m) store<i32>(out + ((<usize>(i + 96) * outWords + u) << 2), i32x4.extract_lane(v, 3));
+      }
+    }
+  }
+}

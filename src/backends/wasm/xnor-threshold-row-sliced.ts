@@ -1,0 +1,40 @@
+import { rowListWords } from './row-lists.js';
+import type { WasmRuntime } from './wasm-runtime.js';
+
+/** Rows of A per slice: the kernel transposes them into one 128-bit vector per bit position. */
+const SLICE = 128;
+/** Below this many slice-units (a unit's list counted against 128 rows, ~0.4 µs each here on
+ *  CNV's sizes) a layer stays on the calling thread. */
+const MIN_PARALLEL_UNITS = 64;
+
+/** Whether xnorThresholdRowSliced beats the per-row kernels on m rows of a layer of n units:
+ *  its slices must be at least 3/4 full, and as n grows each slice reads more lists (4 bytes
+ *  per listed bit, against 1 bit per weight in the sliced layout) while the per-row kernels
+ *  list each row once for more columns. Measured on one thread of the 2-core EPYC (CPU time,
+ *  random bits), against the kernel binaryThreshold takes otherwise: 1.5x at 784 × 64 × 576 (CNV's
+ *  conv2, one image), 1.09x at 100 × 128 × 1152, 1.2-1.5x at 256 × 256, 1.4x at 6400 × 512 ×
+ *  2304, 2.1x at 10,000 × 128 × 1152; but 0.84x at 144 × 128 (a slice 1/8 full), 0.98x at
+ *  300 × 256, 1.0x at 400 × 512, 0.58-0.74x at 100 × 512-1024, 0.8-0.9x at 256 × 1024-2048. */
+export function rowSlicedPays(m: number, n: number): boolean {
+  const fill = m / (SLICE * Math.ceil(m / SLICE));
+  return fill >= 0.75 && (n <= 128 || (n <= 256 && m >= 256) || (n <= 512 && m >= 2048));
+}
+
+/** thresholdPack(xnorGemm(a, b), m, n, null, 1, lim, flip) with the rows of a bit-sliced by the
+ *  kernel and b's rows given as packRowLists lists (assembly/xnor-threshold-row-sliced.ts):
+ *  slices of 128 rows split across threads, each thread transposing its own. Exact; k < 2^28. */
+export function makeXnorThresholdRowSliced(rt: WasmRuntime): (a: Uint32Array, lists: Uint32Array, lim: Int32Array, flip: Uint32Array,
+  out: Uint32Array, m: number, n: number, k: number) => void {
+  return (a, lists, lim, flip, out, m, n, k) => {
+    if (m === 0 || n === 0) return;
+    const { arena, pool } = rt, outWords = Math.ceil(n / 32), slices = Math.ceil(m / SLICE);
+    arena.reset();
+    const pa = arena.input(a, m * Math.ceil(k / 32)), pl = arena.input(lists, rowListWords(n, k));
+    const plim = arena.input(lim, n), pf = arena.input(flip, outWords), po = arena.output(out, m * outWords);
+    const threads = slices * n < MIN_PARALLEL_UNITS ? 1 : pool.threads;
+    const scratchBytes = Number(rt.exports['xnorRowSlicedScratchBytes']!(n, k));
+    const scratch = arena.alloc(scratchBytes * threads);
+    pool.parallel('xnorThresholdRowSliced', [pa, pl, plim, pf, po, m, n, k, scratch, scratchBytes], slices, 1, threads);
+    arena.copyOut(po, out, m * outWords);
+  };
+}

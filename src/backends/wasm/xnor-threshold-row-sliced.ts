@@ -11,10 +11,10 @@ const MIN_PARALLEL_UNITS = 64;
  *  its slices must be at least 3/4 full, and as n grows each slice reads more lists (4 bytes
  *  per listed bit, against 1 bit per weight in the sliced layout) while the per-row kernels
  *  list each row once for more columns. Measured on one thread of the 2-core EPYC (CPU time,
- *  random bits), against the kernel binaryThreshold takes otherwise: 1.5x at 784 × 64 × 576 (CNV's
- *  conv2, one image), 1.09x at 100 × 128 × 1152, 1.2-1.5x at 256 × 256, 1.4x at 6400 × 512 ×
- *  2304, 2.1x at 10,000 × 128 × 1152; but 0.84x at 144 × 128 (a slice 1/8 full), 0.98x at
- *  300 × 256, 1.0x at 400 × 512, 0.58-0.74x at 100 × 512-1024, 0.8-0.9x at 256 × 1024-2048. */
+ *  random bits), against the kernel binaryThreshold takes otherwise: 1.7x at 784 × 64 × 576 (CNV's
+ *  conv2, one image), 1.08x at 100 × 128 × 1152, 1.2-1.5x at 256 × 256, 1.4x at 6400 × 512 ×
+ *  2304, 2.4x at 10,000 × 128 × 1152; but 0.85x at 144 × 128 (a slice 1/8 full), 1.0x at
+ *  300 × 256 and 400 × 512, 0.7x at 100 × 512-1024, 0.7-0.8x at 256 × 1024-2048. */
 export function rowSlicedPays(m: number, n: number): boolean {
   const fill = m / (SLICE * Math.ceil(m / SLICE));
   return fill >= 0.75 && (n <= 128 || (n <= 256 && m >= 256) || (n <= 512 && m >= 2048));

@@ -24,10 +24,11 @@ const SLICE: i32 = 128;
 @inline function listWords(k: i32): i32 { return k >>> 1; }
 
 /** Scratch bytes one thread needs: the slice (k rounded up to words of 32 rows), the planes of
- *  2·pop, the result tile (n rounded up to 32), the counter planes and the carries. */
+ *  2·pop, the result tile (n rounded up to 32), the counter planes, the carries of counting all k
+ *  rows, and the list of all k rows. */
 export function xnorRowSlicedScratchBytes(n: i32, k: i32): i32 {
   const rows = ((k + 31) >>> 5) << 5, tile = ((n + 31) >>> 5) << 5;
-  return (rows + 32 + tile + PLANES + (listWords(k) >>> 3) + 9) << 4; // one more for alignment
+  return (rows + 32 + tile + PLANES + (k >>> 3) + 8 + ((k + 3) >>> 2) + 1) << 4; // one more to align
 }
 
 // In place, on 32 vectors at p: four 32 × 32 bit matrices (one per i32 lane) transposed, so that
@@ -58,6 +59,16 @@ function transpose32x4(p: usize): void {
   return i < m ? load<i32>(a + ((<usize>i * words + w) << 2)) : 0;
 }
 
+// Word q of rows r, r + 32, r + 64, r + 96 of a row-major block at p (all of them rows of A).
+// @ts-ignore: decorator
+@inline function gather(p: usize, r: i32, rowBytes: usize): v128 {
+  const at = p + <usize>r * rowBytes, step = rowBytes << 5;
+  let v = i32x4.splat(load<i32>(at));
+  v = i32x4.replace_lane(v, 1, load<i32>(at + step));
+  v = i32x4.replace_lane(v, 2, load<i32>(at + 2 * step));
+  return i32x4.replace_lane(v, 3, load<i32>(at + 3 * step));
+}
+
 /** Slices s0 <= s < s1 (rows 128s..128s+127 of A, the last one partial) of the fused product.
  *  rowLists: per unit j, words 2j and 2j+1 hold its list's length and 1 if it lists zeros; unit j's
  *  list (byte offsets 16p of the slice rows p) starts at word 2n + j·floor(k/2). */
@@ -66,36 +77,35 @@ export function xnorThresholdRowSliced(a: usize, rowLists: usize, lim: usize, fl
   const words = (k + 31) >>> 5, outWords = (n + 31) >>> 5, half = listWords(k);
   const rows = (scratch + <usize>thread * scratchBytes + 15) & ~(<usize>15), pops = rows + (<usize>(words << 5) << 4);
   const tile = pops + (32 << 4), planes = tile + (<usize>(outWords << 5) << 4), carries = carriesOf(planes);
-  const w = 33 - clz(<u32>(3 * k + 1)), top = 1 << (w - 1), tail = k & 31, lastMask = tail == 0 ? -1 : (1 << tail) - 1;
+  const all = carries + (<usize>((k >>> 3) + 8) << 4), rowBytes = <usize>words << 2;
+  const w = 33 - clz(<u32>(3 * k + 1));
+  for (let p = 0; p < k; p++) store<u32>(all + (<usize>p << 2), p << 4);
   for (let s = s0; s < s1; s++) {
     const base = s * SLICE;
     // the slice: word q of rows base + 32g + r (lane g) transposed into slice rows 32q + (0..31)
     for (let q = 0; q < words; q++) {
-      const at = rows + (<usize>(q << 5) << 4);
-      for (let r = 0; r < 32; r++) {
-        let v = i32x4.splat(wordOf(a, base + r, m, words, q));
-        v = i32x4.replace_lane(v, 1, wordOf(a, base + 32 + r, m, words, q));
-        v = i32x4.replace_lane(v, 2, wordOf(a, base + 64 + r, m, words, q));
-        v = i32x4.replace_lane(v, 3, wordOf(a, base + 96 + r, m, words, q));
-        v128.store(at + (<usize>r << 4), v);
+      const at = rows + (<usize>(q << 5) << 4), first = a + <usize>base * rowBytes + (<usize>q << 2);
+      if (base + SLICE <= m) {
+        for (let r = 0; r < 32; r++) v128.store(at + (<usize>r << 4), gather(first, r, rowBytes));
+      } else {
+        for (let r = 0; r < 32; r++) { // the last slice: rows past m read as 0
+          let v = i32x4.splat(wordOf(a, base + r, m, words, q));
+          v = i32x4.replace_lane(v, 1, wordOf(a, base + 32 + r, m, words, q));
+          v = i32x4.replace_lane(v, 2, wordOf(a, base + 64 + r, m, words, q));
+          v = i32x4.replace_lane(v, 3, wordOf(a, base + 96 + r, m, words, q));
+          v128.store(at + (<usize>r << 4), v);
+        }
       }
       transpose32x4(at);
     }
-    // 2·pop_i + 2^(W−1) of each row, bit-sliced: plane b lane g bit r = its bit b (row 32g + r)
-    memory.fill(pops, 0, 32 << 4);
-    for (let r = 0; r < SLICE; r++) {
-      const i = base + r;
-      let pop = 0;
-      if (i < m) {
-        const ai = a + ((<usize>i * words) << 2);
-        for (let q = 0; q < words - 1; q++) pop += popcnt(load<u32>(ai + (<usize>q << 2)));
-        pop += popcnt(load<u32>(ai + (<usize>(words - 1) << 2)) & lastMask);
-      }
-      const v = 2 * pop + top, lane = <usize>(r >>> 5) << 2, bit = 1 << (r & 31);
-      for (let b = 0; b < w; b++) {
-        if (((v >>> b) & 1) != 0) store<i32>(pops + (<usize>b << 4) + lane, load<i32>(pops + (<usize>b << 4) + lane) | bit);
-      }
+    // P = 2·pop_i + 2^(W−1) bit-sliced: the popcounts counted like any list (all k rows), shifted
+    // up one plane, and the top plane all ones (2·pop <= 2k < 2^(W−1): no carry into it)
+    const popPlanes = count(rows, all, k, planes, carries);
+    v128.store(pops, i8x16.splat(0));
+    for (let b = 1; b < w - 1; b++) {
+      v128.store(pops + (<usize>b << 4), b - 1 < popPlanes ? v128.load(planes + (<usize>(b - 1) << 4)) : i8x16.splat(0));
     }
+    v128.store(pops + (<usize>(w - 1) << 4), i8x16.splat(-1));
     for (let j = 0; j < n; j++) {
       const len = load<i32>(rowLists + (<usize>j << 3)), zeros = load<i32>(rowLists + (<usize>j << 3), 4) != 0;
       const list = rowLists + ((<usize>(2 * n) + <usize>j * half) << 2);

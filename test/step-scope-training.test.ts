@@ -20,7 +20,8 @@ import { quarterImages } from './quarter-images.js';
 // kernel. Where the numbers live must not change them: the same run without the scope gives the
 // same weights bit for bit. Kernel outputs in a scope are not zero-filled (they hold the last
 // step's values, or NaN in memory new to the region), so an output element a kernel fails to
-// write shows up here as a difference.
+// write shows up here as a difference. Validation runs in scopes too, a batch in each: its error
+// is part of the history compared.
 
 after(() => setKernels(referenceKernels));
 
@@ -49,7 +50,8 @@ for (const [label, a, w] of cases) {
     try { wasm = await useBackend('wasm'); } catch { return t.skip('the wasm backend does not load here'); }
     if (!wasm.stepScope) return t.skip('no shared memory: the single-thread build has no step scope');
     const config: TrainConfig = { experiment: 'scope', epochs: 2, batchSize: 20, lr: 0.01, lrEnd: 0.001, seed: 7, loss: 'squaredHinge', scale: 'symmetric', augment: { pad: 1, flip: true } };
-    const data = { train: quarterImages(120, 1), validation: quarterImages(40, 2) };
+    // 240 validation images: three eval batches, each in its own scope (classificationError)
+    const data = { train: quarterImages(120, 1), validation: quarterImages(240, 2) };
     const run = async (k: Kernels) => {
       setKernels(k);
       const model = net(a, w), result = await fit(model, data, config, { logEvery: 2 });
@@ -61,7 +63,7 @@ for (const [label, a, w] of cases) {
     const spied = withoutScope(wasm);
     spied.stepScope = (fn) => scope(() => { scopes++; inWasm ||= Tensor.empty([4]).storage instanceof Float32Array && (Tensor.empty([4]).storage as unknown as Float32Array).buffer instanceof SharedArrayBuffer; return fn(); });
     const scoped = await run(spied), plain = await run(withoutScope(wasm));
-    assert.equal(scopes, 2 * 6, 'one scope per step (6 steps of 20 an epoch)');
+    assert.equal(scopes, 2 * (6 + 3), 'one scope per step (6 steps of 20 an epoch) and per validation batch (3 of at most 100)');
     assert.ok(inWasm, 'a step\'s tensors live in the shared wasm memory');
     assert.deepEqual(scoped.history, plain.history, 'per-epoch loss, errors and learning rate');
     assert.deepEqual(scoped.state, plain.state, 'weights and running statistics after the run');

@@ -16,6 +16,7 @@
 // signed order. A block's 128 × n result bits are transposed back into the packed rows.
 
 import { carriesOf, count, PLANES } from './xnor-gemm-sliced';
+import { compareSliced } from './xnor-threshold-sliced';
 
 const SLICE: i32 = 128;
 
@@ -113,20 +114,8 @@ export function xnorThresholdRowSliced(a: usize, rowLists: usize, lim: usize, fl
       const ones = zeros ? k - len : len, bias = k - 2 * ones;
       const l = min(max(load<i32>(lim + (<usize>j << 2)), -k), k + 1);
       const beta = zeros ? l - bias : bias - l;
-      let cy = i8x16.splat(0), less = cy;
-      for (let b = 0; b < w; b++) {
-        // plane b of z = 4c + beta, W-bit two's complement, sign bit flipped at the top
-        const c = b >= 2 && b - 2 < used ? v128.load(planes + (<usize>(b - 2) << 4)) : i8x16.splat(0);
-        const mask = i32x4.splat(-((beta >> min(b, 31)) & 1));
-        const halfSum = v128.xor(c, mask);
-        let z = v128.xor(halfSum, cy);
-        cy = v128.or(v128.and(c, mask), v128.and(cy, halfSum));
-        if (b == w - 1) z = v128.not(z);
-        const p = v128.load(pops + (<usize>b << 4));
-        // borrow out of x − y is x < y: ones listed z < P, zeros listed P < z
-        const x = zeros ? p : z, y = zeros ? z : p;
-        less = v128.or(v128.andnot(y, x), v128.andnot(less, v128.xor(x, y)));
-      }
+      // ones listed: 4c + beta < P; zeros listed: P < 4c + beta
+      const less = compareSliced(planes, used, beta, w, pops, zeros);
       const flipped = (load<u32>(flip + (<usize>(j >>> 5) << 2)) >>> (j & 31)) & 1;
       v128.store(tile + (<usize>j << 4), v128.xor(less, i32x4.splat(-flipped)));
     }

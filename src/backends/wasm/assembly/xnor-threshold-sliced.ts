@@ -14,6 +14,29 @@
 
 import { carriesOf, count, lane, listRows, onesOf, planesOf, SLICE } from './xnor-gemm-sliced';
 
+/** Bit-sliced over 128 lanes: z = 4c + beta (c the counts in `used` planes at `planes`, beta a
+ *  constant; W-bit two's complement with the sign bit flipped at the top) compared with the W
+ *  planes of y at `other` (the same form): z < y, or y < z where `after`. Each plane is one ripple
+ *  step of the constant's add (5 ops) and one of a subtraction's borrow (4 ops), whose last
+ *  borrow is the comparison. */
+// @ts-ignore: decorator
+@inline export function compareSliced(planes: usize, used: i32, beta: i32, w: i32, other: usize, after: bool): v128 {
+  let cy = i8x16.splat(0), less = cy;
+  for (let b = 0; b < w; b++) {
+    const c = b >= 2 && b - 2 < used ? v128.load(planes + (<usize>(b - 2) << 4)) : i8x16.splat(0);
+    const mask = i32x4.splat(-((beta >> min(b, 31)) & 1));
+    const half = v128.xor(c, mask);
+    let z = v128.xor(half, cy);
+    cy = v128.or(v128.and(c, mask), v128.and(cy, half));
+    if (b == w - 1) z = v128.not(z);
+    const d = v128.load(other + (<usize>b << 4));
+    // the borrow out of x − y is x < y
+    const x = after ? d : z, y = after ? z : d;
+    less = v128.or(v128.andnot(y, x), v128.andnot(less, v128.xor(x, y)));
+  }
+  return less;
+}
+
 export function xnorThresholdSliced(a: usize, t: usize, th: usize, flip: usize, out: usize, m: i32, n: i32, k: i32,
   scratch: usize, scratchBytes: i32, j0: i32, j1: i32, thread: i32): void {
   const words = (k + 31) >>> 5, outWords = (n + 31) >>> 5;
@@ -30,20 +53,8 @@ export function xnorThresholdSliced(a: usize, t: usize, th: usize, flip: usize, 
       const used = count(slice + (<usize>SLICE << 2), list, len, planes, carries);
       // D's planes, or E's (W planes further) where the zeros were listed
       const limits = th + <usize>s * (planeBytes << 1) + (zeros ? planeBytes : 0);
-      let cy = i8x16.splat(0), less = cy;
-      for (let b = 0; b < w; b++) {
-        // plane b of z = 4c + beta (W-bit two's complement), sign bit flipped at the top
-        const c = b >= 2 && b - 2 < used ? v128.load(planes + (<usize>(b - 2) << 4)) : i8x16.splat(0);
-        const mask = i32x4.splat(-((beta >> min(b, 31)) & 1));
-        const half = v128.xor(c, mask);
-        let z = v128.xor(half, cy);
-        cy = v128.or(v128.and(c, mask), v128.and(cy, half));
-        if (b == w - 1) z = v128.not(z);
-        const d = v128.load(limits + (<usize>b << 4));
-        // borrow out of x − y is x < y: ones listed x = z, y = D; zeros listed x = E, y = z
-        const x = zeros ? d : z, y = zeros ? z : d;
-        less = v128.or(v128.andnot(y, x), v128.andnot(less, v128.xor(x, y)));
-      }
+      // ones listed: 4c + beta < D; zeros listed: E < 4c + beta
+      const less = compareSliced(planes, used, beta, w, limits, zeros);
       const jStart = s * SLICE, cols = min(j1, jStart + SLICE) - jStart;
       const at = <usize>(jStart >>> 5) << 2;
       if (cols == SLICE) {

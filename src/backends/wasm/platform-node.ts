@@ -19,6 +19,7 @@ export const nodePlatform: Platform = {
     worker.on('error', () => { /* it never sets READY: the pool reports the failure by slot */ });
     return { terminate: () => { void worker.terminate(); } };
   },
+  onExit(fn) { process.once('exit', fn); },
   defaultThreads() {
     const env = process.env['LOWBIT_THREADS'];
     if (env !== undefined && env !== '') {

@@ -12,6 +12,9 @@ export interface Platform {
   /** false turns the relaxed-SIMD build off even where the engine has relaxed SIMD (absent:
    *  use it where it compiles). */
   relaxedSimd?(): boolean;
+  /** Call fn once as the process exits (Node): the pool then tells its workers to leave their
+   *  loops, so that none is parked in Atomics.wait while the runtime tears the threads down. */
+  onExit?(fn: () => void): void;
 }
 
 export interface WorkerInit {

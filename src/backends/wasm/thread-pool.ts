@@ -37,6 +37,7 @@ export class ThreadPool {
     private readonly memory: WebAssembly.Memory, private readonly controlOffset: number,
     private readonly exports: Record<string, Job>) {
     this.control = new Int32Array(memory.buffer, controlOffset, MAX_THREADS * SLOT_INTS);
+    platform.onExit?.(() => { for (let slot = 1; slot <= this.workers.length; slot++) this.tellToStop(slot); });
   }
 
   /** Threads a call may use now: the main thread plus the workers that are up. */
@@ -151,11 +152,16 @@ export class ThreadPool {
   }
 
   private stop(slot: number): void {
+    this.tellToStop(slot);
+    Atomics.store(this.control, slot * SLOT_INTS + READY, 0);
+    this.workers.pop()!.terminate();
+  }
+
+  /** Post STOP_JOB to a worker, waking it if it sleeps: it leaves its loop and its thread ends. */
+  private tellToStop(slot: number): void {
     const base = slot * SLOT_INTS;
     this.control[base + JOB] = STOP_JOB;
     Atomics.add(this.control, base + SEQ, 1);
     Atomics.notify(this.control, base + SEQ);
-    Atomics.store(this.control, base + READY, 0);
-    this.workers.pop()!.terminate();
   }
 }

@@ -1,5 +1,3 @@
-import { popcount32 } from '../reference/popcount.js';
-
 /** u32 words of rowLists' layout for n rows of k bits: a length and a mode per row, then each
  *  row's list at a fixed stride of floor(k/2) words (the rarer bit value of a row of k bits
  *  occurs at most that often). */
@@ -14,14 +12,12 @@ export function packRowLists(b: Uint32Array, n: number, k: number, out: Uint32Ar
   const words = Math.ceil(k / 32), stride = k >>> 1;
   out.fill(0, 0, rowListWords(n, k));
   for (let j = 0; j < n; j++) {
+    const bit = (p: number): number => (b[j * words + (p >>> 5)]! >>> (p & 31)) & 1;
     let ones = 0;
-    for (let w = 0; w < words; w++) ones += popcount32(b[j * words + w]! & (w === words - 1 && k % 32 ? (1 << (k % 32)) - 1 : -1));
+    for (let p = 0; p < k; p++) ones += bit(p);
     const zeros = ones > k - ones, at = 2 * n + j * stride;
     let len = 0;
-    for (let p = 0; p < k; p++) {
-      const bit = (b[j * words + (p >>> 5)]! >>> (p & 31)) & 1;
-      if (bit === (zeros ? 0 : 1)) out[at + len++] = 16 * p;
-    }
+    for (let p = 0; p < k; p++) if (bit(p) === (zeros ? 0 : 1)) out[at + len++] = 16 * p;
     out[2 * j] = len;
     out[2 * j + 1] = zeros ? 1 : 0;
   }

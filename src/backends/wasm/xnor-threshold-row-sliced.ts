@@ -1,8 +1,7 @@
+import { SLICE } from '../reference/xnor-gemm-sliced.js';
 import { rowListWords } from './row-lists.js';
 import type { WasmRuntime } from './wasm-runtime.js';
 
-/** Rows of A per slice: the kernel transposes them into one 128-bit vector per bit position. */
-const SLICE = 128;
 /** Below this many slice-units (a unit's list counted against 128 rows, ~0.4 µs each here on
  *  CNV's sizes) a layer stays on the calling thread. */
 const MIN_PARALLEL_UNITS = 64;

@@ -15,10 +15,8 @@
 // two's complement, compared bit-sliced as there, the sign bit flipped so that unsigned order is
 // signed order. A block's 128 × n result bits are transposed back into the packed rows.
 
-import { carriesOf, count, PLANES } from './xnor-gemm-sliced';
+import { carriesOf, count, PLANES, SLICE } from './xnor-gemm-sliced';
 import { compareSliced } from './xnor-threshold-sliced';
-
-const SLICE: i32 = 128;
 
 /** Words of one weight row's list in rowLists: at most half its bits are the rarer value. */
 // @ts-ignore: decorator

@@ -20,7 +20,16 @@ export function packedPixels(seed: number, count: number, channels: number): Uin
   return out;
 }
 
-export const deployConvChecks: Pick<Record<KernelName, Check>, 'im2colBits' | 'im2colBytes' | 'maxPoolInt' | 'poolBits' | 'pixelPairs'> = {
+/** convThreshold's cases: whole-word pixels without padding (a backend may read the rows in place:
+ *  stride 2, a 2×3 window, a partial last slice of rows, many rows split across threads), and
+ *  padding, odd channels and no images (read through im2col rows); n around a word and past 128. */
+const CONV_THRESHOLDS: [ConvGeometry, number][] = [
+  [geometry(5, 30, 26, 64, 3, 3, 1, false), 64], [geometry(2, 12, 12, 64, 3, 3, 1, false), 40], [geometry(4, 17, 15, 32, 3, 3, 2, false), 33],
+  [geometry(1, 20, 19, 96, 2, 3, 1, false), 31], [geometry(3, 12, 12, 128, 3, 3, 1, false), 130], [geometry(1, 6, 6, 64, 3, 3, 1, false), 8],
+  [geometry(2, 12, 12, 64, 3, 3, 1, true), 64], [geometry(3, 7, 5, 33, 3, 3, 2, true), 20], [geometry(0, 4, 4, 64, 3, 3, 1, false), 16],
+];
+
+export const deployConvChecks: Pick<Record<KernelName, Check>, 'im2colBits' | 'im2colBytes' | 'maxPoolInt' | 'poolBits' | 'pixelPairs' | 'convThreshold' | 'pixelConvThreshold'> = {
   async im2colBits(h) {
     for (const [i, g] of WINDOWS.entries()) {
       const seed = 5600 + i, rows = g.batch * g.outH * g.outW, words = Math.ceil(g.kh * g.kw * g.channels / 32);
@@ -65,6 +74,50 @@ export const deployConvChecks: Pick<Record<KernelName, Check>, 'im2colBits' | 'i
       x[0] = 0; x[x.length - 1] = 255;
       const { got, want } = await h.run([x, new Uint8Array(2 * pixels * channels).fill(7)], (k, x, out) => k.pixelPairs(x, pixels, channels, out));
       same(Int32Array.from(got[1]), Int32Array.from(want[1]), `pixelPairs seed ${seed} ${pixels} pixels of ${channels} channels`);
+    }
+  },
+  async convThreshold(h) {
+    for (const [i, [g, n]] of CONV_THRESHOLDS.entries()) {
+      const seed = 5950 + i, rng = random(seed), k = g.kh * g.kw * g.channels, rows = g.batch * g.outH * g.outW;
+      const weights = packedPixels(seed + 1, n, k), words = Math.ceil(n / 32);
+      // thresholds over the whole range of a product, a few past it; flips on some units
+      const lim = Int32Array.from({ length: n }, () => Math.round((rng() - 0.5) * 2.4 * k));
+      const flip = Uint32Array.from({ length: words }, (_, w) => (Math.floor(rng() * 2 ** 32) & (w === words - 1 && n % 32 !== 0 ? (2 ** (n % 32)) - 1 : 0xffffffff)) >>> 0);
+      const { got, want } = await h.run([packedPixels(seed, pixels(g), g.channels), weights, lim, flip,
+        new Uint32Array(rows * Math.ceil(k / 32)), new Uint32Array(rows * words).fill(0xdeadbeef)],
+      (kk, x, b, lim, flip, cols, out) => {
+        const w = kk.prepareBinaryWeights(b, n, k), t = kk.prepareBinaryThreshold(w, lim, flip);
+        kk.convThreshold(x, g, t, cols, out);
+        kk.freePrepared(t); kk.freePrepared(w);
+      });
+      same(got[5], want[5], `${label('convThreshold', seed, g)} n ${n}`);
+    }
+  },
+  async pixelConvThreshold(h) {
+    // CNV's first layer (valid, n 64), a padded one on pixel pairs' 6 channels (n 128), stride 2
+    // with odd sizes, n 16 and 48 (half words), n 20 (not a multiple of 16), no images; dense
+    // photos, and one mostly-background batch (a backend may take another kernel for those)
+    const cases: [ConvGeometry, number, number, boolean][] = [
+      [geometry(3, 32, 32, 3, 3, 3, 1, false), 64, 0, false], [geometry(2, 12, 11, 6, 3, 3, 1, true), 128, 0, false],
+      [geometry(3, 9, 13, 3, 3, 3, 2, true), 16, 255, false], [geometry(2, 10, 10, 5, 2, 3, 1, true), 48, 7, false],
+      [geometry(2, 8, 8, 3, 3, 3, 1, false), 20, 0, false], [geometry(0, 8, 8, 3, 3, 3, 1, false), 32, 0, false],
+      [geometry(2, 14, 14, 1, 3, 3, 1, true), 32, 0, true],
+    ];
+    for (const [i, [g, n, padValue, background]] of cases.entries()) {
+      const seed = 5980 + i, rng = random(seed), k = g.kh * g.kw * g.channels, rows = g.batch * g.outH * g.outW, words = Math.ceil(n / 32);
+      const x = Uint8Array.from({ length: pixels(g) * g.channels }, () => (background && rng() < 0.85 ? 0 : Math.floor(rng() * 256)));
+      const span = 255 * k, scale = i % 2 === 0 ? -2 : -1;
+      const base = Int32Array.from({ length: n }, () => Math.round((rng() - 0.5) * span));
+      const lim = Int32Array.from({ length: n }, () => Math.round((rng() - 0.5) * span));
+      const flip = Uint32Array.from({ length: words }, (_, w) => (Math.floor(rng() * 2 ** 32) & (w === words - 1 && n % 32 !== 0 ? (2 ** (n % 32)) - 1 : 0xffffffff)) >>> 0);
+      const { got, want } = await h.run([x, packedPixels(seed + 1, n, k), base, lim, flip, new Uint8Array(rows * k),
+        new Uint32Array(rows * words).fill(0xdeadbeef)],
+      (kk, x, s, base, lim, flip, bytes, out) => {
+        const w = kk.preparePixelWeights(s, n, k), t = kk.preparePixelThreshold(w, base, scale, lim, flip);
+        kk.pixelConvThreshold(x, g, padValue, t, bytes, out);
+        kk.freePrepared(t); kk.freePrepared(w);
+      });
+      same(got[6], want[6], `${label('pixelConvThreshold', seed, g)} n ${n} padValue ${padValue}${background ? ' (mostly background)' : ''}`);
     }
   },
 };

@@ -385,6 +385,14 @@ export interface Kernels<S extends StorageTypes = OpaqueStorage> extends Storage
    *  image of (x XOR flip), XOR flip; a window with none gives NOT flip. Tail bits 0. Exact: a
    *  negative BN scale's direction is in the flip, so this pools what maxPoolInt pools. */
   poolBits(x: S['u32'], g: ConvGeometry, flip: S['u32'], out: S['u32']): void;
+  /** binaryThreshold(im2colBits(x, g), t, out, batch·outH·outW) with cols as im2colBits's output
+   *  (batch·outH·outW rows of ceil(kh·kw·C/32) words): a backend may read x's rows in place
+   *  instead of writing them there; cols' contents are unspecified afterwards. Exact. */
+  convThreshold(x: S['u32'], g: ConvGeometry, t: Prepared<'binaryThreshold'>, cols: S['u32'], out: S['u32']): void;
+  /** pixelThreshold(im2colBytes(x, g, padValue), t, out, batch·outH·outW) with bytes as
+   *  im2colBytes's output: a backend may gather each window from x instead of writing the rows
+   *  there; bytes' contents are unspecified afterwards. Exact. */
+  pixelConvThreshold(x: S['u8'], g: ConvGeometry, padValue: number, t: Prepared<'pixelThreshold'>, bytes: S['u8'], out: S['u32']): void;
   /** Centered pixel pairs: x `pixels` pixels of C bytes p → out `pixels` pixels of 2·C bytes,
    *  the C bytes p then the C bytes 255 − p. With weights (w, −w) a product over them is
    *  Σ w·(2p − 255), and a zero byte pair (the padding of im2colBytes with padValue 0) adds 0:

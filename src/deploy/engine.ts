@@ -84,7 +84,8 @@ interface Needs { acts: number; dots: number; t: number; cols: number; bytes: nu
  *  (graph.ts ConvLayer) run as im2col over the packed NHWC activations (im2colBits; im2colBytes
  *  on pixels, always the bytes × ±1 route; a padded first conv on 'symmetric' pixels on
  *  pixelPairs' bytes), the product per output pixel, maxPoolInt on the integers, thresholdPack;
- *  on packed inputs the product and thresholds in one kernel (binaryThreshold), then poolBits on
+ *  on packed inputs im2col, the product and thresholds in one kernel (convThreshold: the wasm
+ *  backend gathers unpadded rows from the image in place), then poolBits on
  *  the bits where the layer pools; a dense layer after them reads their pixels in Flatten's order (an
  *  im2colBits over the whole image where a pixel's channels are not whole words). `dispose()`
  *  gives the backend's memory back at once (else garbage collection does).
@@ -233,22 +234,23 @@ export class PackedEngine {
   private runConv(step: Step, layer: ConvLayer, input: Storage<'u32'> | Storage<'u8'>, m: number, s: NonNullable<PackedEngine['scratch']>, output: Storage<'u32'>): void {
     const k = this.kernels, c = layer.conv, g: ConvGeometry = { batch: m, ...c }, n = step.n, rows = m * c.outH * c.outW;
     if (layer.input === 'pixels8') {
-      if (step.pairs) { // byte pair (0, 0) is x = 0: the padding of 'symmetric' pixels
-        k.pixelPairs(input as Storage<'u8'>, m * c.height * c.width, c.channels, s.pairs);
-        k.im2colBytes(s.pairs, { ...g, channels: 2 * c.channels }, 0, s.bytes);
-      } else k.im2colBytes(input as Storage<'u8'>, g, 0, s.bytes); // byte 0 is x = 0 for 'unit' pixels
-      if (step.pixelFused) { k.pixelThreshold(s.bytes, step.pixelFused, output, rows); return; }
+      // byte pair (0, 0) is x = 0: the padding of 'symmetric' pixels; byte 0 is x = 0 for 'unit' ones
+      if (step.pairs) k.pixelPairs(input as Storage<'u8'>, m * c.height * c.width, c.channels, s.pairs);
+      const bytes = step.pairs ? s.pairs : input as Storage<'u8'>, bg = step.pairs ? { ...g, channels: 2 * c.channels } : g;
+      // im2col, the product and thresholds in one kernel (the wasm backend gathers each window in place)
+      if (step.pixelFused) { k.pixelConvThreshold(bytes, bg, 0, step.pixelFused, s.bytes, output); return; }
+      k.im2colBytes(bytes, bg, 0, s.bytes);
       k.pixelProduct(s.bytes, step.pixel!, s.dots, rows);
     } else {
-      k.im2colBits(input as Storage<'u32'>, g, s.cols);
-      if (step.fused) {
-        if (!layer.pool) { k.binaryThreshold(s.cols, step.fused, output, rows); return; }
+      if (step.fused) { // im2col and the fused product (convThreshold: the rows read in place where it can)
+        if (!layer.pool) { k.convThreshold(input as Storage<'u32'>, g, step.fused, s.cols, output); return; }
         // every pixel thresholded, then pooled on the bits: max v < lim exactly when every v < lim
         // (Kernels.poolBits), so no integer product is stored, pooled and read again
-        k.binaryThreshold(s.cols, step.fused, s.prepool, rows);
+        k.convThreshold(input as Storage<'u32'>, g, step.fused, s.cols, s.prepool);
         k.poolBits(s.prepool, poolGeometry(layer, m, n), step.flipWords, output);
         return;
       }
+      k.im2colBits(input as Storage<'u32'>, g, s.cols);
       k.binaryProduct(s.cols, step.binary!, s.dots, rows);
     }
     let v = s.dots, vRows = rows;

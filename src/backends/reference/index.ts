@@ -23,7 +23,7 @@ import { xnorThresholdSliced } from './xnor-threshold-sliced.js';
 import { combinePixelProducts, combinePlanes } from './combine-planes.js';
 import { packCodes } from './pack-codes.js';
 import { packPlanes } from './pack-planes.js';
-import { binaryProduct, binaryThreshold, freePrepared, pixelProduct, pixelThreshold, prepareBinaryThreshold, prepareBinaryWeights, preparePixelThreshold, preparePixelWeights } from './prepared.js';
+import { binaryProduct, binaryThreshold, convThreshold, freePrepared, pixelConvThreshold, pixelProduct, pixelThreshold, prepareBinaryThreshold, prepareBinaryWeights, preparePixelThreshold, preparePixelWeights } from './prepared.js';
 import { scoreRows } from './score-rows.js';
 import { embeddingGather, embeddingScatterAdd, gruGates, gruGatesBackward, gruHidden, gruHiddenBackward, lstmCellState, lstmCellStateBackward, lstmGates, lstmGatesBackward, lstmHidden, lstmHiddenBackward, sigmoid, sigmoidBackward, tanh, tanhBackward } from './rnn.js';
 import { clipToNorm, sumSquares } from './clip-norm.js';
@@ -42,7 +42,7 @@ const kernels: Pick<HostKernels, KernelName> = {
   shiftBatchNormTrain, shiftBatchNormEval, shiftBatchNormBackward, shiftBatchNormEvalBackward,
   softmaxCrossEntropy, squaredHinge, countErrors, argmaxRows, adamStep, shiftAdaMaxStep,
   gradQuantLog, packLogPlanes, bitSerialLogGemm, pixelSignGemm, pixelSignGemmNibbles, xnorGemmSliced, xnorThresholdSliced, thresholdPack,
-  prepareBinaryWeights, binaryProduct, prepareBinaryThreshold, binaryThreshold, preparePixelWeights, pixelProduct, preparePixelThreshold, pixelThreshold, freePrepared,
+  prepareBinaryWeights, binaryProduct, prepareBinaryThreshold, binaryThreshold, convThreshold, preparePixelWeights, pixelProduct, preparePixelThreshold, pixelThreshold, pixelConvThreshold, freePrepared,
   packPlanes, combinePlanes, combinePixelProducts, packCodes, scoreRows,
   embeddingGather, embeddingScatterAdd, sigmoid, tanh, sigmoidBackward, tanhBackward, lstmGates, lstmGatesBackward,
   lstmCellState, lstmCellStateBackward, lstmHidden, lstmHiddenBackward, gruGates, gruGatesBackward, gruHidden, gruHiddenBackward,

@@ -1,4 +1,5 @@
 import type { HostKernels, Prepared, PreparedKind } from '../kernels.js';
+import { im2colBits, im2colBytes } from './packed-conv.js';
 import { pixelSignGemm } from './pixel-sign-gemm.js';
 import { thresholdPack } from './threshold-pack.js';
 import { xnorGemm } from './xnor-gemm.js';
@@ -33,6 +34,12 @@ export const binaryThreshold: HostKernels['binaryThreshold'] = (a, t, out, m) =>
   thresholdPack(c, m, n, null, 1, lim, flip, out);
 };
 
+/** im2colBits into cols, then binaryThreshold on its rows: the definition. */
+export const convThreshold: HostKernels['convThreshold'] = (x, g, t, cols, out) => {
+  im2colBits(x, g, cols);
+  binaryThreshold(cols, t, out, g.batch * g.outH * g.outW);
+};
+
 export const preparePixelWeights: HostKernels['preparePixelWeights'] = (s, n, k) =>
   handle({ rows: s.slice(0, n * Math.ceil(k / 32)), n, k });
 
@@ -56,3 +63,9 @@ export const pixelThreshold: HostKernels['pixelThreshold'] = (x, t, out, m) => {
 
 /** Plain arrays: garbage collection gives them back. */
 export const freePrepared: HostKernels['freePrepared'] = () => {};
+
+/** im2colBytes into bytes, then pixelThreshold on its rows: the definition. */
+export const pixelConvThreshold: HostKernels['pixelConvThreshold'] = (x, g, padValue, t, bytes, out) => {
+  im2colBytes(x, g, padValue, bytes);
+  pixelThreshold(bytes, t, out, g.batch * g.outH * g.outW);
+};

@@ -1,3 +1,4 @@
+import type { ConvGeometry } from '../kernels.js';
 import type { WasmRuntime } from './wasm-runtime.js';
 import { pixelRowsProduct, pixelThreads } from './pixel-sign-gemm.js';
 
@@ -49,6 +50,36 @@ export function makePixelThresholdDot(rt: WasmRuntime): (x: Uint8Array, t: Uint3
     const scratchBytes = Number(rt.exports['pixelThresholdDotScratchBytes']!(n, k));
     const scratch = arena.alloc(scratchBytes * threads);
     pool.parallel('pixelThresholdDot', [px, pt, pb, scale, pl, pf, po, m, n, k, scratch, scratchBytes], m, 1, threads);
+    arena.copyOut(po, out, m * words);
+  };
+}
+
+/** Whether pixelConvThresholdDot takes geometry g and n units: n a multiple of 16, a window of at
+ *  most 256 bytes (its int16 sums cannot overflow), window and stride below 256. */
+export function pixelConvFits(g: ConvGeometry, n: number): boolean {
+  return n % 16 === 0 && g.kh * g.kw * g.channels <= 256 && Math.max(g.kh, g.kw, g.stride) < 256 && Math.max(g.padTop, g.padLeft) < 0x10000;
+}
+
+/** thresholdPack(pixelSignGemmDot(im2colBytes(x, g, padValue), t), …) fused (assembly
+ *  pixelConvThresholdDot): two windows at a time gathered from the image into a thread's scratch
+ *  and their products thresholded in registers (pixelConvFits(g, n) must hold); output pixels
+ *  split across threads. */
+export function makePixelConvThresholdDot(rt: WasmRuntime): (x: Uint8Array, g: ConvGeometry, padValue: number, t: Uint32Array, base: Int32Array,
+  scale: number, lim: Int32Array, flip: Uint32Array, out: Uint32Array, n: number) => void {
+  return (x, g, padValue, t, base, scale, lim, flip, out, n) => {
+    const m = g.batch * g.outH * g.outW, k = g.kh * g.kw * g.channels;
+    if (m === 0 || n === 0) return;
+    if (!pixelConvFits(g, n)) throw new RangeError(`pixelConvThresholdDot: geometry or n ${n} out of its range (pixelConvFits)`);
+    const { arena, pool } = rt, words = Math.ceil(n / 32);
+    arena.reset();
+    const px = arena.inputBytes(x, g.batch * g.height * g.width * g.channels), pt = arena.input(t, signDotWords(n, k));
+    const pb = arena.input(base, n), pl = arena.input(lim, n), pf = arena.input(flip, words), po = arena.output(out, m * words);
+    const threads = pixelThreads(rt, m, n, k);
+    const scratchBytes = Number(rt.exports['pixelConvDotScratchBytes']!(n, k));
+    const scratch = arena.alloc(scratchBytes * threads);
+    const window = g.kh | (g.kw << 8) | (g.stride << 16) | ((padValue & 255) << 24), pads = g.padTop | (g.padLeft << 16);
+    pool.parallel('pixelConvThresholdDot', [px, pt, pb, scale, pl, pf, po, n, g.height, g.width, g.channels, window, pads, g.outH, g.outW,
+      scratch, scratchBytes], m, 1, threads);
     arena.copyOut(po, out, m * words);
   };
 }

@@ -3,14 +3,15 @@ import type { HostKernels, Prepared, PreparedKind } from '../kernels.js';
 import { packSignNibbles, signNibbleWords } from '../reference/pixel-sign-nibbles.js';
 import { packSlices, slicedWords } from '../reference/xnor-gemm-sliced.js';
 import { packThresholdSlices, thresholdSliceWords } from '../reference/xnor-threshold-sliced.js';
-import { makePixelSignGemmDot, makePixelThresholdDot, packSignDots, signDotWords } from './pixel-sign-dot.js';
+import { makePixelConvThresholdDot, makePixelSignGemmDot, pixelConvFits, makePixelThresholdDot, packSignDots, signDotWords } from './pixel-sign-dot.js';
 import { makePixelSignGemmNibbles } from './pixel-sign-nibbles.js';
 import { makeThresholdPack } from './threshold-pack.js';
 import type { WasmRuntime } from './wasm-runtime.js';
 import { makeXnorGemm, makeXnorThresholdRows } from './xnor-gemm.js';
 import { makeXnorGemmSliced } from './xnor-gemm-sliced.js';
 import { makeXnorThresholdSliced } from './xnor-threshold-sliced.js';
-import { makeXnorThresholdRowSliced, rowSlicedPays } from './xnor-threshold-row-sliced.js';
+import { convRowsInPlace, makeXnorThresholdConvRowSliced, makeXnorThresholdRowSliced, rowSlicedPays } from './xnor-threshold-row-sliced.js';
+import { makeIm2colBits, makeIm2colBytes } from './packed-conv.js';
 import { packRowLists, rowListWords } from './row-lists.js';
 
 /** Weights at least this wide (output rows) are laid out for xnorGemmSliced: it counts 128
@@ -48,6 +49,10 @@ function sparse(x: Uint8Array, m: number, k: number): boolean {
   return 4 * zero >= all;
 }
 
+type PreparedKernels = Pick<HostKernels, 'prepareBinaryWeights' | 'binaryProduct' | 'prepareBinaryThreshold' | 'binaryThreshold'
+  | 'convThreshold' | 'preparePixelWeights' | 'pixelProduct' | 'preparePixelThreshold' | 'pixelThreshold' | 'pixelConvThreshold'
+  | 'freePrepared'>;
+
 const handle = <W extends PreparedKind>(layout: Owned): Prepared<W> => layout as unknown as Prepared<W>;
 const layout = <T extends Owned>(p: Prepared<PreparedKind>): T => p as unknown as T;
 
@@ -61,11 +66,11 @@ const layout = <T extends Owned>(p: Prepared<PreparedKind>): T => p as unknown a
  *  dense batch, to 8-bit dot-product rows too (pixelSignGemmDot; pixelThresholdDot thresholds a
  *  tile of its products while they are in cache). Layouts live in the shared wasm memory, read
  *  in place, and go back to the heap on freePrepared or when the handle is garbage collected. */
-export function makePreparedKernels(rt: WasmRuntime): Pick<HostKernels, 'prepareBinaryWeights' | 'binaryProduct'
-  | 'prepareBinaryThreshold' | 'binaryThreshold' | 'preparePixelWeights' | 'pixelProduct' | 'preparePixelThreshold' | 'pixelThreshold'
-  | 'freePrepared'> {
+export function makePreparedKernels(rt: WasmRuntime): PreparedKernels {
   const xnorGemm = makeXnorGemm(rt), xnorGemmSliced = makeXnorGemmSliced(rt), xnorThresholdSliced = makeXnorThresholdSliced(rt);
   const xnorThresholdRows = makeXnorThresholdRows(rt), xnorThresholdRowSliced = makeXnorThresholdRowSliced(rt);
+  const xnorThresholdConvRowSliced = makeXnorThresholdConvRowSliced(rt), im2colBits = makeIm2colBits(rt);
+  const pixelConvThresholdDot = makePixelConvThresholdDot(rt), im2colBytes = makeIm2colBytes(rt);
   const pixelSignGemmNibbles = makePixelSignGemmNibbles(rt), pixelSignGemmDot = makePixelSignGemmDot(rt);
   const pixelThresholdDot = makePixelThresholdDot(rt), thresholdPack = makeThresholdPack(rt);
   const relaxed = rt.build.includes('-relaxed');
@@ -85,11 +90,13 @@ export function makePreparedKernels(rt: WasmRuntime): Pick<HostKernels, 'prepare
   };
   // the dot layout, made from the signs on the first dense batch
   const dotsOf = (p: Pixel): Uint32Array => (p.dots ??= packSignDots(p.signs, p.n, p.k, own<Uint32Array>(p, 'u32', signDotWords(p.n, p.k))));
+  const listsOf = (t: Thresholded): Uint32Array =>
+    (t.lists ??= packRowLists(t.weights.packed, t.weights.n, t.weights.k, own<Uint32Array>(t, 'u32', rowListWords(t.weights.n, t.weights.k))));
   const product = (a: Uint32Array, w: Binary, c: Int32Array, m: number): void => {
     if (w.sliced) xnorGemmSliced(a, w.sliced, c, m, w.n, w.k);
     else xnorGemm(a, w.rows!, c, m, w.n, w.k);
   };
-  return {
+  const kernels: PreparedKernels = {
     prepareBinaryWeights: (b, n, k) => {
       const words = n * Math.ceil(k / 32), w: Binary = { arrays: [], n, k, rows: null, sliced: null, packed: b.slice(0, words) };
       if (n >= SLICED_MIN_COLUMNS) w.sliced = packSlices(b, n, k, own<Uint32Array>(w, 'u32', slicedWords(n, k)));
@@ -109,16 +116,20 @@ export function makePreparedKernels(rt: WasmRuntime): Pick<HostKernels, 'prepare
       const t = layout<Thresholded>(prepared), { weights: w } = t;
       // many rows (a conv's output pixels) against few units: each unit's list counted against
       // slices of 128 rows (xnorThresholdRowSliced) instead of listing every row
-      if (rowSlicedPays(m, w.n) && w.k < FUSED_MAX_K) {
-        t.lists ??= packRowLists(w.packed, w.n, w.k, own<Uint32Array>(t, 'u32', rowListWords(w.n, w.k)));
-        return xnorThresholdRowSliced(a, t.lists, t.lim, t.flip, out, m, w.n, w.k);
-      }
+      if (rowSlicedPays(m, w.n) && w.k < FUSED_MAX_K) return xnorThresholdRowSliced(a, listsOf(t), t.lim, t.flip, out, m, w.n, w.k);
       if (t.th) return xnorThresholdSliced(a, w.sliced!, t.th, t.flip, out, m, w.n, w.k);
       // a narrow layer (below SLICED_MIN_COLUMNS): tiles of products thresholded in cache
       if (w.rows && m > 1) return xnorThresholdRows(a, w.rows, t.lim, t.flip, out, m, w.n, w.k);
       const c = productScratch(m * w.n); // one row (its columns split across threads), or huge k
       product(a, w, c, m);
       thresholdPack(c, m, w.n, null, 1, t.lim, t.flip, out);
+    },
+    convThreshold: (x, g, prepared, cols, out) => {
+      const t = layout<Thresholded>(prepared), { weights: w } = t, m = g.batch * g.outH * g.outW;
+      // the slices gathered from the image itself: no im2col rows written and read back
+      if (convRowsInPlace(g) && rowSlicedPays(m, w.n) && w.k < FUSED_MAX_K) return xnorThresholdConvRowSliced(x, g, listsOf(t), t.lim, t.flip, out, w.n);
+      im2colBits(x, g, cols);
+      kernels.binaryThreshold(cols, prepared, out, m);
     },
     preparePixelWeights: (s, n, k) => {
       const w: Pixel = { arrays: [], n, k, signs: s.slice(0, n * Math.ceil(k / 32)), nibbles: new Uint32Array(0), dots: null };
@@ -146,9 +157,20 @@ export function makePreparedKernels(rt: WasmRuntime): Pick<HostKernels, 'prepare
       pixelSignGemmNibbles(x, p.nibbles, c, m, n, k);
       thresholdPack(c, m, n, t.base, t.scale, t.lim, t.flip, out);
     },
+    pixelConvThreshold: (x, g, padValue, prepared, bytes, out) => {
+      const t = layout<PixelThresholded>(prepared), { weights: p } = t, { n, k } = p;
+      // each window gathered from the image and thresholded in registers, on dense images (the
+      // sparse test on the image's rows of pixels: the same background as its windows')
+      if (relaxed && pixelConvFits(g, n) && !sparse(x, g.batch * g.height, g.width * g.channels)) {
+        return pixelConvThresholdDot(x, g, padValue, dotsOf(p), t.base, t.scale, t.lim, t.flip, out, n);
+      }
+      im2colBytes(x, g, padValue, bytes);
+      kernels.pixelThreshold(bytes, prepared, out, g.batch * g.outH * g.outW);
+    },
     freePrepared: (p) => {
       const owner = layout<Owned>(p);
       for (const array of owner.arrays.splice(0)) rt.resident?.free(array);
     },
   };
+  return kernels;
 }

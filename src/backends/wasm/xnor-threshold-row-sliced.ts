@@ -1,3 +1,4 @@
+import type { ConvGeometry } from '../kernels.js';
 import { SLICE } from '../reference/xnor-gemm-sliced.js';
 import { rowListWords } from './row-lists.js';
 import type { WasmRuntime } from './wasm-runtime.js';
@@ -34,6 +35,34 @@ export function makeXnorThresholdRowSliced(rt: WasmRuntime): (a: Uint32Array, li
     const scratchBytes = Number(rt.exports['xnorRowSlicedScratchBytes']!(n, k));
     const scratch = arena.alloc(scratchBytes * threads);
     pool.parallel('xnorThresholdRowSliced', [pa, pl, plim, pf, po, m, n, k, scratch, scratchBytes], slices, 1, threads);
+    arena.copyOut(po, out, m * outWords);
+  };
+}
+
+/** Whether xnorThresholdConvRowSliced can read geometry g's im2col rows in place: whole words
+ *  per pixel and no padding (a padded tap is +1 bits that are not in the image). */
+export function convRowsInPlace(g: ConvGeometry): boolean {
+  return g.channels % 32 === 0 && g.padTop === 0 && g.padLeft === 0
+    && (g.outH - 1) * g.stride + g.kh <= g.height && (g.outW - 1) * g.stride + g.kw <= g.width;
+}
+
+/** xnorThresholdRowSliced on the rows im2colBits(x, g) would write, read from the NHWC image x
+ *  in place (convRowsInPlace(g) must hold): the same bits, so the same results, with no im2col
+ *  pass. Exact; kh·kw·channels < 2^28. */
+export function makeXnorThresholdConvRowSliced(rt: WasmRuntime): (x: Uint32Array, g: ConvGeometry, lists: Uint32Array, lim: Int32Array,
+  flip: Uint32Array, out: Uint32Array, n: number) => void {
+  return (x, g, lists, lim, flip, out, n) => {
+    const m = g.batch * g.outH * g.outW, k = g.kh * g.kw * g.channels;
+    if (m === 0 || n === 0) return;
+    const { arena, pool } = rt, outWords = Math.ceil(n / 32), slices = Math.ceil(m / SLICE);
+    arena.reset();
+    const px = arena.input(x, g.batch * g.height * g.width * (g.channels / 32)), pl = arena.input(lists, rowListWords(n, k));
+    const plim = arena.input(lim, n), pf = arena.input(flip, outWords), po = arena.output(out, m * outWords);
+    const threads = slices * n < MIN_PARALLEL_UNITS ? 1 : pool.threads;
+    const scratchBytes = Number(rt.exports['xnorRowSlicedScratchBytes']!(n, k));
+    const scratch = arena.alloc(scratchBytes * threads);
+    pool.parallel('xnorThresholdConvRowSliced', [px, pl, plim, pf, po, m, n, g.height, g.width, g.channels, g.kh, g.kw, g.stride,
+      g.outH, g.outW, scratch, scratchBytes], slices, 1, threads);
     arena.copyOut(po, out, m * outWords);
   };
 }

@@ -65,7 +65,19 @@ export async function makeWebGpuBackend(): Promise<WebGpuKernels> {
     ...convKernels(q),
     ...convPackedKernels(q),
   };
-  return opaque(completeAsyncBackend<GpuTypes, typeof own>(own, host) as never) as WebGpuKernels;
+  // the fused conv layers as their definitions: im2col rows, then the prepared product
+  const parts = own as unknown as Pick<Kernels<GpuTypes>, 'im2colBits' | 'binaryThreshold' | 'im2colBytes' | 'pixelThreshold'>;
+  const fused: Pick<Kernels<GpuTypes>, 'convThreshold' | 'pixelConvThreshold'> = {
+    convThreshold(x, g, t, cols, out) {
+      parts.im2colBits(x, g, cols);
+      parts.binaryThreshold(cols, t, out, g.batch * g.outH * g.outW);
+    },
+    pixelConvThreshold(x, g, padValue, t, bytes, out) {
+      parts.im2colBytes(x, g, padValue, bytes);
+      parts.pixelThreshold(bytes, t, out, g.batch * g.outH * g.outW);
+    },
+  };
+  return opaque(completeAsyncBackend<GpuTypes, typeof own & typeof fused>({ ...own, ...fused }, host) as never) as WebGpuKernels;
 }
 
 let shared: Promise<WebGpuKernels> | undefined;

@@ -3,10 +3,10 @@
 export { xnorGemm, xnorThresholdRows, xnorThresholdRowsScratchBytes } from './xnor-gemm';
 export { xnorGemmSliced, xnorGemmSlicedRows, xnorSlicedScratchBytes } from './xnor-gemm-sliced';
 export { xnorThresholdSliced, xnorThresholdSlicedRows } from './xnor-threshold-sliced';
-export { xnorThresholdRowSliced, xnorRowSlicedScratchBytes } from './xnor-threshold-row-sliced';
+export { xnorThresholdRowSliced, xnorThresholdConvRowSliced, xnorRowSlicedScratchBytes } from './xnor-threshold-row-sliced';
 export { pixelSignGemm } from './pixel-sign-gemm';
 export { pixelSignGemmNibbles, pixelSignGemmNibblesRows, pixelSignNibblesScratchBytes } from './pixel-sign-nibbles';
-export { pixelSignGemmDot, pixelSignGemmDotRows, pixelSignDotScratchBytes, pixelThresholdDot, pixelThresholdDotScratchBytes } from './pixel-sign-dot';
+export { pixelSignGemmDot, pixelSignGemmDotRows, pixelSignDotScratchBytes, pixelThresholdDot, pixelThresholdDotScratchBytes, pixelConvThresholdDot, pixelConvDotScratchBytes } from './pixel-sign-dot';
 export { thresholdPack } from './threshold-pack';
 export { gemm, gemmScratchBytes } from './gemm';
 export { gemmSignLut, gemmSignLutScratchBytes } from './gemm-sign-lut';

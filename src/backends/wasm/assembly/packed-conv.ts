@@ -69,11 +69,11 @@ export function im2colBytes(x: usize, out: usize, height: i32, width: i32, ch: i
 
 /** i + 1, back to 0 at n (a row's coordinate counted on). */
 // @ts-ignore: decorator
-@inline function next(i: i32, n: i32): i32 { return i + 1 == n ? 0 : i + 1; }
+@inline export function next(i: i32, n: i32): i32 { return i + 1 == n ? 0 : i + 1; }
 
 /** A few bytes (a CNV window row is 9) copy faster by hand than through memory.copy's call. */
 // @ts-ignore: decorator
-@inline function copyBytes(dst: usize, src: usize, n: i32): void {
+@inline export function copyBytes(dst: usize, src: usize, n: i32): void {
   if (n >= 32) { memory.copy(dst, src, n); return; }
   let i = 0;
   for (; i + 4 <= n; i += 4) store<u32>(dst + i, load<u32>(src + i));

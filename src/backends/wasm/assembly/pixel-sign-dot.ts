@@ -14,6 +14,7 @@
 // On dense images (photos: CIFAR-10's first layer, k = 27) ~1.5x faster than the nibble tables
 // in process CPU time; on digits the tables win, as they skip the background (prepared.ts picks).
 
+import { copyBytes, next } from './packed-conv';
 import { THRESHOLD_TILE_ROWS, thresholdPack } from './threshold-pack';
 
 // Pair sums add up in int16 lanes for this many groups (64 · 256 < 2^15), then widen to int32.
@@ -138,4 +139,114 @@ export function pixelThresholdDot(x: usize, t: usize, base: usize, scale: i32, l
     pixelSignGemmDot(x + <usize>r * k, t, tile, rows, n, k, mine, 0, 0, n, 0);
     thresholdPack(tile, rows, n, base, scale, lim, flip, out + ((<usize>r * outWords) << 2));
   }
+}
+
+/** Scratch bytes one thread needs for pixelConvThresholdDot: two windows' bytes as they are
+ *  and minus 128, each padded to whole vectors (the padding stays 0 in the first), and a column
+ *  constant per unit. */
+export function pixelConvDotScratchBytes(n: i32, k: i32): i32 { return (((k + 15) & ~15) << 2) + (n << 2) + 16; }
+
+/** thresholdPack(pixelSignGemmDot(im2colBytes(x), t), base, scale, lim, flip) for output pixels
+ *  r0 <= r < r1 of an NHWC byte image, n a multiple of 16 and k at most 4·FLUSH_EVERY (the
+ *  int16 sums of a whole window never overflow): two windows at a time gathered from the image
+ *  into the thread's scratch (padValue in the padding), their products made 16 columns at a
+ *  time, each weight load serving both, and thresholded in registers, so neither the im2col rows
+ *  nor the products are stored. v = base + scale·(2D + 256B − Σx) is computed as
+ *  (base + 256·scale·B) + 2·scale·D − scale·Σx, the same int32 value (wrapping arithmetic is a
+ *  ring), compared with lim as thresholdPack does: the same bits. window = kh | kw << 8 |
+ *  stride << 16 | padValue << 24, pads = padTop | padLeft << 16 (a job takes at most 21 arguments). */
+export function pixelConvThresholdDot(x: usize, t: usize, base: usize, scale: i32, lim: usize, flip: usize, out: usize, n: i32,
+  height: i32, width: i32, ch: i32, window: i32, pads: i32, outH: i32, outW: i32,
+  scratch: usize, scratchBytes: i32, r0: i32, r1: i32, thread: i32): void {
+  const kh = window & 255, kw = (window >>> 8) & 255, stride = (window >>> 16) & 255, padValue = <u8>(window >>> 24);
+  const padTop = pads & 0xffff, padLeft = pads >>> 16, k = kh * kw * ch;
+  const groups = (k + 3) >>> 2, blockBytes = <usize>groups << 4, ones = t + <usize>(n >>> 2) * blockBytes;
+  const vecBytes = <usize>((k + 15) >>> 4) << 4, raw = (scratch + <usize>thread * scratchBytes + 15) & ~(<usize>15);
+  const rows = raw + 2 * vecBytes, consts = rows + 2 * vecBytes;
+  const outWords = (n + 31) >>> 5, twice = i32x4.splat(2 * scale);
+  memory.fill(raw, 0, 2 * vecBytes); // past k: 0 in every window (only [0, k) is written below)
+  for (let j = 0; j < n; j++) {
+    store<i32>(consts + (<usize>j << 2), load<i32>(base + (<usize>j << 2)) + 256 * scale * load<i32>(ones + (<usize>j << 2)));
+  }
+  let ox = r0 % outW, oy = (r0 / outW) % outH, b = r0 / (outW * outH);
+  for (let r = r0; r < r1; r += 2) {
+    // row r's window, and r + 1's (or r's again past r1, computed and not stored)
+    const s0 = gatherWindow(x, raw, rows, vecBytes, height, width, ch, kh, kw, stride, padTop, padLeft, padValue, b, oy, ox, scale);
+    ox = next(ox, outW); if (ox == 0) { oy = next(oy, outH); if (oy == 0) b++; }
+    const second = r + 1 < r1, row1 = rows + (second ? vecBytes : 0);
+    let s1 = s0;
+    if (second) {
+      s1 = gatherWindow(x, raw + vecBytes, row1, vecBytes, height, width, ch, kh, kw, stride, padTop, padLeft, padValue, b, oy, ox, scale);
+      ox = next(ox, outW); if (ox == 0) { oy = next(oy, outH); if (oy == 0) b++; }
+    }
+    const dst0 = out + ((<usize>r * outWords) << 2), dst1 = dst0 + (<usize>outWords << 2);
+    let word0: u32 = 0, word1: u32 = 0;
+    for (let jb = 0; jb < n >>> 2; jb += 4) { // 16 columns a pass: each weight load serves both windows
+      const w = t + <usize>jb * blockBytes;
+      let h0 = i16x8.splat(0), h1 = h0, h2 = h0, h3 = h0, h4 = h0, h5 = h0, h6 = h0, h7 = h0;
+      for (let g = 0; g < groups; g++) {
+        const p0 = v128.load32_splat(rows + (<usize>g << 2)), p1 = v128.load32_splat(row1 + (<usize>g << 2)), o = <usize>g << 4;
+        let wv = v128.load(w + o);
+        h0 = i16x8.add(h0, pairs(p0, wv)); h4 = i16x8.add(h4, pairs(p1, wv));
+        wv = v128.load(w + blockBytes + o);
+        h1 = i16x8.add(h1, pairs(p0, wv)); h5 = i16x8.add(h5, pairs(p1, wv));
+        wv = v128.load(w + 2 * blockBytes + o);
+        h2 = i16x8.add(h2, pairs(p0, wv)); h6 = i16x8.add(h6, pairs(p1, wv));
+        wv = v128.load(w + 3 * blockBytes + o);
+        h3 = i16x8.add(h3, pairs(p0, wv)); h7 = i16x8.add(h7, pairs(p1, wv));
+      }
+      const o = <usize>jb << 4, c = consts + o, l = lim + o;
+      const c0 = v128.load(c), c1 = v128.load(c, 16), c2 = v128.load(c, 32), c3 = v128.load(c, 48);
+      const l0 = v128.load(l), l1 = v128.load(l, 16), l2 = v128.load(l, 32), l3 = v128.load(l, 48);
+      const bits0 = unitBits(h0, c0, s0, twice, l0) | unitBits(h1, c1, s0, twice, l1) << 4
+        | unitBits(h2, c2, s0, twice, l2) << 8 | unitBits(h3, c3, s0, twice, l3) << 12;
+      const bits1 = unitBits(h4, c0, s1, twice, l0) | unitBits(h5, c1, s1, twice, l1) << 4
+        | unitBits(h6, c2, s1, twice, l2) << 8 | unitBits(h7, c3, s1, twice, l3) << 12;
+      if ((jb & 4) == 0) { word0 = bits0; word1 = bits1; } else { word0 |= bits0 << 16; word1 |= bits1 << 16; } // columns 32u + 0..15, + 16..31
+      if ((jb & 4) != 0 || jb + 4 == n >>> 2) {
+        const u = <usize>(jb >>> 3), f = load<u32>(flip + (u << 2));
+        store<u32>(dst0 + (u << 2), word0 ^ f);
+        if (second) store<u32>(dst1 + (u << 2), word1 ^ f);
+      }
+    }
+  }
+}
+
+/** Window (b, oy, ox) into raw (as bytes, past k left 0) and row (minus 128); returns −scale·Σx
+ *  in every lane. A row of taps inside the image is one run of bytes. */
+// @ts-ignore: decorator
+@inline function gatherWindow(x: usize, raw: usize, row: usize, vecBytes: usize, height: i32, width: i32, ch: i32, kh: i32, kw: i32,
+  stride: i32, padTop: i32, padLeft: i32, padValue: u8, b: i32, oy: i32, ox: i32, scale: i32): v128 {
+  const x0 = ox * stride - padLeft, span = kw * ch;
+  let dst = raw;
+  for (let i = 0; i < kh; i++) {
+    const y = oy * stride + i - padTop;
+    if (y >= 0 && y < height && x0 >= 0 && x0 + kw <= width) {
+      copyBytes(dst, x + <usize>((b * height + y) * width + x0) * ch, span);
+      dst += span;
+      continue;
+    }
+    for (let j = 0; j < kw; j++, dst += ch) {
+      const xx = x0 + j;
+      if (y < 0 || y >= height || xx < 0 || xx >= width) memory.fill(dst, padValue, ch);
+      else copyBytes(dst, x + <usize>((b * height + y) * width + xx) * ch, ch);
+    }
+  }
+  // Σx from the bytes as they are (the zeros past k add nothing), and x − 128 beside them
+  const top = i8x16.splat(-128);
+  let sum = i32x4.splat(0);
+  for (let v: usize = 0; v < vecBytes; v += 16) {
+    const a = v128.load(raw + v);
+    sum = i32x4.add(sum, i32x4.extadd_pairwise_i16x8_u(i16x8.extadd_pairwise_i8x16_u(a)));
+    v128.store(row + v, v128.xor(a, top));
+  }
+  const total = i32x4.extract_lane(sum, 0) + i32x4.extract_lane(sum, 1) + i32x4.extract_lane(sum, 2) + i32x4.extract_lane(sum, 3);
+  return i32x4.splat(-scale * total);
+}
+
+// The bits (v < lim) of 4 units from their int16 pair sums d: v = c + 2·scale·D − scale·Σx.
+// @ts-ignore: decorator
+@inline function unitBits(d: v128, c: v128, rowTerm: v128, twice: v128, lim: v128): u32 {
+  const v = i32x4.add(i32x4.add(c, rowTerm), i32x4.mul(twice, i32x4.extadd_pairwise_i16x8_s(d)));
+  return <u32>i32x4.bitmask(i32x4.lt_s(v, lim));
 }

@@ -24,10 +24,10 @@ import { compareSliced } from './xnor-threshold-sliced';
 
 /** Scratch bytes one thread needs: the slice (k rounded up to words of 32 rows), the planes of
  *  2·pop, the result tile (n rounded up to 32), the counter planes, the carries of counting all k
- *  rows, and the list of all k rows. */
+ *  rows, the list of all k rows, the slice's row addresses and the words' offsets in a row. */
 export function xnorRowSlicedScratchBytes(n: i32, k: i32): i32 {
-  const rows = ((k + 31) >>> 5) << 5, tile = ((n + 31) >>> 5) << 5;
-  return (rows + 32 + tile + PLANES + (k >>> 3) + 8 + ((k + 3) >>> 2) + 1) << 4; // one more to align
+  const words = (k + 31) >>> 5, rows = words << 5, tile = ((n + 31) >>> 5) << 5;
+  return (rows + 32 + tile + PLANES + (k >>> 3) + 8 + ((k + 3) >>> 2) + 32 + ((words + 3) >>> 2) + 1) << 4; // one more to align
 }
 
 // In place, on 32 vectors at p: four 32 × 32 bit matrices (one per i32 lane) transposed, so that
@@ -53,19 +53,15 @@ function transpose32x4(p: usize): void {
   swapRound(p, 1, 0x55555555);
 }
 
+// Word q of rows r, r + 32, r + 64, r + 96 of the slice: their addresses (lanes of vector r of
+// addrs) plus the word's offset.
 // @ts-ignore: decorator
-@inline function wordOf(a: usize, i: i32, m: i32, words: i32, w: i32): i32 {
-  return i < m ? load<i32>(a + ((<usize>i * words + w) << 2)) : 0;
-}
-
-// Word q of rows r, r + 32, r + 64, r + 96 of a row-major block at p (all of them rows of A).
-// @ts-ignore: decorator
-@inline function gather(p: usize, r: i32, rowBytes: usize): v128 {
-  const at = p + <usize>r * rowBytes, step = rowBytes << 5;
-  let v = i32x4.splat(load<i32>(at));
-  v = i32x4.replace_lane(v, 1, load<i32>(at + step));
-  v = i32x4.replace_lane(v, 2, load<i32>(at + 2 * step));
-  return i32x4.replace_lane(v, 3, load<i32>(at + 3 * step));
+@inline function gather(addrs: usize, r: i32, offset: i32): v128 {
+  const at = i32x4.add(v128.load(addrs + (<usize>r << 4)), i32x4.splat(offset));
+  let v = i32x4.splat(load<i32>(<usize>i32x4.extract_lane(at, 0)));
+  v = i32x4.replace_lane(v, 1, load<i32>(<usize>i32x4.extract_lane(at, 1)));
+  v = i32x4.replace_lane(v, 2, load<i32>(<usize>i32x4.extract_lane(at, 2)));
+  return i32x4.replace_lane(v, 3, load<i32>(<usize>i32x4.extract_lane(at, 3)));
 }
 
 /** Slices s0 <= s < s1 (rows 128s..128s+127 of A, the last one partial) of the fused product.
@@ -73,28 +69,54 @@ function transpose32x4(p: usize): void {
  *  list (byte offsets 16p of the slice rows p) starts at word 2n + j·floor(k/2). */
 export function xnorThresholdRowSliced(a: usize, rowLists: usize, lim: usize, flip: usize, out: usize, m: i32, n: i32, k: i32,
   scratch: usize, scratchBytes: i32, s0: i32, s1: i32, thread: i32): void {
+  slices(a, rowLists, lim, flip, out, m, n, k, scratch, scratchBytes, s0, s1, thread, 0, 0, 0, 0, 0, 0, 0);
+}
+
+/** The same on the rows of im2colBits(x) without storing them: x holds NHWC images of `ch`
+ *  channels (a multiple of 32: a pixel's words are whole) with no padding, and row (b, oy, ox)'s
+ *  word q is word q mod (ch/32) of the tap q div (ch/32), read in place (k = kh·kw·ch,
+ *  m = batch·outH·outW). The same bits, so the same results, with no im2col pass. */
+export function xnorThresholdConvRowSliced(x: usize, rowLists: usize, lim: usize, flip: usize, out: usize, m: i32, n: i32,
+  height: i32, width: i32, ch: i32, kh: i32, kw: i32, stride: i32, outH: i32, outW: i32,
+  scratch: usize, scratchBytes: i32, s0: i32, s1: i32, thread: i32): void {
+  slices(x, rowLists, lim, flip, out, m, n, kh * kw * ch, scratch, scratchBytes, s0, s1, thread, height, width, ch, kw, stride, outH, outW);
+}
+
+// height 0: A's rows are a matrix's (k bits each, in whole words); else im2col rows of an image.
+function slices(a: usize, rowLists: usize, lim: usize, flip: usize, out: usize, m: i32, n: i32, k: i32,
+  scratch: usize, scratchBytes: i32, s0: i32, s1: i32, thread: i32,
+  height: i32, width: i32, ch: i32, kw: i32, stride: i32, outH: i32, outW: i32): void {
   const words = (k + 31) >>> 5, outWords = (n + 31) >>> 5, half = listWords(k);
   const rows = (scratch + <usize>thread * scratchBytes + 15) & ~(<usize>15), pops = rows + (<usize>(words << 5) << 4);
   const tile = pops + (32 << 4), planes = tile + (<usize>(outWords << 5) << 4), carries = carriesOf(planes);
-  const all = carries + (<usize>((k >>> 3) + 8) << 4), rowBytes = <usize>words << 2;
-  const w = 33 - clz(<u32>(3 * k + 1));
+  const all = carries + (<usize>((k >>> 3) + 8) << 4), addrs = all + (<usize>((k + 3) >>> 2) << 4), offsets = addrs + (32 << 4);
+  const w = 33 - clz(<u32>(3 * k + 1)), pixelWords = ch >>> 5;
   for (let p = 0; p < k; p++) store<u32>(all + (<usize>p << 2), p << 4);
+  // each word's offset from its row's address: the tap's pixel, then the word in it
+  for (let q = 0; q < words; q++) {
+    const tap = height == 0 ? 0 : q / pixelWords;
+    const offset = height == 0 ? q << 2 : ((tap / kw * width + tap % kw) * pixelWords + q % pixelWords) << 2;
+    store<i32>(offsets + (<usize>q << 2), offset);
+  }
   for (let s = s0; s < s1; s++) {
     const base = s * SLICE;
+    // row base + 32g + r's address in lane g of vector r; rows past m read row m − 1, whose
+    // results for them are never stored (every result bit is its own row's)
+    let ox = 0, oy = 0, b = 0;
+    if (height != 0) { ox = base % outW; oy = (base / outW) % outH; b = base / (outW * outH); }
+    for (let i = 0; i < SLICE; i++) {
+      let at: usize;
+      if (height == 0) at = a + ((<usize>min(base + i, m - 1) * words) << 2);
+      else {
+        at = a + ((<usize>((b * height + oy * stride) * width + ox * stride) * pixelWords) << 2);
+        if (base + i + 1 < m) { ox++; if (ox == outW) { ox = 0; oy++; if (oy == outH) { oy = 0; b++; } } }
+      }
+      store<i32>(addrs + (<usize>(((i & 31) << 2) | (i >>> 5)) << 2), <i32>at);
+    }
     // the slice: word q of rows base + 32g + r (lane g) transposed into slice rows 32q + (0..31)
     for (let q = 0; q < words; q++) {
-      const at = rows + (<usize>(q << 5) << 4), first = a + <usize>base * rowBytes + (<usize>q << 2);
-      if (base + SLICE <= m) {
-        for (let r = 0; r < 32; r++) v128.store(at + (<usize>r << 4), gather(first, r, rowBytes));
-      } else {
-        for (let r = 0; r < 32; r++) { // the last slice: rows past m read as 0
-          let v = i32x4.splat(wordOf(a, base + r, m, words, q));
-          v = i32x4.replace_lane(v, 1, wordOf(a, base + 32 + r, m, words, q));
-          v = i32x4.replace_lane(v, 2, wordOf(a, base + 64 + r, m, words, q));
-          v = i32x4.replace_lane(v, 3, wordOf(a, base + 96 + r, m, words, q));
-          v128.store(at + (<usize>r << 4), v);
-        }
-      }
+      const at = rows + (<usize>(q << 5) << 4), offset = load<i32>(offsets + (<usize>q << 2));
+      for (let r = 0; r < 32; r++) v128.store(at + (<usize>r << 4), gather(addrs, r, offset));
       transpose32x4(at);
     }
     // P = 2·pop_i + 2^(W−1) bit-sliced: the popcounts counted like any list (all k rows), shifted

@@ -1,25 +1,69 @@
-/** u32 words of rowLists' layout for n rows of k bits: a length and a mode per row, then each
- *  row's list at a fixed stride of floor(k/2) words (the rarer bit value of a row of k bits
- *  occurs at most that often). */
-export function rowListWords(n: number, k: number): number { return n * (2 + (k >>> 1)); }
+/** u32 words of rowLists' layout for n rows of k bits: 8 words a pair of rows, then each pair's
+ *  lists at a fixed stride of 2·floor(k/2) words (the rarer bit value of a row of k bits occurs
+ *  at most floor(k/2) times, and a pair's lists hold each listed position of its rows once). */
+export function rowListWords(n: number, k: number): number {
+  const pairs = Math.ceil(n / 2);
+  return pairs * (8 + 2 * (k >>> 1));
+}
+
+const popcount = (v: number): number => {
+  v -= (v >>> 1) & 0x55555555;
+  v = (v & 0x33333333) + ((v >>> 2) & 0x33333333);
+  return (((v + (v >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
+};
 
 /** The weight rows b (n packed rows of k bits, as xnorGemm's b) as the lists that
- *  assembly/xnor-threshold-row-sliced.ts counts: for row j, word 2j its list's length and word
- *  2j + 1 whether it lists zeros (where the row has more ones than zeros) or ones; from word
- *  2n + j·floor(k/2), the byte offsets 16p of the listed positions p < k, in increasing order.
- *  Done once per model, so plain code. */
+ *  assembly/xnor-threshold-row-sliced.ts counts. Each row lists the positions p < k of its
+ *  rarer bit value (zeros where it has more ones than zeros). Rows go in pairs, each row with
+ *  the unpaired row after it whose list shares the most positions with its own (greedy); the
+ *  shared positions, cut to a multiple of 8, are listed once for the pair, the rest in each
+ *  row's own list. Pair u: words 8u..8u+5 the shared length, the two rows (the second −1
+ *  where none is left), their own lengths, their modes (bit 0 and bit 1: 1 if that row lists
+ *  zeros); from word 8·ceil(n/2) + u·2·floor(k/2) the byte offsets 16p of the shared positions,
+ *  then of the first row's own, then the second's, each in increasing order. Done once per
+ *  model, so plain code. */
 export function packRowLists(b: Uint32Array, n: number, k: number, out: Uint32Array = new Uint32Array(rowListWords(n, k))): Uint32Array {
-  const words = Math.ceil(k / 32), stride = k >>> 1;
+  const words = Math.ceil(k / 32), pairs = Math.ceil(n / 2), stride = 2 * (k >>> 1);
   out.fill(0, 0, rowListWords(n, k));
+  // each row's listed positions as a mask of k bits, and its mode
+  const masks = new Uint32Array(n * words), zeros = new Uint8Array(n);
   for (let j = 0; j < n; j++) {
-    const bit = (p: number): number => (b[j * words + (p >>> 5)]! >>> (p & 31)) & 1;
     let ones = 0;
-    for (let p = 0; p < k; p++) ones += bit(p);
-    const zeros = ones > k - ones, at = 2 * n + j * stride;
+    for (let w = 0; w < words; w++) ones += popcount(b[j * words + w]! & (w === words - 1 && k % 32 !== 0 ? (2 ** (k % 32)) - 1 : 0xffffffff));
+    zeros[j] = ones > k - ones ? 1 : 0;
+    for (let w = 0; w < words; w++) {
+      const valid = w === words - 1 && k % 32 !== 0 ? (2 ** (k % 32)) - 1 : 0xffffffff;
+      masks[j * words + w] = ((zeros[j] ? ~b[j * words + w]! : b[j * words + w]!) & valid) >>> 0;
+    }
+  }
+  const shared = (i: number, j: number): number => {
+    let c = 0;
+    for (let w = 0; w < words; w++) c += popcount(masks[i * words + w]! & masks[j * words + w]!);
+    return c;
+  };
+  const paired = new Uint8Array(n);
+  const positions = (j: number, keep: (p: number) => boolean): number[] => {
+    const list: number[] = [];
+    for (let p = 0; p < k; p++) if ((masks[j * words + (p >>> 5)]! >>> (p & 31)) & 1 && keep(p)) list.push(p);
+    return list;
+  };
+  for (let u = 0, a = 0; u < pairs; u++) {
+    while (paired[a]) a++;
+    paired[a] = 1;
+    let partner = -1, most = -1;
+    for (let j = a + 1; j < n; j++) {
+      if (paired[j]) continue;
+      const c = shared(a, j);
+      if (c > most) { most = c; partner = j; }
+    }
+    if (partner >= 0) paired[partner] = 1;
+    const both = partner < 0 ? [] : positions(a, (p) => ((masks[partner * words + (p >>> 5)]! >>> (p & 31)) & 1) === 1);
+    const common = new Set(both.slice(0, both.length - (both.length % 8)));
+    const own = (j: number): number[] => (j < 0 ? [] : positions(j, (p) => !common.has(p)));
+    const listA = own(a), listB = own(partner), at = 8 * pairs + u * stride;
     let len = 0;
-    for (let p = 0; p < k; p++) if (bit(p) === (zeros ? 0 : 1)) out[at + len++] = 16 * p;
-    out[2 * j] = len;
-    out[2 * j + 1] = zeros ? 1 : 0;
+    for (const p of [...common, ...listA, ...listB]) out[at + len++] = 16 * p;
+    out.set([common.size, a, partner < 0 ? 0xffffffff : partner, listA.length, listB.length, zeros[a]! | (partner < 0 ? 0 : zeros[partner]! << 1)], 8 * u);
   }
   return out;
 }

@@ -19,13 +19,20 @@ function rows(next: () => number, m: number, k: number, density: number): Uint32
   return out;
 }
 
-test('packRowLists: lengths, modes and the rarer bits\' offsets, at the fixed stride', () => {
-  // k = 5: row 0 = 0b00101 (2 ones: listed), row 1 = 0b11101 (4 ones: its zero at p = 1 listed)
+test('packRowLists: each pair\'s header, then its shared positions (a multiple of 8) and each row\'s own, at the fixed stride', () => {
+  // k = 5: row 0 = 0b00101 (2 ones: listed), row 1 = 0b11101 (4 ones: its zero at p = 1 listed); nothing shared
   const lists = packRowLists(new Uint32Array([0b00101, 0b11101]), 2, 5);
   assert.equal(lists.length, rowListWords(2, 5));
-  assert.deepEqual([...lists.subarray(0, 4)], [2, 0, 1, 1]);
-  assert.deepEqual([...lists.subarray(4, 6)], [0, 32]);
-  assert.deepEqual([...lists.subarray(6, 7)], [16]);
+  assert.deepEqual([...lists.subarray(0, 8)], [0, 0, 1, 2, 1, 0b10, 0, 0]);
+  assert.deepEqual([...lists.subarray(8, 11)], [0, 32, 16]);
+  // k = 32: row 0 lists 0..15, row 1 0..7 and 16..23, row 2 1..16; row 0 shares 15 with row 2
+  // (8 with row 1), so they pair on 1..8, and row 1 is left alone
+  const offsets = (from: number, to: number): number[] => Array.from({ length: to - from + 1 }, (_, i) => 16 * (from + i));
+  const three = packRowLists(new Uint32Array([0x0000ffff, 0x00ff00ff, 0x0001fffe]), 3, 32);
+  assert.equal(three.length, rowListWords(3, 32));
+  assert.deepEqual([...three.subarray(0, 16)], [8, 0, 2, 8, 8, 0, 0, 0, 0, 1, 0xffffffff, 16, 0, 0, 0, 0]);
+  assert.deepEqual([...three.subarray(16, 40)], [...offsets(1, 8), 0, ...offsets(9, 15), ...offsets(9, 16)]);
+  assert.deepEqual([...three.subarray(48, 64)], [...offsets(0, 7), ...offsets(16, 23)]);
 });
 
 test('binaryThreshold on many rows (the row-sliced kernel) equals thresholdPack of xnorGemm: ragged slices, '
@@ -41,6 +48,15 @@ test('binaryThreshold on many rows (the row-sliced kernel) equals thresholdPack 
       assert.ok(rowSlicedPays(m, n), `${m} × ${n} takes the row-sliced kernel`);
       const next = lcg(1000 * threads + i), density = [0.5, 0.9, 0.1, 1, 0][i % 5]!;
       const a = rows(next, m, k, [0.5, 0.2, 0.8][i % 3]!), b = rows(next, n, k, density);
+      // odd shapes: weight rows near one row or its negation (pairs that share most positions,
+      // across list modes)
+      if (i % 2 === 1) {
+        const words = Math.ceil(k / 32), base = rows(next, 1, k, 0.5), noise = rows(next, n, k, 0.05);
+        for (let j = 0; j < n; j++) for (let q = 0; q < words; q++) {
+          const valid = q === words - 1 && k % 32 !== 0 ? 2 ** (k % 32) - 1 : 0xffffffff;
+          b[j * words + q] = (((j % 3 === 0 ? ~base[q]! : base[q]!) ^ noise[j * words + q]!) & valid) >>> 0;
+        }
+      }
       const lim = Int32Array.from({ length: n }, () => {
         const r = next();
         return r < 0.05 ? 0x7fffffff : r < 0.1 ? -0x80000000 : r < 0.15 ? k + 1 : r < 0.2 ? -k : Math.round((next() * 2.2 - 1.1) * k);

@@ -94,9 +94,16 @@ export function listRows(ai: usize, words: i32, k: i32, zeros: bool, list: usize
 // on until none is left: about 1.14 vector adds per row in all. Measured against blocks of 2 to
 // 32 rows with the carries rippled through memory planes at once, this is the fastest.
 export function count(rows: usize, list: usize, len: i32, planes: usize, carries: usize): i32 {
+  return countFrom(rows, list, len, planes, carries, -1);
+}
+
+/** count, going on from where a level0 of a list whose length was a multiple of 8 stopped
+ *  (from >= 0: its ones, twos and fours in planes[0..3), its `from` carries at carries[0..)):
+ *  the counts of both lists together. */
+export function countFrom(rows: usize, list: usize, len: i32, planes: usize, carries: usize, from: i32): i32 {
   let level = 0;
   // level 0 reads the slice rows through the list, writing its carries to `carries`
-  let n = level0(rows, list, len, planes, carries);
+  let n = level0(rows, list, len, planes, carries, from);
   // the next levels read `carries` and write theirs over what they have read (never ahead of it)
   while (n > 0) {
     level++;
@@ -109,9 +116,10 @@ export function count(rows: usize, list: usize, len: i32, planes: usize, carries
 // @ts-ignore: decorator
 @inline function csa(x: v128, y: v128, reg: v128): v128 { return v128.or(v128.and(x, y), v128.and(reg, v128.xor(x, y))); }
 
-function level0(rows: usize, list: usize, len: i32, planes: usize, out: usize): i32 {
+export function level0(rows: usize, list: usize, len: i32, planes: usize, out: usize, from: i32): i32 {
   let ones = i8x16.splat(0), twos = ones, fours = ones;
   let written = 0, r = 0;
+  if (from >= 0) { ones = v128.load(planes); twos = v128.load(planes, 16); fours = v128.load(planes, 32); written = from; }
   for (; r + 8 <= len; r += 8) {
     const at = list + (<usize>r << 2);
     let d0 = v128.load(rows + load<u32>(at)), d1 = v128.load(rows + load<u32>(at, 4));

@@ -5,7 +5,10 @@
 // block of 128 rows into k vectors, bit r of vector p = bit p of row r), and the weight rows B_j
 // come as lists of their rarer bits (rowLists, made once per model). Each weight row's list is
 // counted against every slice of rows, so listing is paid once per model, not once per image
-// row as in xnorThresholdSliced: that is what wins where n is small and m large.
+// row as in xnorThresholdSliced: that is what wins where n is small and m large. Units come in
+// pairs, and the positions both of a pair list are counted once for the two (the count's state
+// kept and each unit's own positions counted on from it): about a quarter fewer rows read on
+// random weights, where two lists of ~k/2 positions share ~k/4.
 //
 // With c the count over B_j's listed positions and pop_i = popcount(A_i):
 //   ones listed:  C = bias + 4c − 2·pop_i, so C < lim  ⟺  4c + (bias − lim) < 2·pop_i;
@@ -15,7 +18,7 @@
 // two's complement, compared bit-sliced as there, the sign bit flipped so that unsigned order is
 // signed order. A block's 128 × n result bits are transposed back into the packed rows.
 
-import { carriesOf, count, PLANES, SLICE } from './xnor-gemm-sliced';
+import { carriesOf, count, countFrom, level0, PLANES, SLICE } from './xnor-gemm-sliced';
 import { compareSliced } from './xnor-threshold-sliced';
 
 /** Words of one weight row's list in rowLists: at most half its bits are the rarer value. */
@@ -24,10 +27,11 @@ import { compareSliced } from './xnor-threshold-sliced';
 
 /** Scratch bytes one thread needs: the slice (k rounded up to words of 32 rows), the planes of
  *  2·pop, the result tile (n rounded up to 32), the counter planes, the carries of counting all k
- *  rows, the list of all k rows, the slice's row addresses and the words' offsets in a row. */
+ *  rows, the list of all k rows, the slice's row addresses, the words' offsets in a row, and a
+ *  pair's shared count kept (3 planes and its carries). */
 export function xnorRowSlicedScratchBytes(n: i32, k: i32): i32 {
   const words = (k + 31) >>> 5, rows = words << 5, tile = ((n + 31) >>> 5) << 5;
-  return (rows + 32 + tile + PLANES + (k >>> 3) + 8 + ((k + 3) >>> 2) + 32 + ((words + 3) >>> 2) + 1) << 4; // one more to align
+  return (rows + 32 + tile + PLANES + (k >>> 3) + 8 + ((k + 3) >>> 2) + 32 + ((words + 3) >>> 2) + 3 + (k >>> 3) + 8 + 1) << 4; // one more to align
 }
 
 // In place, on 32 vectors at p: four 32 × 32 bit matrices (one per i32 lane) transposed, so that
@@ -64,9 +68,34 @@ function transpose32x4(p: usize): void {
   return i32x4.replace_lane(v, 3, load<i32>(<usize>i32x4.extract_lane(at, 3)));
 }
 
+// `count` vectors from src to dst: a pair's kept count is a few dozen vectors, which a loop copies
+// faster than a memory.copy call does.
+// @ts-ignore: decorator
+@inline function copyVectors(dst: usize, src: usize, count: i32): void {
+  for (let i = 0; i < count; i++) v128.store(dst + (<usize>i << 4), v128.load(src + (<usize>i << 4)));
+}
+
+// Unit j's result bits for the slice into tile vector j: its own `len` positions counted on
+// from the pair's shared count (level0's state, `from` carries), `listed` positions in all.
+// @ts-ignore: decorator
+@inline function unitBits(rows: usize, list: usize, len: i32, listed: i32, zeros: bool, j: i32, planes: usize, carries: usize,
+  from: i32, k: i32, w: i32, pops: usize, lim: usize, flip: usize, tile: usize): void {
+  const used = countFrom(rows, list, len, planes, carries, from);
+  const ones = zeros ? k - listed : listed, bias = k - 2 * ones;
+  const l = min(max(load<i32>(lim + (<usize>j << 2)), -k), k + 1);
+  const beta = zeros ? l - bias : bias - l;
+  // ones listed: 4c + beta < P; zeros listed: P < 4c + beta
+  const less = compareSliced(planes, used, beta, w, pops, zeros);
+  const flipped = (load<u32>(flip + (<usize>(j >>> 5) << 2)) >>> (j & 31)) & 1;
+  v128.store(tile + (<usize>j << 4), v128.xor(less, i32x4.splat(-flipped)));
+}
+
 /** Slices s0 <= s < s1 (rows 128s..128s+127 of A, the last one partial) of the fused product.
- *  rowLists: per unit j, words 2j and 2j+1 hold its list's length and 1 if it lists zeros; unit j's
- *  list (byte offsets 16p of the slice rows p) starts at word 2n + j·floor(k/2). */
+ *  rowLists (packRowLists beside the glue): per pair u of units, words 8u..8u+5 hold the length
+ *  of the positions both list (a multiple of 8), the two units (the second −1 where n is odd),
+ *  the lengths of their own lists and their modes (bit 0, bit 1: 1 if that unit lists zeros);
+ *  the pair's lists (byte offsets 16p of the slice rows p), shared then each unit's own, start at
+ *  word 8·ceil(n/2) + u·2·floor(k/2). */
 export function xnorThresholdRowSliced(a: usize, rowLists: usize, lim: usize, flip: usize, out: usize, m: i32, n: i32, k: i32,
   scratch: usize, scratchBytes: i32, s0: i32, s1: i32, thread: i32): void {
   slices(a, rowLists, lim, flip, out, m, n, k, scratch, scratchBytes, s0, s1, thread, 0, 0, 0, 0, 0, 0, 0);
@@ -86,10 +115,11 @@ export function xnorThresholdConvRowSliced(x: usize, rowLists: usize, lim: usize
 function slices(a: usize, rowLists: usize, lim: usize, flip: usize, out: usize, m: i32, n: i32, k: i32,
   scratch: usize, scratchBytes: i32, s0: i32, s1: i32, thread: i32,
   height: i32, width: i32, ch: i32, kw: i32, stride: i32, outH: i32, outW: i32): void {
-  const words = (k + 31) >>> 5, outWords = (n + 31) >>> 5, half = listWords(k);
+  const words = (k + 31) >>> 5, outWords = (n + 31) >>> 5, pairs = (n + 1) >>> 1, area = listWords(k) << 1;
   const rows = (scratch + <usize>thread * scratchBytes + 15) & ~(<usize>15), pops = rows + (<usize>(words << 5) << 4);
   const tile = pops + (32 << 4), planes = tile + (<usize>(outWords << 5) << 4), carries = carriesOf(planes);
   const all = carries + (<usize>((k >>> 3) + 8) << 4), addrs = all + (<usize>((k + 3) >>> 2) << 4), offsets = addrs + (32 << 4);
+  const saved = offsets + (<usize>((words + 3) >>> 2) << 4);
   const w = 33 - clz(<u32>(3 * k + 1)), pixelWords = ch >>> 5;
   for (let p = 0; p < k; p++) store<u32>(all + (<usize>p << 2), p << 4);
   // each word's offset from its row's address: the tap's pixel, then the word in it
@@ -127,17 +157,18 @@ function slices(a: usize, rowLists: usize, lim: usize, flip: usize, out: usize, 
       v128.store(pops + (<usize>b << 4), b - 1 < popPlanes ? v128.load(planes + (<usize>(b - 1) << 4)) : i8x16.splat(0));
     }
     v128.store(pops + (<usize>(w - 1) << 4), i8x16.splat(-1));
-    for (let j = 0; j < n; j++) {
-      const len = load<i32>(rowLists + (<usize>j << 3)), zeros = load<i32>(rowLists + (<usize>j << 3), 4) != 0;
-      const list = rowLists + ((<usize>(2 * n) + <usize>j * half) << 2);
-      const used = count(rows, list, len, planes, carries);
-      const ones = zeros ? k - len : len, bias = k - 2 * ones;
-      const l = min(max(load<i32>(lim + (<usize>j << 2)), -k), k + 1);
-      const beta = zeros ? l - bias : bias - l;
-      // ones listed: 4c + beta < P; zeros listed: P < 4c + beta
-      const less = compareSliced(planes, used, beta, w, pops, zeros);
-      const flipped = (load<u32>(flip + (<usize>(j >>> 5) << 2)) >>> (j & 31)) & 1;
-      v128.store(tile + (<usize>j << 4), v128.xor(less, i32x4.splat(-flipped)));
+    // the units in pairs: the positions both list counted once, the count kept (its level-0
+    // registers and carries), then each unit's own positions counted on from it
+    for (let u = 0; u < pairs; u++) {
+      const h = rowLists + (<usize>u << 5), shared = load<i32>(h), unitA = load<i32>(h, 4), unitB = load<i32>(h, 8);
+      const lenA = load<i32>(h, 12), lenB = load<i32>(h, 16), modes = load<i32>(h, 20);
+      const listS = rowLists + ((<usize>(8 * pairs) + <usize>u * area) << 2), listA = listS + (<usize>shared << 2), listB = listA + (<usize>lenA << 2);
+      const from = level0(rows, listS, shared, planes, carries, -1);
+      if (unitB >= 0) { copyVectors(saved, planes, 3); copyVectors(saved + 48, carries, from); }
+      unitBits(rows, listA, lenA, shared + lenA, (modes & 1) != 0, unitA, planes, carries, from, k, w, pops, lim, flip, tile);
+      if (unitB < 0) continue;
+      copyVectors(planes, saved, 3); copyVectors(carries, saved + 48, from);
+      unitBits(rows, listB, lenB, shared + lenB, (modes & 2) != 0, unitB, planes, carries, from, k, w, pops, lim, flip, tile);
     }
     // units past n give 0 bits (flip's are 0 there)
     for (let j = n; j < outWords << 5; j++) v128.store(tile + (<usize>j << 4), i8x16.splat(0));

@@ -35,27 +35,47 @@ export function xnorRowSlicedScratchBytes(n: i32, k: i32): i32 {
 }
 
 // In place, on 32 vectors at p: four 32 × 32 bit matrices (one per i32 lane) transposed, so that
-// bit c of word r (lane g) becomes bit r of word c. Each round swaps the off-diagonal blocks of
-// size j: bit b + j of word r with bit b of word r + j (r, b with bit j clear).
-// @ts-ignore: decorator
-@inline function swapRound(p: usize, j: i32, mask: i32): void {
-  const m = i32x4.splat(mask);
-  for (let r = 0; r < 32; r++) {
-    if ((r & j) != 0) continue;
-    const x = v128.load(p + (<usize>r << 4)), y = v128.load(p + (<usize>(r + j) << 4));
-    const t = v128.and(v128.xor(i32x4.shr_u(x, j), y), m);
-    v128.store(p + (<usize>r << 4), v128.xor(x, i32x4.shl(t, j)));
-    v128.store(p + (<usize>(r + j) << 4), v128.xor(y, t));
+// bit c of word r (lane g) becomes bit r of word c. Round j swaps the off-diagonal blocks of size
+// j: bit b + j of word r with bit b of word r + j (r, b with bit j clear). Each round swaps bit j
+// of the word's index with bit j of the bit's, so the rounds commute: rounds 1, 2 and 4 run on 8
+// consecutive words at a time, rounds 8 and 16 on words r, r + 8, r + 16, r + 24, each group
+// held in registers, so the 32 words go through memory twice instead of once per round.
+function transpose32x4(p: usize): void {
+  const m1 = i32x4.splat(0x55555555), m2 = i32x4.splat(0x33333333), m4 = i32x4.splat(0x0f0f0f0f);
+  for (let g: usize = 0; g < 512; g += 128) {
+    const at = p + g;
+    let v0 = v128.load(at), v1 = v128.load(at, 16), v2 = v128.load(at, 32), v3 = v128.load(at, 48);
+    let v4 = v128.load(at, 64), v5 = v128.load(at, 80), v6 = v128.load(at, 96), v7 = v128.load(at, 112);
+    let t = delta(v0, v4, 4, m4); v0 = v128.xor(v0, i32x4.shl(t, 4)); v4 = v128.xor(v4, t);
+    t = delta(v1, v5, 4, m4); v1 = v128.xor(v1, i32x4.shl(t, 4)); v5 = v128.xor(v5, t);
+    t = delta(v2, v6, 4, m4); v2 = v128.xor(v2, i32x4.shl(t, 4)); v6 = v128.xor(v6, t);
+    t = delta(v3, v7, 4, m4); v3 = v128.xor(v3, i32x4.shl(t, 4)); v7 = v128.xor(v7, t);
+    t = delta(v0, v2, 2, m2); v0 = v128.xor(v0, i32x4.shl(t, 2)); v2 = v128.xor(v2, t);
+    t = delta(v1, v3, 2, m2); v1 = v128.xor(v1, i32x4.shl(t, 2)); v3 = v128.xor(v3, t);
+    t = delta(v4, v6, 2, m2); v4 = v128.xor(v4, i32x4.shl(t, 2)); v6 = v128.xor(v6, t);
+    t = delta(v5, v7, 2, m2); v5 = v128.xor(v5, i32x4.shl(t, 2)); v7 = v128.xor(v7, t);
+    t = delta(v0, v1, 1, m1); v0 = v128.xor(v0, i32x4.shl(t, 1)); v1 = v128.xor(v1, t);
+    t = delta(v2, v3, 1, m1); v2 = v128.xor(v2, i32x4.shl(t, 1)); v3 = v128.xor(v3, t);
+    t = delta(v4, v5, 1, m1); v4 = v128.xor(v4, i32x4.shl(t, 1)); v5 = v128.xor(v5, t);
+    t = delta(v6, v7, 1, m1); v6 = v128.xor(v6, i32x4.shl(t, 1)); v7 = v128.xor(v7, t);
+    v128.store(at, v0); v128.store(at, v1, 16); v128.store(at, v2, 32); v128.store(at, v3, 48);
+    v128.store(at, v4, 64); v128.store(at, v5, 80); v128.store(at, v6, 96); v128.store(at, v7, 112);
+  }
+  const m8 = i32x4.splat(0x00ff00ff), m16 = i32x4.splat(0x0000ffff);
+  for (let r: usize = 0; r < 128; r += 16) {
+    const at = p + r;
+    let v0 = v128.load(at), v1 = v128.load(at, 128), v2 = v128.load(at, 256), v3 = v128.load(at, 384);
+    let t = delta(v0, v2, 16, m16); v0 = v128.xor(v0, i32x4.shl(t, 16)); v2 = v128.xor(v2, t);
+    t = delta(v1, v3, 16, m16); v1 = v128.xor(v1, i32x4.shl(t, 16)); v3 = v128.xor(v3, t);
+    t = delta(v0, v1, 8, m8); v0 = v128.xor(v0, i32x4.shl(t, 8)); v1 = v128.xor(v1, t);
+    t = delta(v2, v3, 8, m8); v2 = v128.xor(v2, i32x4.shl(t, 8)); v3 = v128.xor(v3, t);
+    v128.store(at, v0); v128.store(at, v1, 128); v128.store(at, v2, 256); v128.store(at, v3, 384);
   }
 }
 
-function transpose32x4(p: usize): void {
-  swapRound(p, 16, 0x0000ffff);
-  swapRound(p, 8, 0x00ff00ff);
-  swapRound(p, 4, 0x0f0f0f0f);
-  swapRound(p, 2, 0x33333333);
-  swapRound(p, 1, 0x55555555);
-}
+// The bits a round of size j swaps between words x (its upper bits) and y (its lower), in y's places.
+// @ts-ignore: decorator
+@inline function delta(x: v128, y: v128, j: i32, mask: v128): v128 { return v128.and(v128.xor(i32x4.shr_u(x, j), y), mask); }
 
 // Word q of rows r, r + 32, r + 64, r + 96 of the slice: their addresses (lanes of vector r of
 // addrs) plus the word's offset.

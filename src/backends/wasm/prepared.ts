@@ -3,7 +3,8 @@ import type { HostKernels, Prepared, PreparedKind } from '../kernels.js';
 import { packSignNibbles, signNibbleWords } from '../reference/pixel-sign-nibbles.js';
 import { packSlices, slicedWords } from '../reference/xnor-gemm-sliced.js';
 import { packThresholdSlices, thresholdSliceWords } from '../reference/xnor-threshold-sliced.js';
-import { makePixelConvThresholdDot, makePixelSignGemmDot, pixelConvFits, makePixelThresholdDot, packSignDots, signDotWords } from './pixel-sign-dot.js';
+import { makeIm2colBits, makeIm2colBytes } from './packed-conv.js';
+import { makePixelConvThresholdDot, makePixelSignGemmDot, makePixelThresholdDot, packSignDots, pixelConvFits, signDotWords } from './pixel-sign-dot.js';
 import { makePixelSignGemmNibbles } from './pixel-sign-nibbles.js';
 import { makeThresholdPack } from './threshold-pack.js';
 import type { WasmRuntime } from './wasm-runtime.js';
@@ -11,7 +12,6 @@ import { makeXnorGemm, makeXnorThresholdRows } from './xnor-gemm.js';
 import { makeXnorGemmSliced } from './xnor-gemm-sliced.js';
 import { makeXnorThresholdSliced } from './xnor-threshold-sliced.js';
 import { convRowsInPlace, makeXnorThresholdConvRowSliced, makeXnorThresholdRowSliced, rowSlicedPays } from './xnor-threshold-row-sliced.js';
-import { makeIm2colBits, makeIm2colBytes } from './packed-conv.js';
 import { packRowLists, rowListWords } from './row-lists.js';
 
 /** Weights at least this wide (output rows) are laid out for xnorGemmSliced: it counts 128
@@ -61,7 +61,8 @@ const layout = <T extends Owned>(p: Prepared<PreparedKind>): T => p as unknown a
  *  product on the 2048-wide hidden layers), and their thresholds too where the layer is fused
  *  (xnorThresholdSliced: the packed outputs with no integer product stored); a fused layer run on
  *  many rows against few units (a conv's output pixels) gets lists of each weight row's rarer bits
- *  on first use, counted against slices of 128 rows (xnorThresholdRowSliced); pixel weights go to
+ *  on first use, counted against slices of 128 rows (xnorThresholdRowSliced; a conv's slices
+ *  gathered from the image in place where it has no padding: convThreshold); pixel weights go to
  *  16-entry nibble tables (pixelSignGemmNibbles), and in the relaxed-SIMD builds, on the first
  *  dense batch, to 8-bit dot-product rows too (pixelSignGemmDot; pixelThresholdDot thresholds a
  *  tile of its products while they are in cache). Layouts live in the shared wasm memory, read

@@ -27,14 +27,12 @@ export function packRowLists(b: Uint32Array, n: number, k: number, out: Uint32Ar
   out.fill(0, 0, rowListWords(n, k));
   // each row's listed positions as a mask of k bits, and its mode
   const masks = new Uint32Array(n * words), zeros = new Uint8Array(n);
+  const valid = (w: number): number => (w === words - 1 && k % 32 !== 0 ? (2 ** (k % 32)) - 1 : 0xffffffff);
   for (let j = 0; j < n; j++) {
     let ones = 0;
-    for (let w = 0; w < words; w++) ones += popcount(b[j * words + w]! & (w === words - 1 && k % 32 !== 0 ? (2 ** (k % 32)) - 1 : 0xffffffff));
+    for (let w = 0; w < words; w++) ones += popcount(b[j * words + w]! & valid(w));
     zeros[j] = ones > k - ones ? 1 : 0;
-    for (let w = 0; w < words; w++) {
-      const valid = w === words - 1 && k % 32 !== 0 ? (2 ** (k % 32)) - 1 : 0xffffffff;
-      masks[j * words + w] = ((zeros[j] ? ~b[j * words + w]! : b[j * words + w]!) & valid) >>> 0;
-    }
+    for (let w = 0; w < words; w++) masks[j * words + w] = ((zeros[j] ? ~b[j * words + w]! : b[j * words + w]!) & valid(w)) >>> 0;
   }
   const shared = (i: number, j: number): number => {
     let c = 0;

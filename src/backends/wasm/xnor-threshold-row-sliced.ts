@@ -25,18 +25,8 @@ export function rowSlicedPays(m: number, n: number): boolean {
  *  slices of 128 rows split across threads, each thread transposing its own. Exact; k < 2^28. */
 export function makeXnorThresholdRowSliced(rt: WasmRuntime): (a: Uint32Array, lists: Uint32Array, lim: Int32Array, flip: Uint32Array,
   out: Uint32Array, m: number, n: number, k: number) => void {
-  return (a, lists, lim, flip, out, m, n, k) => {
-    if (m === 0 || n === 0) return;
-    const { arena, pool } = rt, outWords = Math.ceil(n / 32), slices = Math.ceil(m / SLICE);
-    arena.reset();
-    const pa = arena.input(a, m * Math.ceil(k / 32)), pl = arena.input(lists, rowListWords(n, k));
-    const plim = arena.input(lim, n), pf = arena.input(flip, outWords), po = arena.output(out, m * outWords);
-    const threads = slices * n < MIN_PARALLEL_UNITS ? 1 : pool.threads;
-    const scratchBytes = Number(rt.exports['xnorRowSlicedScratchBytes']!(n, k));
-    const scratch = arena.alloc(scratchBytes * threads);
-    pool.parallel('xnorThresholdRowSliced', [pa, pl, plim, pf, po, m, n, k, scratch, scratchBytes], slices, 1, threads);
-    arena.copyOut(po, out, m * outWords);
-  };
+  return (a, lists, lim, flip, out, m, n, k) =>
+    runSlices(rt, 'xnorThresholdRowSliced', a, m * Math.ceil(k / 32), lists, lim, flip, out, m, n, k, (scratch) => [m, n, k, ...scratch]);
 }
 
 /** Whether xnorThresholdConvRowSliced can read geometry g's im2col rows in place: whole words
@@ -52,17 +42,26 @@ export function convRowsInPlace(g: ConvGeometry): boolean {
 export function makeXnorThresholdConvRowSliced(rt: WasmRuntime): (x: Uint32Array, g: ConvGeometry, lists: Uint32Array, lim: Int32Array,
   flip: Uint32Array, out: Uint32Array, n: number) => void {
   return (x, g, lists, lim, flip, out, n) => {
-    const m = g.batch * g.outH * g.outW, k = g.kh * g.kw * g.channels;
-    if (m === 0 || n === 0) return;
-    const { arena, pool } = rt, outWords = Math.ceil(n / 32), slices = Math.ceil(m / SLICE);
-    arena.reset();
-    const px = arena.input(x, g.batch * g.height * g.width * (g.channels / 32)), pl = arena.input(lists, rowListWords(n, k));
-    const plim = arena.input(lim, n), pf = arena.input(flip, outWords), po = arena.output(out, m * outWords);
-    const threads = slices * n < MIN_PARALLEL_UNITS ? 1 : pool.threads;
-    const scratchBytes = Number(rt.exports['xnorRowSlicedScratchBytes']!(n, k));
-    const scratch = arena.alloc(scratchBytes * threads);
-    pool.parallel('xnorThresholdConvRowSliced', [px, pl, plim, pf, po, m, n, g.height, g.width, g.channels, g.kh, g.kw, g.stride,
-      g.outH, g.outW, scratch, scratchBytes], slices, 1, threads);
-    arena.copyOut(po, out, m * outWords);
+    const m = g.batch * g.outH * g.outW;
+    runSlices(rt, 'xnorThresholdConvRowSliced', x, g.batch * g.height * g.width * (g.channels / 32), lists, lim, flip, out, m, n,
+      g.kh * g.kw * g.channels, (scratch) => [m, n, g.height, g.width, g.channels, g.kh, g.kw, g.stride, g.outH, g.outW, ...scratch]);
   };
+}
+
+/** One row-sliced job: its rows' source (`inputWords` words), the lists, thresholds and flips in,
+ *  the packed rows out, slices of 128 rows split across threads, each with its scratch; `args`
+ *  places the job's own arguments around the scratch's [address, bytes per thread]. */
+function runSlices(rt: WasmRuntime, job: 'xnorThresholdRowSliced' | 'xnorThresholdConvRowSliced', a: Uint32Array, inputWords: number,
+  lists: Uint32Array, lim: Int32Array, flip: Uint32Array, out: Uint32Array, m: number, n: number, k: number,
+  args: (scratch: [number, number]) => number[]): void {
+  if (m === 0 || n === 0) return;
+  const { arena, pool } = rt, outWords = Math.ceil(n / 32), slices = Math.ceil(m / SLICE);
+  arena.reset();
+  const pa = arena.input(a, inputWords), pl = arena.input(lists, rowListWords(n, k));
+  const plim = arena.input(lim, n), pf = arena.input(flip, outWords), po = arena.output(out, m * outWords);
+  const threads = slices * n < MIN_PARALLEL_UNITS ? 1 : pool.threads;
+  const scratchBytes = Number(rt.exports['xnorRowSlicedScratchBytes']!(n, k));
+  const scratch = arena.alloc(scratchBytes * threads);
+  pool.parallel(job, [pa, pl, plim, pf, po, ...args([scratch, scratchBytes])], slices, 1, threads);
+  arena.copyOut(po, out, m * outWords);
 }

@@ -47,6 +47,7 @@ export async function makeWebGpuBackend(): Promise<WebGpuKernels> {
     flush: () => q.after(async () => { q.submit(); await device.device.queue.onSubmittedWorkDone(); }),
     free: (buf) => q.free(buf),
   };
+  const prepared = preparedKernels(q), convPacked = convPackedKernels(q);
   const own = {
     name: 'webgpu',
     adapter: device.description,
@@ -60,21 +61,20 @@ export async function makeWebGpuBackend(): Promise<WebGpuKernels> {
     ...batchNormKernels(q),
     ...lossKernels(q),
     ...adamKernels(q),
-    ...preparedKernels(q),
+    ...prepared,
     ...engineEpilogueKernels(q),
     ...convKernels(q),
-    ...convPackedKernels(q),
+    ...convPacked,
   };
   // the fused conv layers as their definitions: im2col rows, then the prepared product
-  const parts = own as unknown as Pick<Kernels<GpuTypes>, 'im2colBits' | 'binaryThreshold' | 'im2colBytes' | 'pixelThreshold'>;
   const fused: Pick<Kernels<GpuTypes>, 'convThreshold' | 'pixelConvThreshold'> = {
     convThreshold(x, g, t, cols, out) {
-      parts.im2colBits(x, g, cols);
-      parts.binaryThreshold(cols, t, out, g.batch * g.outH * g.outW);
+      convPacked.im2colBits(x, g, cols);
+      prepared.binaryThreshold(cols, t, out, g.batch * g.outH * g.outW);
     },
     pixelConvThreshold(x, g, padValue, t, bytes, out) {
-      parts.im2colBytes(x, g, padValue, bytes);
-      parts.pixelThreshold(bytes, t, out, g.batch * g.outH * g.outW);
+      convPacked.im2colBytes(x, g, padValue, bytes);
+      prepared.pixelThreshold(bytes, t, out, g.batch * g.outH * g.outW);
     },
   };
   return opaque(completeAsyncBackend<GpuTypes, typeof own & typeof fused>({ ...own, ...fused }, host) as never) as WebGpuKernels;

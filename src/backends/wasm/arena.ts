@@ -62,9 +62,10 @@ export class Arena {
   }
 
   /** The address of a copy of x's first `length` bytes (no resident byte arrays: always a copy,
-   *  which for 8-bit pixels is a quarter of a float operand's). */
-  inputBytes(x: Uint8Array, length = x.length): number {
-    const at = this.alloc(length);
+   *  which for 8-bit pixels is a quarter of a float operand's), `slack` more bytes reserved after
+   *  it for a kernel that reads whole vectors past its end. */
+  inputBytes(x: Uint8Array, length = x.length, slack = 0): number {
+    const at = this.alloc(length + slack);
     new Uint8Array(this.heap.memory.buffer, at, length).set(length === x.length ? x : x.subarray(0, length));
     return at;
   }

@@ -72,7 +72,8 @@ export function makePixelConvThresholdDot(rt: WasmRuntime): (x: Uint8Array, g: C
     if (!pixelConvFits(g, n)) throw new RangeError(`pixelConvThresholdDot: geometry or n ${n} out of its range (pixelConvFits)`);
     const { arena, pool } = rt, words = Math.ceil(n / 32);
     arena.reset();
-    const px = arena.inputBytes(x, g.batch * g.height * g.width * g.channels), pt = arena.input(t, signDotWords(n, k));
+    // 16 bytes of slack: a window's last row of taps is read as one vector
+    const px = arena.inputBytes(x, g.batch * g.height * g.width * g.channels, 16), pt = arena.input(t, signDotWords(n, k));
     const pb = arena.input(base, n), pl = arena.input(lim, n), pf = arena.input(flip, words), po = arena.output(out, m * words);
     const threads = pixelThreads(rt, m, n, k);
     const scratchBytes = Number(rt.exports['pixelConvDotScratchBytes']!(n, k));

@@ -1,10 +1,12 @@
 /** u32 words of rowLists' layout for n rows of k bits: 8 words a pair of rows, then each pair's
- *  lists at a fixed stride of 2·floor(k/2) words (the rarer bit value of a row of k bits occurs
- *  at most floor(k/2) times, and a pair's lists hold each listed position of its rows once). */
+ *  lists at a fixed stride of 2·floor(k/2) + 16 words (the rarer bit value of a row of k bits
+ *  occurs at most floor(k/2) times, a pair's lists hold each listed position of its rows once,
+ *  and each row's own list is padded by at most 7). */
 export function rowListWords(n: number, k: number): number {
-  const pairs = Math.ceil(n / 2);
-  return pairs * (8 + 2 * (k >>> 1));
+  return Math.ceil(n / 2) * (8 + pairStride(k));
 }
+
+const pairStride = (k: number): number => 2 * (k >>> 1) + 16;
 
 const popcount = (v: number): number => {
   v -= (v >>> 1) & 0x55555555;
@@ -19,11 +21,12 @@ const popcount = (v: number): number => {
  *  shared positions, cut to a multiple of 8, are listed once for the pair, the rest in each
  *  row's own list. Pair u: words 8u..8u+5 the shared length, the two rows (the second −1
  *  where none is left), their own lengths, their modes (bit 0 and bit 1: 1 if that row lists
- *  zeros); from word 8·ceil(n/2) + u·2·floor(k/2) the byte offsets 16p of the shared positions,
- *  then of the first row's own, then the second's, each in increasing order. Done once per
- *  model, so plain code. */
+ *  zeros); from word 8·ceil(n/2) + u·(2·floor(k/2) + 16) the byte offsets 16p of the shared
+ *  positions, then of the first row's own, then the second's, each in increasing order and each
+ *  own list padded to a multiple of 8 with 16·32·ceil(k/32), the kernel's zero row after the
+ *  slice: the kernel counts whole blocks of 8 only. Done once per model, so plain code. */
 export function packRowLists(b: Uint32Array, n: number, k: number, out: Uint32Array = new Uint32Array(rowListWords(n, k))): Uint32Array {
-  const words = Math.ceil(k / 32), pairs = Math.ceil(n / 2), stride = 2 * (k >>> 1);
+  const words = Math.ceil(k / 32), pairs = Math.ceil(n / 2), stride = pairStride(k), zeroRow = 16 * 32 * words;
   out.fill(0, 0, rowListWords(n, k));
   // each row's listed positions as a mask of k bits, and its mode
   const masks = new Uint32Array(n * words), zeros = new Uint8Array(n);
@@ -59,8 +62,8 @@ export function packRowLists(b: Uint32Array, n: number, k: number, out: Uint32Ar
     const common = new Set(both.slice(0, both.length - (both.length % 8)));
     const own = (j: number): number[] => (j < 0 ? [] : positions(j, (p) => !common.has(p)));
     const listA = own(a), listB = own(partner), at = 8 * pairs + u * stride;
-    let len = 0;
-    for (const p of [...common, ...listA, ...listB]) out[at + len++] = 16 * p;
+    const padded = (list: number[]): number[] => [...list.map((p) => 16 * p), ...new Array<number>((8 - (list.length % 8)) % 8).fill(zeroRow)];
+    out.set([...[...common].map((p) => 16 * p), ...padded(listA), ...padded(listB)], at);
     out.set([common.size, a, partner < 0 ? 0xffffffff : partner, listA.length, listB.length, zeros[a]! | (partner < 0 ? 0 : zeros[partner]! << 1)], 8 * u);
   }
   return out;

@@ -21,10 +21,11 @@ function rows(next: () => number, m: number, k: number, density: number): Uint32
 
 test('packRowLists: each pair\'s header, then its shared positions (a multiple of 8) and each row\'s own, at the fixed stride', () => {
   // k = 5: row 0 = 0b00101 (2 ones: listed), row 1 = 0b11101 (4 ones: its zero at p = 1 listed); nothing shared
+  // each own list padded to a multiple of 8 with 16·32·ceil(k/32) = 512, the kernel's zero row
   const lists = packRowLists(new Uint32Array([0b00101, 0b11101]), 2, 5);
   assert.equal(lists.length, rowListWords(2, 5));
   assert.deepEqual([...lists.subarray(0, 8)], [0, 0, 1, 2, 1, 0b10, 0, 0]);
-  assert.deepEqual([...lists.subarray(8, 11)], [0, 32, 16]);
+  assert.deepEqual([...lists.subarray(8, 24)], [0, 32, ...new Array(6).fill(512), 16, ...new Array(7).fill(512)]);
   // k = 32: row 0 lists 0..15, row 1 0..7 and 16..23, row 2 1..16; row 0 shares 15 with row 2
   // (8 with row 1), so they pair on 1..8, and row 1 is left alone
   const offsets = (from: number, to: number): number[] => Array.from({ length: to - from + 1 }, (_, i) => 16 * (from + i));
@@ -32,7 +33,7 @@ test('packRowLists: each pair\'s header, then its shared positions (a multiple o
   assert.equal(three.length, rowListWords(3, 32));
   assert.deepEqual([...three.subarray(0, 16)], [8, 0, 2, 8, 8, 0, 0, 0, 0, 1, 0xffffffff, 16, 0, 0, 0, 0]);
   assert.deepEqual([...three.subarray(16, 40)], [...offsets(1, 8), 0, ...offsets(9, 15), ...offsets(9, 16)]);
-  assert.deepEqual([...three.subarray(48, 64)], [...offsets(0, 7), ...offsets(16, 23)]);
+  assert.deepEqual([...three.subarray(64, 80)], [...offsets(0, 7), ...offsets(16, 23)]);
 });
 
 test('binaryThreshold on many rows (the row-sliced kernel) equals thresholdPack of xnorGemm: ragged slices, '

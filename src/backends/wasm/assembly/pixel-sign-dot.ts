@@ -142,9 +142,10 @@ export function pixelThresholdDot(x: usize, t: usize, base: usize, scale: i32, l
 }
 
 /** Scratch bytes one thread needs for pixelConvThresholdDot: two windows' bytes as they are
- *  and minus 128, each padded to whole vectors (the padding stays 0 in the first), and a column
- *  constant per unit. */
-export function pixelConvDotScratchBytes(n: i32, k: i32): i32 { return (((k + 15) & ~15) << 2) + (n << 2) + 16; }
+ *  and minus 128, each padded to whole vectors and one more (the padding stays 0 in the first;
+ *  a window copied a vector a row may write one vector past k), the mask of the first k bytes,
+ *  and a column constant per unit. */
+export function pixelConvDotScratchBytes(n: i32, k: i32): i32 { return ((((k + 15) & ~15) + 16) * 5) + (n << 2) + 16; }
 
 /** thresholdPack(pixelSignGemmDot(im2colBytes(x), t), base, scale, lim, flip) for output pixels
  *  r0 <= r < r1 of an NHWC byte image, n a multiple of 16 and k at most 4·FLUSH_EVERY (the
@@ -161,22 +162,23 @@ export function pixelConvThresholdDot(x: usize, t: usize, base: usize, scale: i3
   const kh = window & 255, kw = (window >>> 8) & 255, stride = (window >>> 16) & 255, padValue = <u8>(window >>> 24);
   const padTop = pads & 0xffff, padLeft = pads >>> 16, k = kh * kw * ch;
   const groups = (k + 3) >>> 2, blockBytes = <usize>groups << 4, ones = t + <usize>(n >>> 2) * blockBytes;
-  const vecBytes = <usize>((k + 15) >>> 4) << 4, raw = (scratch + <usize>thread * scratchBytes + 15) & ~(<usize>15);
-  const rows = raw + 2 * vecBytes, consts = rows + 2 * vecBytes;
+  const vecBytes = <usize>((k + 15) >>> 4) << 4, stride16 = vecBytes + 16, raw = (scratch + <usize>thread * scratchBytes + 15) & ~(<usize>15);
+  const rows = raw + 2 * stride16, mask = rows + 2 * stride16, consts = mask + stride16;
   const outWords = (n + 31) >>> 5, twice = i32x4.splat(2 * scale);
-  memory.fill(raw, 0, 2 * vecBytes); // past k: 0 in every window (only [0, k) is written below)
+  memory.fill(raw, 0, 4 * stride16); // past k: 0 in every window (only [0, k) is written below)
+  for (let p = 0; p < <i32>vecBytes; p++) store<u8>(mask + p, p < k ? 1 : 0);
   for (let j = 0; j < n; j++) {
     store<i32>(consts + (<usize>j << 2), load<i32>(base + (<usize>j << 2)) + 256 * scale * load<i32>(ones + (<usize>j << 2)));
   }
   let ox = r0 % outW, oy = (r0 / outW) % outH, b = r0 / (outW * outH);
   for (let r = r0; r < r1; r += 2) {
     // row r's window, and r + 1's (or r's again past r1, computed and not stored)
-    const s0 = gatherWindow(x, raw, rows, vecBytes, height, width, ch, kh, kw, stride, padTop, padLeft, padValue, b, oy, ox, scale);
+    const s0 = gatherWindow(x, raw, rows, mask, vecBytes, height, width, ch, kh, kw, stride, padTop, padLeft, padValue, b, oy, ox, scale);
     ox = next(ox, outW); if (ox == 0) { oy = next(oy, outH); if (oy == 0) b++; }
-    const second = r + 1 < r1, row1 = rows + (second ? vecBytes : 0);
+    const second = r + 1 < r1, row1 = rows + (second ? stride16 : 0);
     let s1 = s0;
     if (second) {
-      s1 = gatherWindow(x, raw + vecBytes, row1, vecBytes, height, width, ch, kh, kw, stride, padTop, padLeft, padValue, b, oy, ox, scale);
+      s1 = gatherWindow(x, raw + stride16, row1, mask, vecBytes, height, width, ch, kh, kw, stride, padTop, padLeft, padValue, b, oy, ox, scale);
       ox = next(ox, outW); if (ox == 0) { oy = next(oy, outH); if (oy == 0) b++; }
     }
     const dst0 = out + ((<usize>r * outWords) << 2), dst1 = dst0 + (<usize>outWords << 2);
@@ -212,12 +214,26 @@ export function pixelConvThresholdDot(x: usize, t: usize, base: usize, scale: i3
   }
 }
 
-/** Window (b, oy, ox) into raw (as bytes, past k left 0) and row (minus 128); returns −scale·Σx
- *  in every lane. A row of taps inside the image is one run of bytes. */
+/** Window (b, oy, ox) into row, minus 128 (past k anything: the weights are 0 there); returns
+ *  −scale·Σx in every lane. A row of taps inside the image is one run of bytes. */
 // @ts-ignore: decorator
-@inline function gatherWindow(x: usize, raw: usize, row: usize, vecBytes: usize, height: i32, width: i32, ch: i32, kh: i32, kw: i32,
+@inline function gatherWindow(x: usize, raw: usize, row: usize, mask: usize, vecBytes: usize, height: i32, width: i32, ch: i32, kh: i32, kw: i32,
   stride: i32, padTop: i32, padLeft: i32, padValue: u8, b: i32, oy: i32, ox: i32, scale: i32): v128 {
-  const x0 = ox * stride - padLeft, span = kw * ch;
+  const x0 = ox * stride - padLeft, y0 = oy * stride - padTop, span = kw * ch;
+  const top = i8x16.splat(-128);
+  if (span <= 16 && y0 >= 0 && y0 + kh <= height && x0 >= 0 && x0 + kw <= width) {
+    // each row of taps one vector (x − 128), stored over the previous one's bytes past its run
+    // (the last one's up to 16 bytes past k: the scratch leaves room), read from the image with
+    // 16 bytes of slack after it; Σ(x − 128) over the first k bytes by 8-bit dots with a mask
+    let src = x + <usize>((b * height + y0) * width + x0) * ch;
+    const pitch = <usize>width * ch;
+    for (let i = 0; i < kh; i++, src += pitch) v128.store(row + <usize>(i * span), v128.xor(v128.load(src), top));
+    let pairsSum = i16x8.splat(0);
+    for (let v: usize = 0; v < vecBytes; v += 16) pairsSum = i16x8.add(pairsSum, pairs(v128.load(row + v), v128.load(mask + v)));
+    const sum = i32x4.extadd_pairwise_i16x8_s(pairsSum);
+    const centred = i32x4.extract_lane(sum, 0) + i32x4.extract_lane(sum, 1) + i32x4.extract_lane(sum, 2) + i32x4.extract_lane(sum, 3);
+    return i32x4.splat(-scale * (centred + (kh * span << 7)));
+  }
   let dst = raw;
   for (let i = 0; i < kh; i++) {
     const y = oy * stride + i - padTop;
@@ -233,7 +249,6 @@ export function pixelConvThresholdDot(x: usize, t: usize, base: usize, scale: i3
     }
   }
   // Σx from the bytes as they are (the zeros past k add nothing), and x − 128 beside them
-  const top = i8x16.splat(-128);
   let sum = i32x4.splat(0);
   for (let v: usize = 0; v < vecBytes; v += 16) {
     const a = v128.load(raw + v);

@@ -18,20 +18,23 @@
 // two's complement, compared bit-sliced as there, the sign bit flipped so that unsigned order is
 // signed order. A block's 128 × n result bits are transposed back into the packed rows.
 
-import { carriesOf, count, countFrom, level0, PLANES, SLICE } from './xnor-gemm-sliced';
+import { carriesOf, carryVectors, count, countFrom, level0, PLANES, SLICE } from './xnor-gemm-sliced';
 import { compareSliced } from './xnor-threshold-sliced';
 
-/** Words of one weight row's list in rowLists: at most half its bits are the rarer value. */
+/** Words a pair of weight rows takes in rowLists: at most half of each row's bits are its
+ *  rarer value, each listed position is listed once, and each row's own list is padded to a
+ *  multiple of 8 (packRowLists beside the glue). */
 // @ts-ignore: decorator
-@inline function listWords(k: i32): i32 { return k >>> 1; }
+@inline function pairListWords(k: i32): i32 { return ((k >>> 1) << 1) + 16; }
 
-/** Scratch bytes one thread needs: the slice (k rounded up to words of 32 rows), the planes of
- *  2·pop, the result tile (n rounded up to 32), the counter planes, the carries of counting all k
- *  rows, the list of all k rows, the slice's row addresses, the words' offsets in a row, and a
- *  pair's shared count kept (3 planes and its carries). */
+/** Scratch bytes one thread needs: the slice (k rounded up to words of 32 rows) and a zero row
+ *  after it, the planes of 2·pop, the result tile (n rounded up to 32), the counter planes, the
+ *  carries of counting all k rows, the list of all k rows padded to a multiple of 8, the slice's
+ *  row addresses, the words' offsets in a row, and a pair's shared count kept (3 planes and its
+ *  carries). */
 export function xnorRowSlicedScratchBytes(n: i32, k: i32): i32 {
-  const words = (k + 31) >>> 5, rows = words << 5, tile = ((n + 31) >>> 5) << 5;
-  return (rows + 32 + tile + PLANES + (k >>> 3) + 8 + ((k + 3) >>> 2) + 32 + ((words + 3) >>> 2) + 3 + (k >>> 3) + 8 + 1) << 4; // one more to align
+  const words = (k + 31) >>> 5, rows = (words << 5) + 1, tile = ((n + 31) >>> 5) << 5;
+  return (rows + 32 + tile + PLANES + carryVectors(k) + ((k + 10) >>> 2) + 32 + ((words + 3) >>> 2) + 3 + carryVectors(k) + 1) << 4; // one more to align
 }
 
 // In place, on 32 vectors at p: four 32 × 32 bit matrices (one per i32 lane) transposed, so that
@@ -95,8 +98,8 @@ function transpose32x4(p: usize): void {
   for (let i = 0; i < count; i++) v128.store(dst + (<usize>i << 4), v128.load(src + (<usize>i << 4)));
 }
 
-// Unit j's result bits for the slice into tile vector j: its own `len` positions counted on
-// from the pair's shared count (level0's state, `from` carries), `listed` positions in all.
+// Unit j's result bits for the slice into tile vector j: its own list (`len` entries, padded)
+// counted on from the pair's shared count (level0's state, `from` carries), `listed` positions in all.
 // @ts-ignore: decorator
 @inline function unitBits(rows: usize, list: usize, len: i32, listed: i32, zeros: bool, j: i32, planes: usize, carries: usize,
   from: i32, k: i32, w: i32, pops: usize, lim: usize, flip: usize, tile: usize): void {
@@ -114,8 +117,9 @@ function transpose32x4(p: usize): void {
  *  rowLists (packRowLists beside the glue): per pair u of units, words 8u..8u+5 hold the length
  *  of the positions both list (a multiple of 8), the two units (the second −1 where n is odd),
  *  the lengths of their own lists and their modes (bit 0, bit 1: 1 if that unit lists zeros);
- *  the pair's lists (byte offsets 16p of the slice rows p), shared then each unit's own, start at
- *  word 8·ceil(n/2) + u·2·floor(k/2). */
+ *  the pair's lists (byte offsets 16p of the slice rows p), shared then each unit's own padded
+ *  to a multiple of 8 with the offset 16·32·ceil(k/32) of a zero row, start at word
+ *  8·ceil(n/2) + u·(2·floor(k/2) + 16). */
 export function xnorThresholdRowSliced(a: usize, rowLists: usize, lim: usize, flip: usize, out: usize, m: i32, n: i32, k: i32,
   scratch: usize, scratchBytes: i32, s0: i32, s1: i32, thread: i32): void {
   slices(a, rowLists, lim, flip, out, m, n, k, scratch, scratchBytes, s0, s1, thread, 0, 0, 0, 0, 0, 0, 0);
@@ -135,13 +139,16 @@ export function xnorThresholdConvRowSliced(x: usize, rowLists: usize, lim: usize
 function slices(a: usize, rowLists: usize, lim: usize, flip: usize, out: usize, m: i32, n: i32, k: i32,
   scratch: usize, scratchBytes: i32, s0: i32, s1: i32, thread: i32,
   height: i32, width: i32, ch: i32, kw: i32, stride: i32, outH: i32, outW: i32): void {
-  const words = (k + 31) >>> 5, outWords = (n + 31) >>> 5, pairs = (n + 1) >>> 1, area = listWords(k) << 1;
-  const rows = (scratch + <usize>thread * scratchBytes + 15) & ~(<usize>15), pops = rows + (<usize>(words << 5) << 4);
+  const words = (k + 31) >>> 5, outWords = (n + 31) >>> 5, pairs = (n + 1) >>> 1, area = pairListWords(k);
+  const rows = (scratch + <usize>thread * scratchBytes + 15) & ~(<usize>15), zero = rows + (<usize>(words << 5) << 4), pops = zero + 16;
   const tile = pops + (32 << 4), planes = tile + (<usize>(outWords << 5) << 4), carries = carriesOf(planes);
-  const all = carries + (<usize>((k >>> 3) + 8) << 4), addrs = all + (<usize>((k + 3) >>> 2) << 4), offsets = addrs + (32 << 4);
+  const all = carries + (<usize>carryVectors(k) << 4), addrs = all + (<usize>((k + 10) >>> 2) << 4), offsets = addrs + (32 << 4);
   const saved = offsets + (<usize>((words + 3) >>> 2) << 4);
   const w = 33 - clz(<u32>(3 * k + 1)), pixelWords = ch >>> 5;
-  for (let p = 0; p < k; p++) store<u32>(all + (<usize>p << 2), p << 4);
+  // the lists' padding points at a row of zeros after the slice (counting it adds nothing)
+  v128.store(zero, i8x16.splat(0));
+  const allLength = (k + 7) & ~7;
+  for (let p = 0; p < allLength; p++) store<u32>(all + (<usize>p << 2), <u32>(p < k ? p << 4 : <i32>(zero - rows)));
   // each word's offset from its row's address: the tap's pixel, then the word in it
   for (let q = 0; q < words; q++) {
     const tap = height == 0 ? 0 : q / pixelWords;
@@ -171,7 +178,7 @@ function slices(a: usize, rowLists: usize, lim: usize, flip: usize, out: usize, 
     }
     // P = 2·pop_i + 2^(W−1) bit-sliced: the popcounts counted like any list (all k rows), shifted
     // up one plane, and the top plane all ones (2·pop <= 2k < 2^(W−1): no carry into it)
-    const popPlanes = count(rows, all, k, planes, carries);
+    const popPlanes = count(rows, all, allLength, planes, carries);
     v128.store(pops, i8x16.splat(0));
     for (let b = 1; b < w - 1; b++) {
       v128.store(pops + (<usize>b << 4), b - 1 < popPlanes ? v128.load(planes + (<usize>(b - 1) << 4)) : i8x16.splat(0));
@@ -181,14 +188,14 @@ function slices(a: usize, rowLists: usize, lim: usize, flip: usize, out: usize, 
     // registers and carries), then each unit's own positions counted on from it
     for (let u = 0; u < pairs; u++) {
       const h = rowLists + (<usize>u << 5), shared = load<i32>(h), unitA = load<i32>(h, 4), unitB = load<i32>(h, 8);
-      const lenA = load<i32>(h, 12), lenB = load<i32>(h, 16), modes = load<i32>(h, 20);
-      const listS = rowLists + ((<usize>(8 * pairs) + <usize>u * area) << 2), listA = listS + (<usize>shared << 2), listB = listA + (<usize>lenA << 2);
+      const lenA = load<i32>(h, 12), lenB = load<i32>(h, 16), modes = load<i32>(h, 20), paddedA = (lenA + 7) & ~7;
+      const listS = rowLists + ((<usize>(8 * pairs) + <usize>u * area) << 2), listA = listS + (<usize>shared << 2), listB = listA + (<usize>paddedA << 2);
       const from = level0(rows, listS, shared, planes, carries, -1);
       if (unitB >= 0) { copyVectors(saved, planes, 3); copyVectors(saved + 48, carries, from); }
-      unitBits(rows, listA, lenA, shared + lenA, (modes & 1) != 0, unitA, planes, carries, from, k, w, pops, lim, flip, tile);
+      unitBits(rows, listA, paddedA, shared + lenA, (modes & 1) != 0, unitA, planes, carries, from, k, w, pops, lim, flip, tile);
       if (unitB < 0) continue;
       copyVectors(planes, saved, 3); copyVectors(carries, saved + 48, from);
-      unitBits(rows, listB, lenB, shared + lenB, (modes & 2) != 0, unitB, planes, carries, from, k, w, pops, lim, flip, tile);
+      unitBits(rows, listB, (lenB + 7) & ~7, shared + lenB, (modes & 2) != 0, unitB, planes, carries, from, k, w, pops, lim, flip, tile);
     }
     // units past n give 0 bits (flip's are 0 there)
     for (let j = n; j < outWords << 5; j++) v128.store(tile + (<usize>j << 4), i8x16.splat(0));

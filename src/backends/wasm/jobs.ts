@@ -9,7 +9,8 @@ export const JOBS = ['xnorGemm', 'gemm', 'bitSerialLogGemm', 'pixelSignGemm', 'a
   'im2colBits', 'im2colBytes', 'maxPoolInt', 'poolBits',
   'batchNormTrain', 'batchNormBackward', 'sign', 'clamp', 'transposeBits',
   'batchNormHardtanhBackward', 'pixelSignGemmDot', 'pixelSignGemmDotRows', 'pixelThresholdDot',
-  'xnorThresholdRows', 'xnorThresholdRowSliced', 'xnorThresholdConvRowSliced', 'pixelConvThresholdDot'] as const;
+  'xnorThresholdRows', 'xnorThresholdRowSliced', 'xnorThresholdConvRowSliced', 'pixelConvThresholdDot',
+  'xnorThresholdConvRowSlicedBitmaps'] as const;
 
 /** Below this many elements an elementwise job stays on the calling thread: a wake-up costs
  *  microseconds, about what a pass over this many floats does. */

@@ -26,7 +26,8 @@ export function rowSlicedPays(m: number, n: number): boolean {
 export function makeXnorThresholdRowSliced(rt: WasmRuntime): (a: Uint32Array, lists: Uint32Array, lim: Int32Array, flip: Uint32Array,
   out: Uint32Array, m: number, n: number, k: number) => void {
   return (a, lists, lim, flip, out, m, n, k) =>
-    runSlices(rt, 'xnorThresholdRowSliced', a, m * Math.ceil(k / 32), lists, lim, flip, out, m, n, k, (scratch) => [m, n, k, ...scratch]);
+    runSlices(rt, 'xnorThresholdRowSliced', a, m * Math.ceil(k / 32), lists, lim, flip, out, m, n, k, Math.ceil(m / SLICE), 0,
+      (scratch) => [m, n, k, ...scratch]);
 }
 
 /** Whether xnorThresholdConvRowSliced can read geometry g's im2col rows in place: whole words
@@ -38,29 +39,49 @@ export function convRowsInPlace(g: ConvGeometry): boolean {
 
 /** xnorThresholdRowSliced on the rows im2colBits(x, g) would write, read from the NHWC image x
  *  in place (convRowsInPlace(g) must hold): the same bits, so the same results, with no im2col
- *  pass. Exact; kh·kw·channels < 2^28. */
+ *  pass. At stride 1, where slicing each image over its positions oy·width + ox (the columns
+ *  past outW computed and dropped) takes no more slices than slicing the output pixels, the
+ *  slice rows are shifted loads from per-channel bitmaps of the image (bitmapSlices) instead of
+ *  gathered and transposed: one image's conv layers at batch 1. Exact; kh·kw·channels < 2^28. */
 export function makeXnorThresholdConvRowSliced(rt: WasmRuntime): (x: Uint32Array, g: ConvGeometry, lists: Uint32Array, lim: Int32Array,
   flip: Uint32Array, out: Uint32Array, n: number) => void {
   return (x, g, lists, lim, flip, out, n) => {
-    const m = g.batch * g.outH * g.outW;
-    runSlices(rt, 'xnorThresholdConvRowSliced', x, g.batch * g.height * g.width * (g.channels / 32), lists, lim, flip, out, m, n,
-      g.kh * g.kw * g.channels, (scratch) => [m, n, g.height, g.width, g.channels, g.kh, g.kw, g.stride, g.outH, g.outW, ...scratch]);
+    const m = g.batch * g.outH * g.outW, k = g.kh * g.kw * g.channels, image = g.batch * g.height * g.width * (g.channels / 32);
+    const bitmaps = bitmapSlices(g);
+    if (bitmaps !== null) {
+      const more = Number(rt.exports['xnorRowSlicedBitmapBytes']!(g.height, g.width, g.channels));
+      runSlices(rt, 'xnorThresholdConvRowSlicedBitmaps', x, image, lists, lim, flip, out, m, n, k, bitmaps, more,
+        (scratch) => [n, g.height, g.width, g.channels, g.kh, g.kw, g.outH, g.outW, ...scratch]);
+      return;
+    }
+    runSlices(rt, 'xnorThresholdConvRowSliced', x, image, lists, lim, flip, out, m, n, k, Math.ceil(m / SLICE), 0,
+      (scratch) => [m, n, g.height, g.width, g.channels, g.kh, g.kw, g.stride, g.outH, g.outW, ...scratch]);
   };
 }
 
+/** The slices of xnorThresholdConvRowSlicedBitmaps for geometry g (in place, stride 1), or null
+ *  where slicing the output pixels takes fewer (a batch of many images: each image's dropped
+ *  columns add up). */
+export function bitmapSlices(g: ConvGeometry): number | null {
+  if (g.stride !== 1) return null;
+  const perImage = Math.ceil(((g.outH - 1) * g.width + g.outW) / SLICE) * g.batch;
+  return perImage <= Math.ceil((g.batch * g.outH * g.outW) / SLICE) ? perImage : null;
+}
+
 /** One row-sliced job: its rows' source (`inputWords` words), the lists, thresholds and flips in,
- *  the packed rows out, slices of 128 rows split across threads, each with its scratch; `args`
- *  places the job's own arguments around the scratch's [address, bytes per thread]. */
-function runSlices(rt: WasmRuntime, job: 'xnorThresholdRowSliced' | 'xnorThresholdConvRowSliced', a: Uint32Array, inputWords: number,
-  lists: Uint32Array, lim: Int32Array, flip: Uint32Array, out: Uint32Array, m: number, n: number, k: number,
-  args: (scratch: [number, number]) => number[]): void {
+ *  the packed rows out, `slices` slices split across threads, each with its scratch (`more`
+ *  bytes past the kernels' own); `args` places the job's own arguments around the scratch's
+ *  [address, bytes per thread]. */
+function runSlices(rt: WasmRuntime, job: 'xnorThresholdRowSliced' | 'xnorThresholdConvRowSliced' | 'xnorThresholdConvRowSlicedBitmaps',
+  a: Uint32Array, inputWords: number, lists: Uint32Array, lim: Int32Array, flip: Uint32Array, out: Uint32Array, m: number, n: number,
+  k: number, slices: number, more: number, args: (scratch: [number, number]) => number[]): void {
   if (m === 0 || n === 0) return;
-  const { arena, pool } = rt, outWords = Math.ceil(n / 32), slices = Math.ceil(m / SLICE);
+  const { arena, pool } = rt, outWords = Math.ceil(n / 32);
   arena.reset();
   const pa = arena.input(a, inputWords), pl = arena.input(lists, rowListWords(n, k));
   const plim = arena.input(lim, n), pf = arena.input(flip, outWords), po = arena.output(out, m * outWords);
   const threads = slices * n < MIN_PARALLEL_UNITS ? 1 : pool.threads;
-  const scratchBytes = Number(rt.exports['xnorRowSlicedScratchBytes']!(n, k));
+  const scratchBytes = Number(rt.exports['xnorRowSlicedScratchBytes']!(n, k)) + more;
   const scratch = arena.alloc(scratchBytes * threads);
   pool.parallel(job, [pa, pl, plim, pf, po, ...args([scratch, scratchBytes])], slices, 1, threads);
   arena.copyOut(po, out, m * outWords);

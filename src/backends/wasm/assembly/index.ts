@@ -3,7 +3,7 @@
 export { xnorGemm, xnorThresholdRows, xnorThresholdRowsScratchBytes } from './xnor-gemm';
 export { xnorGemmSliced, xnorGemmSlicedRows, xnorSlicedScratchBytes } from './xnor-gemm-sliced';
 export { xnorThresholdSliced, xnorThresholdSlicedRows } from './xnor-threshold-sliced';
-export { xnorThresholdRowSliced, xnorThresholdConvRowSliced, xnorRowSlicedScratchBytes } from './xnor-threshold-row-sliced';
+export { xnorThresholdRowSliced, xnorThresholdConvRowSliced, xnorThresholdConvRowSlicedBitmaps, xnorRowSlicedScratchBytes, xnorRowSlicedBitmapBytes } from './xnor-threshold-row-sliced';
 export { pixelSignGemm } from './pixel-sign-gemm';
 export { pixelSignGemmNibbles, pixelSignGemmNibblesRows, pixelSignNibblesScratchBytes } from './pixel-sign-nibbles';
 export { pixelSignGemmDot, pixelSignGemmDotRows, pixelSignDotScratchBytes, pixelThresholdDot, pixelThresholdDotScratchBytes, pixelConvThresholdDot, pixelConvDotScratchBytes } from './pixel-sign-dot';

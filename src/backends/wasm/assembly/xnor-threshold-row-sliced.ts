@@ -30,11 +30,11 @@ import { compareSliced } from './xnor-threshold-sliced';
 /** Scratch bytes one thread needs: the slice (k rounded up to words of 32 rows) and a zero row
  *  after it, the planes of 2·pop, the result tile (n rounded up to 32), the counter planes, the
  *  carries of counting all k rows, the list of all k rows padded to a multiple of 8, the slice's
- *  row addresses, the words' offsets in a row, and a pair's shared count kept (3 planes and its
- *  carries). */
+ *  row addresses, the words' offsets in a row, a pair's shared count kept (3 planes and its
+ *  carries), and the output row of each slice position. */
 export function xnorRowSlicedScratchBytes(n: i32, k: i32): i32 {
   const words = (k + 31) >>> 5, rows = (words << 5) + 1, tile = ((n + 31) >>> 5) << 5;
-  return (rows + 32 + tile + PLANES + carryVectors(k) + ((k + 10) >>> 2) + 32 + ((words + 3) >>> 2) + 3 + carryVectors(k) + 1) << 4; // one more to align
+  return (rows + 32 + tile + PLANES + carryVectors(k) + ((k + 10) >>> 2) + 32 + ((words + 3) >>> 2) + 3 + carryVectors(k) + 32 + 1) << 4; // one more to align
 }
 
 // In place, on 32 vectors at p: four 32 × 32 bit matrices (one per i32 lane) transposed, so that
@@ -122,7 +122,7 @@ function transpose32x4(p: usize): void {
  *  8·ceil(n/2) + u·(2·floor(k/2) + 16). */
 export function xnorThresholdRowSliced(a: usize, rowLists: usize, lim: usize, flip: usize, out: usize, m: i32, n: i32, k: i32,
   scratch: usize, scratchBytes: i32, s0: i32, s1: i32, thread: i32): void {
-  slices(a, rowLists, lim, flip, out, m, n, k, scratch, scratchBytes, s0, s1, thread, 0, 0, 0, 0, 0, 0, 0);
+  slices(a, rowLists, lim, flip, out, m, n, k, scratch, scratchBytes, s0, s1, thread, MATRIX, 0, 0, 0, 0, 0, 0, 0);
 }
 
 /** The same on the rows of im2colBits(x) without storing them: x holds NHWC images of `ch`
@@ -132,49 +132,139 @@ export function xnorThresholdRowSliced(a: usize, rowLists: usize, lim: usize, fl
 export function xnorThresholdConvRowSliced(x: usize, rowLists: usize, lim: usize, flip: usize, out: usize, m: i32, n: i32,
   height: i32, width: i32, ch: i32, kh: i32, kw: i32, stride: i32, outH: i32, outW: i32,
   scratch: usize, scratchBytes: i32, s0: i32, s1: i32, thread: i32): void {
-  slices(x, rowLists, lim, flip, out, m, n, kh * kw * ch, scratch, scratchBytes, s0, s1, thread, height, width, ch, kw, stride, outH, outW);
+  slices(x, rowLists, lim, flip, out, m, n, kh * kw * ch, scratch, scratchBytes, s0, s1, thread, GATHER, height, width, ch, kw, stride, outH, outW);
 }
 
-// height 0: A's rows are a matrix's (k bits each, in whole words); else im2col rows of an image.
+/** The same for stride 1, its slices taken per image over the positions oy·width + ox (ox up to
+ *  width, not outW: the output pixels past outW are computed and not stored), so that a tap's
+ *  128 rows of one channel are 128 consecutive bits of that channel's bitmap over the image:
+ *  each slice row is one shifted load instead of a gather and a share of a transpose. The
+ *  bitmaps (one per channel, made per image by transposing its pixels) follow the thread's
+ *  scratch (xnorRowSlicedBitmapBytes more). Slices s0 <= s < s1 of batch·ceil(Q/128) in all,
+ *  Q = (outH − 1)·width + outW the positions of one image. */
+export function xnorThresholdConvRowSlicedBitmaps(x: usize, rowLists: usize, lim: usize, flip: usize, out: usize, n: i32,
+  height: i32, width: i32, ch: i32, kh: i32, kw: i32, outH: i32, outW: i32,
+  scratch: usize, scratchBytes: i32, s0: i32, s1: i32, thread: i32): void {
+  slices(x, rowLists, lim, flip, out, 0, n, kh * kw * ch, scratch, scratchBytes, s0, s1, thread, BITMAPS, height, width, ch, kw, 1, outH, outW);
+}
+
+/** Bytes of one channel's bitmap over an image of `pixels` pixels: whole vectors, and room for a
+ *  slice row read 128 bits (and one byte more) from any pixel's bit. */
+// @ts-ignore: decorator
+@inline function bitmapBytes(pixels: i32): i32 { return (((pixels + 127) >>> 7) + 2) << 4; }
+
+/** Scratch bytes a thread needs beyond xnorRowSlicedScratchBytes for the bitmaps of one image. */
+export function xnorRowSlicedBitmapBytes(height: i32, width: i32, ch: i32): i32 { return ch * bitmapBytes(height * width) + 16; }
+
+// ch slice rows at dst: 128 bits of each channel's bitmap from bit `shift` of the byte at src
+// (each 64-bit lane shifted down, the next byte's load filling its top).
+// @ts-ignore: decorator
+@inline function shiftedRows(dst: usize, src: usize, ch: i32, mapBytes: i32, shift: i32): void {
+  for (let c = 0; c < ch; c++, src += <usize>mapBytes) {
+    v128.store(dst + (<usize>c << 4), v128.or(i64x2.shr_u(v128.load(src), shift), i64x2.shl(v128.load(src, 1), 8 - shift)));
+  }
+}
+
+// How a slice's rows are made: A's rows (a matrix's, k bits each in whole words) or the im2col
+// rows of an image gathered and transposed; or bitmap rows (xnorThresholdConvRowSlicedBitmaps).
+const MATRIX = 0, GATHER = 1, BITMAPS = 2;
+
+// The bitmaps of the image at x (pixels of pixelWords words): channel c's bit p (at maps +
+// c·mapBytes) = channel c of pixel p; 128 pixels at a time gathered a word at a time into block
+// (32 vectors) and transposed, as the slices of GATHER are. Pixels past the image read the last
+// one (the bits of no stored output).
+function buildBitmaps(x: usize, pixels: i32, pixelWords: i32, maps: usize, mapBytes: i32, addrs: usize, block: usize): void {
+  for (let p0 = 0; p0 < pixels; p0 += SLICE) {
+    for (let i = 0; i < SLICE; i++) {
+      const at = x + ((<usize>min(p0 + i, pixels - 1) * pixelWords) << 2);
+      store<i32>(addrs + (<usize>(((i & 31) << 2) | (i >>> 5)) << 2), <i32>at);
+    }
+    for (let w = 0; w < pixelWords; w++) {
+      for (let r = 0; r < 32; r++) v128.store(block + (<usize>r << 4), gather(addrs, r, w << 2));
+      transpose32x4(block);
+      const dst = maps + <usize>(w << 5) * mapBytes + (<usize>p0 >>> 3);
+      for (let c = 0; c < 32; c++) v128.store(dst + <usize>c * mapBytes, v128.load(block + (<usize>c << 4)));
+    }
+  }
+}
+
+// The slices s0 <= s < s1, their rows made as `mode` says.
 function slices(a: usize, rowLists: usize, lim: usize, flip: usize, out: usize, m: i32, n: i32, k: i32,
-  scratch: usize, scratchBytes: i32, s0: i32, s1: i32, thread: i32,
+  scratch: usize, scratchBytes: i32, s0: i32, s1: i32, thread: i32, mode: i32,
   height: i32, width: i32, ch: i32, kw: i32, stride: i32, outH: i32, outW: i32): void {
   const words = (k + 31) >>> 5, outWords = (n + 31) >>> 5, pairs = (n + 1) >>> 1, area = pairListWords(k);
-  const rows = (scratch + <usize>thread * scratchBytes + 15) & ~(<usize>15), zero = rows + (<usize>(words << 5) << 4), pops = zero + 16;
+  const mine = scratch + <usize>thread * scratchBytes, rows = (mine + 15) & ~(<usize>15);
+  const zero = rows + (<usize>(words << 5) << 4), pops = zero + 16;
   const tile = pops + (32 << 4), planes = tile + (<usize>(outWords << 5) << 4), carries = carriesOf(planes);
   const all = carries + (<usize>carryVectors(k) << 4), addrs = all + (<usize>((k + 10) >>> 2) << 4), offsets = addrs + (32 << 4);
-  const saved = offsets + (<usize>((words + 3) >>> 2) << 4);
+  const saved = offsets + (<usize>((words + 3) >>> 2) << 4), targets = saved + (<usize>(3 + carryVectors(k)) << 4);
   const w = 33 - clz(<u32>(3 * k + 1)), pixelWords = ch >>> 5;
+  // BITMAPS: the bitmaps after the scratch, the positions of one image and its slices
+  const pixels = height * width, mapBytes = bitmapBytes(pixels);
+  const maps = (mine + <usize>xnorRowSlicedScratchBytes(n, k) + 15) & ~(<usize>15);
+  const perImage = (outH - 1) * width + outW, imageSlices = (perImage + SLICE - 1) / SLICE;
+  let built = -1;
   // the lists' padding points at a row of zeros after the slice (counting it adds nothing)
   v128.store(zero, i8x16.splat(0));
   const allLength = (k + 7) & ~7;
   for (let p = 0; p < allLength; p++) store<u32>(all + (<usize>p << 2), <u32>(p < k ? p << 4 : <i32>(zero - rows)));
-  // each word's offset from its row's address: the tap's pixel, then the word in it
+  // GATHER: each word's offset from its row's address: the tap's pixel, then the word in it
   for (let q = 0; q < words; q++) {
-    const tap = height == 0 ? 0 : q / pixelWords;
-    const offset = height == 0 ? q << 2 : ((tap / kw * width + tap % kw) * pixelWords + q % pixelWords) << 2;
+    const tap = mode == MATRIX ? 0 : q / pixelWords;
+    const offset = mode == MATRIX ? q << 2 : ((tap / kw * width + tap % kw) * pixelWords + q % pixelWords) << 2;
     store<i32>(offsets + (<usize>q << 2), offset);
   }
   for (let s = s0; s < s1; s++) {
-    const base = s * SLICE;
-    // row base + 32g + r's address in lane g of vector r; rows past m read row m − 1, whose
-    // results for them are never stored (every result bit is its own row's)
-    let ox = 0, oy = 0, b = 0;
-    if (height != 0) { ox = base % outW; oy = (base / outW) % outH; b = base / (outW * outH); }
-    for (let i = 0; i < SLICE; i++) {
-      let at: usize;
-      if (height == 0) at = a + ((<usize>min(base + i, m - 1) * words) << 2);
-      else {
-        at = a + ((<usize>((b * height + oy * stride) * width + ox * stride) * pixelWords) << 2);
-        if (base + i + 1 < m) { ox++; if (ox == outW) { ox = 0; oy++; if (oy == outH) { oy = 0; b++; } } }
+    if (mode == BITMAPS) {
+      // slice position q0 + i is output pixel (oy, ox) = divmod(q0 + i, width) of image `image`
+      const image = s / imageSlices, q0 = (s - image * imageSlices) * SLICE;
+      if (image != built) {
+        buildBitmaps(a + ((<usize>image * pixels * pixelWords) << 2), pixels, pixelWords, maps, mapBytes, addrs, rows);
+        built = image;
       }
-      store<i32>(addrs + (<usize>(((i & 31) << 2) | (i >>> 5)) << 2), <i32>at);
-    }
-    // the slice: word q of rows base + 32g + r (lane g) transposed into slice rows 32q + (0..31)
-    for (let q = 0; q < words; q++) {
-      const at = rows + (<usize>(q << 5) << 4), offset = load<i32>(offsets + (<usize>q << 2));
-      for (let r = 0; r < 32; r++) v128.store(at + (<usize>r << 4), gather(addrs, r, offset));
-      transpose32x4(at);
+      // slice row (tap, c): channel c's bits from pixel q0 + the tap's offset on, one 128-bit
+      // load shifted by the bit offset in its byte (the next byte's load fills the lanes' tops)
+      for (let tap = 0; tap * ch < k; tap++) {
+        const t = q0 + tap / kw * width + tap % kw, src = maps + <usize>(t >>> 3), dst = rows + (<usize>(tap * ch) << 4);
+        // a constant shift in each case (a variable one costs three more instructions a row)
+        switch (t & 7) {
+          case 0: shiftedRows(dst, src, ch, mapBytes, 0); break;
+          case 1: shiftedRows(dst, src, ch, mapBytes, 1); break;
+          case 2: shiftedRows(dst, src, ch, mapBytes, 2); break;
+          case 3: shiftedRows(dst, src, ch, mapBytes, 3); break;
+          case 4: shiftedRows(dst, src, ch, mapBytes, 4); break;
+          case 5: shiftedRows(dst, src, ch, mapBytes, 5); break;
+          case 6: shiftedRows(dst, src, ch, mapBytes, 6); break;
+          default: shiftedRows(dst, src, ch, mapBytes, 7);
+        }
+      }
+      let oy = q0 / width, ox = q0 - oy * width;
+      for (let i = 0; i < SLICE; i++) {
+        store<i32>(targets + (<usize>i << 2), q0 + i < perImage && ox < outW ? (image * outH + oy) * outW + ox : -1);
+        if (++ox == width) { ox = 0; oy++; }
+      }
+    } else {
+      const base = s * SLICE;
+      // row base + 32g + r's address in lane g of vector r; rows past m read row m − 1, whose
+      // results for them are never stored (every result bit is its own row's)
+      let ox = 0, oy = 0, b = 0;
+      if (mode == GATHER) { ox = base % outW; oy = (base / outW) % outH; b = base / (outW * outH); }
+      for (let i = 0; i < SLICE; i++) {
+        let at: usize;
+        if (mode == MATRIX) at = a + ((<usize>min(base + i, m - 1) * words) << 2);
+        else {
+          at = a + ((<usize>((b * height + oy * stride) * width + ox * stride) * pixelWords) << 2);
+          if (base + i + 1 < m) { ox++; if (ox == outW) { ox = 0; oy++; if (oy == outH) { oy = 0; b++; } } }
+        }
+        store<i32>(addrs + (<usize>(((i & 31) << 2) | (i >>> 5)) << 2), <i32>at);
+        store<i32>(targets + (<usize>i << 2), base + i < m ? base + i : -1);
+      }
+      // the slice: word q of rows base + 32g + r (lane g) transposed into slice rows 32q + (0..31)
+      for (let q = 0; q < words; q++) {
+        const at = rows + (<usize>(q << 5) << 4), offset = load<i32>(offsets + (<usize>q << 2));
+        for (let r = 0; r < 32; r++) v128.store(at + (<usize>r << 4), gather(addrs, r, offset));
+        transpose32x4(at);
+      }
     }
     // P = 2·pop_i + 2^(W−1) bit-sliced: the popcounts counted like any list (all k rows), shifted
     // up one plane, and the top plane all ones (2·pop <= 2k < 2^(W−1): no carry into it)
@@ -199,16 +289,21 @@ function slices(a: usize, rowLists: usize, lim: usize, flip: usize, out: usize, 
     }
     // units past n give 0 bits (flip's are 0 there)
     for (let j = n; j < outWords << 5; j++) v128.store(tile + (<usize>j << 4), i8x16.splat(0));
-    // back to rows: tile words 32u..32u+31 transposed give word u of rows base + 32g + r
+    // back to rows: tile words 32u..32u+31 transposed give word u of the results of slice
+    // positions 32g + r, stored in the output rows `targets` gives them (none for −1)
     for (let u = 0; u < outWords; u++) {
       const at = tile + (<usize>(u << 5) << 4);
       transpose32x4(at);
       for (let r = 0; r < 32; r++) {
-        const v = v128.load(at + (<usize>r << 4)), i = base + r;
-        if (i < m) store<i32>(out + ((<usize>i * outWords + u) << 2), i32x4.extract_lane(v, 0));
-        if (i + 32 < m) store<i32>(out + ((<usize>(i + 32) * outWords + u) << 2), i32x4.extract_lane(v, 1));
-        if (i + 64 < m) store<i32>(out + ((<usize>(i + 64) * outWords + u) << 2), i32x4.extract_lane(v, 2));
-        if (i + 96 < m) store<i32>(out + ((<usize>(i + 96) * outWords + u) << 2), i32x4.extract_lane(v, 3));
+        const v = v128.load(at + (<usize>r << 4)), to = targets + (<usize>r << 2);
+        let i = load<i32>(to);
+        if (i >= 0) store<i32>(out + ((<usize>i * outWords + u) << 2), i32x4.extract_lane(v, 0));
+        i = load<i32>(to, 128);
+        if (i >= 0) store<i32>(out + ((<usize>i * outWords + u) << 2), i32x4.extract_lane(v, 1));
+        i = load<i32>(to, 256);
+        if (i >= 0) store<i32>(out + ((<usize>i * outWords + u) << 2), i32x4.extract_lane(v, 2));
+        i = load<i32>(to, 384);
+        if (i >= 0) store<i32>(out + ((<usize>i * outWords + u) << 2), i32x4.extract_lane(v, 3));
       }
     }
   }

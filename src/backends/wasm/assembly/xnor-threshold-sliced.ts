@@ -21,20 +21,42 @@ import { carriesOf, count, lane, listRows, onesOf, planesOf, SLICE } from './xno
  *  borrow is the comparison. */
 // @ts-ignore: decorator
 @inline export function compareSliced(planes: usize, used: i32, beta: i32, w: i32, other: usize, after: bool): v128 {
-  let cy = i8x16.splat(0), less = cy;
-  for (let b = 0; b < w; b++) {
-    const c = b >= 2 && b - 2 < used ? v128.load(planes + (<usize>(b - 2) << 4)) : i8x16.splat(0);
-    const mask = i32x4.splat(-((beta >> min(b, 31)) & 1));
-    const half = v128.xor(c, mask);
-    let z = v128.xor(half, cy);
+  return after ? compareOrdered(planes, used, beta, w, other, true) : compareOrdered(planes, used, beta, w, other, false);
+}
+
+// compareSliced with `after` a constant, in three runs of planes: below 2 (4c has none: z is
+// beta's bits), c's planes, and above them (the constant's add only carries on); the top plane
+// last, its bit flipped. beta's bits are taken off the bottom of a copy (its arithmetic shift
+// repeats the sign bit past 31, as two's complement wants). Written so (branches and the
+// constant's bits out of the loops) it is about 9 instructions a plane, not 50.
+// @ts-ignore: decorator
+@inline function compareOrdered(planes: usize, used: i32, beta: i32, w: i32, other: usize, after: bool): v128 {
+  let cy = i8x16.splat(0), less = cy, bits = beta, b = 0;
+  const top = w - 1, cTop = min(used + 2, top);
+  for (; b < min(2, top); b++, bits >>= 1) less = borrow(i32x4.splat(-(bits & 1)), v128.load(other + (<usize>b << 4)), less, after);
+  for (; b < cTop; b++, bits >>= 1) {
+    const c = v128.load(planes + (<usize>(b - 2) << 4)), mask = i32x4.splat(-(bits & 1)), half = v128.xor(c, mask);
+    const z = v128.xor(half, cy);
     cy = v128.or(v128.and(c, mask), v128.and(cy, half));
-    if (b == w - 1) z = v128.not(z);
-    const d = v128.load(other + (<usize>b << 4));
-    // the borrow out of x − y is x < y
-    const x = after ? d : z, y = after ? z : d;
-    less = v128.or(v128.andnot(y, x), v128.andnot(less, v128.xor(x, y)));
+    less = borrow(z, v128.load(other + (<usize>b << 4)), less, after);
   }
-  return less;
+  for (; b < top; b++, bits >>= 1) {
+    const mask = i32x4.splat(-(bits & 1));
+    less = borrow(v128.xor(mask, cy), v128.load(other + (<usize>b << 4)), less, after);
+    cy = v128.and(cy, mask);
+  }
+  // the top plane: c's plane there if any (c fits below it in practice), the sign bit flipped
+  const c = top >= 2 && top - 2 < used ? v128.load(planes + (<usize>(top - 2) << 4)) : i8x16.splat(0);
+  const z = v128.not(v128.xor(v128.xor(c, i32x4.splat(-(bits & 1))), cy));
+  return borrow(z, v128.load(other + (<usize>top << 4)), less, after);
+}
+
+// One plane of the borrow of x − y (the last one's out is x < y), with (x, y) = (z, d), or
+// (d, z) where `after`.
+// @ts-ignore: decorator
+@inline function borrow(z: v128, d: v128, less: v128, after: bool): v128 {
+  const x = after ? d : z, y = after ? z : d;
+  return v128.or(v128.andnot(y, x), v128.andnot(less, v128.xor(x, y)));
 }
 
 export function xnorThresholdSliced(a: usize, t: usize, th: usize, flip: usize, out: usize, m: i32, n: i32, k: i32,

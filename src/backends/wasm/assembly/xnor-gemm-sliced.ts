@@ -99,20 +99,23 @@ export function listRows(ai: usize, words: i32, k: i32, zeros: bool, list: usize
 // on until none is left: about 1.14 vector adds per row in all. Measured against blocks of 2 to
 // 32 rows with the carries rippled through memory planes at once, this is the fastest.
 export function count(rows: usize, list: usize, len: i32, planes: usize, carries: usize): i32 {
-  return countFrom(rows, list, len, planes, carries, -1);
+  return countFrom(rows, list, len, planes, carries, -1, carries);
 }
 
 /** count, going on from where a level0 of a list whose length was a multiple of 8 stopped
  *  (from >= 0: its ones, twos and fours in planes[0..3), its `from` carries at carries[0..)):
- *  the counts of both lists together. */
-export function countFrom(rows: usize, list: usize, len: i32, planes: usize, carries: usize, from: i32): i32 {
+ *  the counts of both lists together. Level 1 writes its carries to `up` (carryVectors(k)
+ *  vectors; carries itself, or elsewhere to keep carries[0..from) for another count from them). */
+export function countFrom(rows: usize, list: usize, len: i32, planes: usize, carries: usize, from: i32, up: usize): i32 {
   let level = 0;
   // level 0 reads the slice rows through the list, writing its carries to `carries`
   let n = level0(rows, list, len, planes, carries, from);
-  // the next levels read `carries` and write theirs over what they have read (never ahead of it)
+  // the next levels write theirs over what they have read (never ahead of it)
+  let buf = carries;
   while (n > 0) {
     level++;
-    n = levelUp(carries, n, planes + (<usize>(level * 3) << 4));
+    n = levelUp(buf, n, planes + (<usize>(level * 3) << 4), up);
+    buf = up;
   }
   return (level + 1) * 3;
 }
@@ -132,6 +135,9 @@ export function level0(rows: usize, list: usize, len: i32, planes: usize, out: u
     d0 = v128.load(rows + load<u32>(at, 8)); d1 = v128.load(rows + load<u32>(at, 12));
     const c1 = csa(d0, d1, ones); ones = v128.xor(ones, v128.xor(d0, d1));
     const c2 = csa(c0, c1, twos); twos = v128.xor(twos, v128.xor(c0, c1));
+    // a store between the halves (overwritten below) keeps the engine from loading all 8 rows
+    // first, which spills the level registers
+    v128.store(out + (<usize>written << 4), c2);
     d0 = v128.load(rows + load<u32>(at, 16)); d1 = v128.load(rows + load<u32>(at, 20));
     const c3 = csa(d0, d1, ones); ones = v128.xor(ones, v128.xor(d0, d1));
     d0 = v128.load(rows + load<u32>(at, 24)); d1 = v128.load(rows + load<u32>(at, 28));
@@ -153,13 +159,14 @@ export function level0(rows: usize, list: usize, len: i32, planes: usize, out: u
   return written;
 }
 
-// A level above 0: the same on n stored vectors at buf, its carries written back to buf[0..).
+// A level above 0: the same on n stored vectors at buf, its carries written to out[0..) (buf
+// itself, or apart).
 // The last block is filled up with zero vectors (they add nothing) instead of a loop of single
 // vectors: that loop's serial carry count cost about as much as all the blocks (a profile of
 // CNV's conv2). n <= 7 vectors sum to at most 7 per lane, so they leave no carry.
 // (Kept apart from level0 on purpose: one shared body with the row address chosen inside
 // measured 401 vs 460 GMAC/s, the listed loads losing their constant offsets.)
-function levelUp(buf: usize, len: i32, planes: usize): i32 {
+function levelUp(buf: usize, len: i32, planes: usize, out: usize): i32 {
   let ones = i8x16.splat(0), twos = ones, fours = ones;
   for (let r = len; (r & 7) != 0; r++) v128.store(buf + (<usize>r << 4), ones);
   let written = 0;
@@ -170,12 +177,13 @@ function levelUp(buf: usize, len: i32, planes: usize): i32 {
     d0 = v128.load(at, 32); d1 = v128.load(at, 48);
     const c1 = csa(d0, d1, ones); ones = v128.xor(ones, v128.xor(d0, d1));
     const c2 = csa(c0, c1, twos); twos = v128.xor(twos, v128.xor(c0, c1));
+    v128.store(out + (<usize>written << 4), c2); // as in level0 (written <= r: read already)
     d0 = v128.load(at, 64); d1 = v128.load(at, 80);
     const c3 = csa(d0, d1, ones); ones = v128.xor(ones, v128.xor(d0, d1));
     d0 = v128.load(at, 96); d1 = v128.load(at, 112);
     const c4 = csa(d0, d1, ones); ones = v128.xor(ones, v128.xor(d0, d1));
     const c5 = csa(c3, c4, twos); twos = v128.xor(twos, v128.xor(c3, c4));
-    v128.store(buf + (<usize>written << 4), csa(c2, c5, fours)); written++; fours = v128.xor(fours, v128.xor(c2, c5));
+    v128.store(out + (<usize>written << 4), csa(c2, c5, fours)); written++; fours = v128.xor(fours, v128.xor(c2, c5));
   }
   v128.store(planes, ones); v128.store(planes, twos, 16); v128.store(planes, fours, 32);
   return len > 7 ? written : 0;

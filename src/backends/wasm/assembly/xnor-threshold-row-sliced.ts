@@ -30,8 +30,9 @@ import { compareSliced } from './xnor-threshold-sliced';
 /** Scratch bytes one thread needs: the slice (k rounded up to words of 32 rows) and a zero row
  *  after it, the planes of 2·pop, the result tile (n rounded up to 32), the counter planes, the
  *  carries of counting all k rows, the list of all k rows padded to a multiple of 8, the slice's
- *  row addresses, the words' offsets in a row, a pair's shared count kept (3 planes and its
- *  carries), and the output row of each slice position. */
+ *  row addresses, the words' offsets in a row, a pair's shared count's 3 planes kept, the
+ *  carries of level 1 and up (apart, so level 0's shared carries stay for the pair's second
+ *  unit), and the output row of each slice position. */
 export function xnorRowSlicedScratchBytes(n: i32, k: i32): i32 {
   const words = (k + 31) >>> 5, rows = (words << 5) + 1, tile = ((n + 31) >>> 5) << 5;
   return (rows + 32 + tile + PLANES + carryVectors(k) + ((k + 10) >>> 2) + 32 + ((words + 3) >>> 2) + 3 + carryVectors(k) + 32 + 1) << 4; // one more to align
@@ -102,8 +103,8 @@ function transpose32x4(p: usize): void {
 // counted on from the pair's shared count (level0's state, `from` carries), `listed` positions in all.
 // @ts-ignore: decorator
 @inline function unitBits(rows: usize, list: usize, len: i32, listed: i32, zeros: bool, j: i32, planes: usize, carries: usize,
-  from: i32, k: i32, w: i32, pops: usize, lim: usize, flip: usize, tile: usize): void {
-  const used = countFrom(rows, list, len, planes, carries, from);
+  up: usize, from: i32, k: i32, w: i32, pops: usize, lim: usize, flip: usize, tile: usize): void {
+  const used = countFrom(rows, list, len, planes, carries, from, up);
   const ones = zeros ? k - listed : listed, bias = k - 2 * ones;
   const l = min(max(load<i32>(lim + (<usize>j << 2)), -k), k + 1);
   const beta = zeros ? l - bias : bias - l;
@@ -197,7 +198,7 @@ function slices(a: usize, rowLists: usize, lim: usize, flip: usize, out: usize, 
   const zero = rows + (<usize>(words << 5) << 4), pops = zero + 16;
   const tile = pops + (32 << 4), planes = tile + (<usize>(outWords << 5) << 4), carries = carriesOf(planes);
   const all = carries + (<usize>carryVectors(k) << 4), addrs = all + (<usize>((k + 10) >>> 2) << 4), offsets = addrs + (32 << 4);
-  const saved = offsets + (<usize>((words + 3) >>> 2) << 4), targets = saved + (<usize>(3 + carryVectors(k)) << 4);
+  const saved = offsets + (<usize>((words + 3) >>> 2) << 4), up = saved + 48, targets = up + (<usize>carryVectors(k) << 4);
   const w = 33 - clz(<u32>(3 * k + 1)), pixelWords = ch >>> 5;
   // BITMAPS: the bitmaps after the scratch, the positions of one image and its slices
   const pixels = height * width, mapBytes = bitmapBytes(pixels);
@@ -281,11 +282,12 @@ function slices(a: usize, rowLists: usize, lim: usize, flip: usize, out: usize, 
       const lenA = load<i32>(h, 12), lenB = load<i32>(h, 16), modes = load<i32>(h, 20), paddedA = (lenA + 7) & ~7;
       const listS = rowLists + ((<usize>(8 * pairs) + <usize>u * area) << 2), listA = listS + (<usize>shared << 2), listB = listA + (<usize>paddedA << 2);
       const from = level0(rows, listS, shared, planes, carries, -1);
-      if (unitB >= 0) { copyVectors(saved, planes, 3); copyVectors(saved + 48, carries, from); }
-      unitBits(rows, listA, paddedA, shared + lenA, (modes & 1) != 0, unitA, planes, carries, from, k, w, pops, lim, flip, tile);
+      // (the shared carries stay: each unit's level 1 writes to `up`)
+      if (unitB >= 0) copyVectors(saved, planes, 3);
+      unitBits(rows, listA, paddedA, shared + lenA, (modes & 1) != 0, unitA, planes, carries, up, from, k, w, pops, lim, flip, tile);
       if (unitB < 0) continue;
-      copyVectors(planes, saved, 3); copyVectors(carries, saved + 48, from);
-      unitBits(rows, listB, (lenB + 7) & ~7, shared + lenB, (modes & 2) != 0, unitB, planes, carries, from, k, w, pops, lim, flip, tile);
+      copyVectors(planes, saved, 3);
+      unitBits(rows, listB, (lenB + 7) & ~7, shared + lenB, (modes & 2) != 0, unitB, planes, carries, up, from, k, w, pops, lim, flip, tile);
     }
     // units past n give 0 bits (flip's are 0 there)
     for (let j = n; j < outWords << 5; j++) v128.store(tile + (<usize>j << 4), i8x16.splat(0));

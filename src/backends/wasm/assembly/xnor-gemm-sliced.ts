@@ -92,20 +92,21 @@ export function listRows(ai: usize, words: i32, k: i32, zeros: bool, list: usize
 }
 
 // Add the listed rows of one slice into the counter planes (planes[b] = bit b of the 128 counts);
-// returns how many planes hold the counts. Level 0 adds the rows 8 at a time with a tree of
+// returns how many planes hold the counts. Level 0 adds the rows 16 at a time with a tree of
 // carry-save adders on pairs (the sum x ^ y goes into a level register, the carry
-// (x & y) | (reg & (x ^ y)) one up) into ones, twos and fours (weights 1, 2, 4), and stores each
-// block's weight-8 carry; level 1 counts those carries the same way (weights 8, 16, 32), and so
-// on until none is left: about 1.14 vector adds per row in all. Measured against blocks of 2 to
-// 32 rows with the carries rippled through memory planes at once, this is the fastest.
+// (x & y) | (reg & (x ^ y)) one up) into ones, twos, fours and eights (weights 1 to 8), and
+// stores each block's weight-16 carry; level 1 counts those carries 8 at a time the same way
+// (weights 16, 32, 64), and so on until none is left. Against blocks of 8 at level 0, blocks of
+// 16 leave level 1 half the carries (it was a sixth of the counting time on CNV's conv2).
 export function count(rows: usize, list: usize, len: i32, planes: usize, carries: usize): i32 {
   return countFrom(rows, list, len, planes, carries, -1, carries);
 }
 
 /** count, going on from where a level0 of a list whose length was a multiple of 8 stopped
- *  (from >= 0: its ones, twos and fours in planes[0..3), its `from` carries at carries[0..)):
- *  the counts of both lists together. Level 1 writes its carries to `up` (carryVectors(k)
- *  vectors; carries itself, or elsewhere to keep carries[0..from) for another count from them). */
+ *  (from >= 0: its ones, twos, fours and eights in planes[0..4), its `from` carries at
+ *  carries[0..)): the counts of both lists together. Level 1 writes its carries to `up`
+ *  (carryVectors(k) vectors; carries itself, or elsewhere to keep carries[0..from) for another
+ *  count from them). */
 export function countFrom(rows: usize, list: usize, len: i32, planes: usize, carries: usize, from: i32, up: usize): i32 {
   let level = 0;
   // level 0 reads the slice rows through the list, writing its carries to `carries`
@@ -114,48 +115,86 @@ export function countFrom(rows: usize, list: usize, len: i32, planes: usize, car
   let buf = carries;
   while (n > 0) {
     level++;
-    n = levelUp(buf, n, planes + (<usize>(level * 3) << 4), up);
+    n = levelUp(buf, n, planes + (<usize>(LEVEL0_PLANES + (level - 1) * 3) << 4), up);
     buf = up;
   }
-  return (level + 1) * 3;
+  return LEVEL0_PLANES + level * 3;
 }
+
+/** Planes level 0 keeps (weights 1, 2, 4, 8). */
+export const LEVEL0_PLANES: i32 = 4;
 
 // The carry of adding x and y into a level register (whose new value is reg ^ x ^ y).
 // @ts-ignore: decorator
 @inline function csa(x: v128, y: v128, reg: v128): v128 { return v128.or(v128.and(x, y), v128.and(reg, v128.xor(x, y))); }
 
 export function level0(rows: usize, list: usize, len: i32, planes: usize, out: usize, from: i32): i32 {
-  let ones = i8x16.splat(0), twos = ones, fours = ones;
+  let ones = i8x16.splat(0), twos = ones, fours = ones, eights = ones;
   let written = 0, r = 0;
-  if (from >= 0) { ones = v128.load(planes); twos = v128.load(planes, 16); fours = v128.load(planes, 32); written = from; }
-  for (; r + 8 <= len; r += 8) {
+  if (from >= 0) {
+    ones = v128.load(planes); twos = v128.load(planes, 16); fours = v128.load(planes, 32); eights = v128.load(planes, 48);
+    written = from;
+  }
+  // the stores of partial carries between the quarters of a block (each overwritten by the
+  // next) keep the engine from loading all the rows first, which spills the level registers
+  for (; r + 16 <= len; r += 16) {
+    const at = list + (<usize>r << 2), slot = out + (<usize>written << 4);
+    let d0 = v128.load(rows + load<u32>(at)), d1 = v128.load(rows + load<u32>(at, 4));
+    let c0 = csa(d0, d1, ones); ones = v128.xor(ones, v128.xor(d0, d1));
+    d0 = v128.load(rows + load<u32>(at, 8)); d1 = v128.load(rows + load<u32>(at, 12));
+    let c1 = csa(d0, d1, ones); ones = v128.xor(ones, v128.xor(d0, d1));
+    const c2 = csa(c0, c1, twos); twos = v128.xor(twos, v128.xor(c0, c1));
+    v128.store(slot, c2);
+    d0 = v128.load(rows + load<u32>(at, 16)); d1 = v128.load(rows + load<u32>(at, 20));
+    c0 = csa(d0, d1, ones); ones = v128.xor(ones, v128.xor(d0, d1));
+    d0 = v128.load(rows + load<u32>(at, 24)); d1 = v128.load(rows + load<u32>(at, 28));
+    c1 = csa(d0, d1, ones); ones = v128.xor(ones, v128.xor(d0, d1));
+    const c5 = csa(c0, c1, twos); twos = v128.xor(twos, v128.xor(c0, c1));
+    const e0 = csa(c2, c5, fours); fours = v128.xor(fours, v128.xor(c2, c5));
+    v128.store(slot, e0);
+    d0 = v128.load(rows + load<u32>(at, 32)); d1 = v128.load(rows + load<u32>(at, 36));
+    c0 = csa(d0, d1, ones); ones = v128.xor(ones, v128.xor(d0, d1));
+    d0 = v128.load(rows + load<u32>(at, 40)); d1 = v128.load(rows + load<u32>(at, 44));
+    c1 = csa(d0, d1, ones); ones = v128.xor(ones, v128.xor(d0, d1));
+    const c6 = csa(c0, c1, twos); twos = v128.xor(twos, v128.xor(c0, c1));
+    v128.store(slot, c6);
+    d0 = v128.load(rows + load<u32>(at, 48)); d1 = v128.load(rows + load<u32>(at, 52));
+    c0 = csa(d0, d1, ones); ones = v128.xor(ones, v128.xor(d0, d1));
+    d0 = v128.load(rows + load<u32>(at, 56)); d1 = v128.load(rows + load<u32>(at, 60));
+    c1 = csa(d0, d1, ones); ones = v128.xor(ones, v128.xor(d0, d1));
+    const c7 = csa(c0, c1, twos); twos = v128.xor(twos, v128.xor(c0, c1));
+    const e1 = csa(c6, c7, fours); fours = v128.xor(fours, v128.xor(c6, c7));
+    v128.store(slot, csa(e0, e1, eights)); written++; eights = v128.xor(eights, v128.xor(e0, e1));
+  }
+  // 8 more rows: their weight-8 carry into eights by a half adder
+  if (r + 8 <= len) {
     const at = list + (<usize>r << 2);
     let d0 = v128.load(rows + load<u32>(at)), d1 = v128.load(rows + load<u32>(at, 4));
-    const c0 = csa(d0, d1, ones); ones = v128.xor(ones, v128.xor(d0, d1));
+    let c0 = csa(d0, d1, ones); ones = v128.xor(ones, v128.xor(d0, d1));
     d0 = v128.load(rows + load<u32>(at, 8)); d1 = v128.load(rows + load<u32>(at, 12));
-    const c1 = csa(d0, d1, ones); ones = v128.xor(ones, v128.xor(d0, d1));
+    let c1 = csa(d0, d1, ones); ones = v128.xor(ones, v128.xor(d0, d1));
     const c2 = csa(c0, c1, twos); twos = v128.xor(twos, v128.xor(c0, c1));
-    // a store between the halves (overwritten below) keeps the engine from loading all 8 rows
-    // first, which spills the level registers
-    v128.store(out + (<usize>written << 4), c2);
     d0 = v128.load(rows + load<u32>(at, 16)); d1 = v128.load(rows + load<u32>(at, 20));
-    const c3 = csa(d0, d1, ones); ones = v128.xor(ones, v128.xor(d0, d1));
+    c0 = csa(d0, d1, ones); ones = v128.xor(ones, v128.xor(d0, d1));
     d0 = v128.load(rows + load<u32>(at, 24)); d1 = v128.load(rows + load<u32>(at, 28));
-    const c4 = csa(d0, d1, ones); ones = v128.xor(ones, v128.xor(d0, d1));
-    const c5 = csa(c3, c4, twos); twos = v128.xor(twos, v128.xor(c3, c4));
-    v128.store(out + (<usize>written << 4), csa(c2, c5, fours)); written++; fours = v128.xor(fours, v128.xor(c2, c5));
+    c1 = csa(d0, d1, ones); ones = v128.xor(ones, v128.xor(d0, d1));
+    const c5 = csa(c0, c1, twos); twos = v128.xor(twos, v128.xor(c0, c1));
+    const e0 = csa(c2, c5, fours); fours = v128.xor(fours, v128.xor(c2, c5));
+    v128.store(out + (<usize>written << 4), v128.and(eights, e0)); written++; eights = v128.xor(eights, e0);
+    r += 8;
   }
-  // the last < 8 rows one at a time (half adders up the levels); a carry out of fours is one
+  // the last < 8 rows one at a time (half adders up the levels); a carry out of eights is one
   // more input of the next level
   for (; r < len; r++) {
     let d = v128.load(rows + load<u32>(list + (<usize>r << 2)));
     let cy = v128.and(ones, d); ones = v128.xor(ones, d);
     d = v128.and(twos, cy); twos = v128.xor(twos, cy);
     cy = v128.and(fours, d); fours = v128.xor(fours, d);
-    v128.store(out + (<usize>written << 4), cy);
-    written += <i32>v128.any_true(cy);
+    d = v128.and(eights, cy); eights = v128.xor(eights, cy);
+    v128.store(out + (<usize>written << 4), d);
+    written += <i32>v128.any_true(d);
   }
-  v128.store(planes, ones); v128.store(planes, twos, 16); v128.store(planes, fours, 32);
+  v128.store(planes, ones); v128.store(planes, twos, 16); v128.store(planes, fours, 32); v128.store(planes, eights, 48);
   return written;
 }
 

@@ -18,7 +18,7 @@
 // two's complement, compared bit-sliced as there, the sign bit flipped so that unsigned order is
 // signed order. A block's 128 × n result bits are transposed back into the packed rows.
 
-import { carriesOf, carryVectors, count, countFrom, level0, PLANES, SLICE } from './xnor-gemm-sliced';
+import { carriesOf, carryVectors, count, countFrom, level0, LEVEL0_PLANES, PLANES, SLICE } from './xnor-gemm-sliced';
 import { compareSliced } from './xnor-threshold-sliced';
 
 /** Words a pair of weight rows takes in rowLists: at most half of each row's bits are its
@@ -30,12 +30,12 @@ import { compareSliced } from './xnor-threshold-sliced';
 /** Scratch bytes one thread needs: the slice (k rounded up to words of 32 rows) and a zero row
  *  after it, the planes of 2·pop, the result tile (n rounded up to 32), the counter planes, the
  *  carries of counting all k rows, the list of all k rows padded to a multiple of 8, the slice's
- *  row addresses, the words' offsets in a row, a pair's shared count's 3 planes kept, the
+ *  row addresses, the words' offsets in a row, a pair's shared count's level-0 planes kept, the
  *  carries of level 1 and up (apart, so level 0's shared carries stay for the pair's second
  *  unit), and the output row of each slice position. */
 export function xnorRowSlicedScratchBytes(n: i32, k: i32): i32 {
   const words = (k + 31) >>> 5, rows = (words << 5) + 1, tile = ((n + 31) >>> 5) << 5;
-  return (rows + 32 + tile + PLANES + carryVectors(k) + ((k + 10) >>> 2) + 32 + ((words + 3) >>> 2) + 3 + carryVectors(k) + 32 + 1) << 4; // one more to align
+  return (rows + 32 + tile + PLANES + carryVectors(k) + ((k + 10) >>> 2) + 32 + ((words + 3) >>> 2) + LEVEL0_PLANES + carryVectors(k) + 32 + 1) << 4; // one more to align
 }
 
 // In place, on 32 vectors at p: four 32 × 32 bit matrices (one per i32 lane) transposed, so that
@@ -198,7 +198,7 @@ function slices(a: usize, rowLists: usize, lim: usize, flip: usize, out: usize, 
   const zero = rows + (<usize>(words << 5) << 4), pops = zero + 16;
   const tile = pops + (32 << 4), planes = tile + (<usize>(outWords << 5) << 4), carries = carriesOf(planes);
   const all = carries + (<usize>carryVectors(k) << 4), addrs = all + (<usize>((k + 10) >>> 2) << 4), offsets = addrs + (32 << 4);
-  const saved = offsets + (<usize>((words + 3) >>> 2) << 4), up = saved + 48, targets = up + (<usize>carryVectors(k) << 4);
+  const saved = offsets + (<usize>((words + 3) >>> 2) << 4), up = saved + (<usize>LEVEL0_PLANES << 4), targets = up + (<usize>carryVectors(k) << 4);
   const w = 33 - clz(<u32>(3 * k + 1)), pixelWords = ch >>> 5;
   // BITMAPS: the bitmaps after the scratch, the positions of one image and its slices
   const pixels = height * width, mapBytes = bitmapBytes(pixels);
@@ -283,10 +283,10 @@ function slices(a: usize, rowLists: usize, lim: usize, flip: usize, out: usize, 
       const listS = rowLists + ((<usize>(8 * pairs) + <usize>u * area) << 2), listA = listS + (<usize>shared << 2), listB = listA + (<usize>paddedA << 2);
       const from = level0(rows, listS, shared, planes, carries, -1);
       // (the shared carries stay: each unit's level 1 writes to `up`)
-      if (unitB >= 0) copyVectors(saved, planes, 3);
+      if (unitB >= 0) copyVectors(saved, planes, LEVEL0_PLANES);
       unitBits(rows, listA, paddedA, shared + lenA, (modes & 1) != 0, unitA, planes, carries, up, from, k, w, pops, lim, flip, tile);
       if (unitB < 0) continue;
-      copyVectors(planes, saved, 3);
+      copyVectors(planes, saved, LEVEL0_PLANES);
       unitBits(rows, listB, (lenB + 7) & ~7, shared + lenB, (modes & 2) != 0, unitB, planes, carries, up, from, k, w, pops, lim, flip, tile);
     }
     // units past n give 0 bits (flip's are 0 there)

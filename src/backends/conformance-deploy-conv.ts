@@ -96,17 +96,18 @@ export const deployConvChecks: Pick<Record<KernelName, Check>, 'im2colBits' | 'i
   async pixelConvThreshold(h) {
     // CNV's first layer (valid, n 64), a padded one on pixel pairs' 6 channels (n 128), stride 2
     // with odd sizes, n 16 and 48 (half words), n 20 (not a multiple of 16), no images; dense
-    // photos, and one mostly-background batch (a backend may take another kernel for those)
-    const cases: [ConvGeometry, number, number, boolean][] = [
+    // photos, and one mostly-background batch (a backend may take another kernel for those); the
+    // engine's scales −1 and −2, and one whose 2·scale does not fit 16 bits (the products wrap)
+    const cases: [ConvGeometry, number, number, boolean, number?][] = [
       [geometry(3, 32, 32, 3, 3, 3, 1, false), 64, 0, false], [geometry(2, 12, 11, 6, 3, 3, 1, true), 128, 0, false],
       [geometry(3, 9, 13, 3, 3, 3, 2, true), 16, 255, false], [geometry(2, 10, 10, 5, 2, 3, 1, true), 48, 7, false],
       [geometry(2, 8, 8, 3, 3, 3, 1, false), 20, 0, false], [geometry(0, 8, 8, 3, 3, 3, 1, false), 32, 0, false],
-      [geometry(2, 14, 14, 1, 3, 3, 1, true), 32, 0, true],
+      [geometry(2, 14, 14, 1, 3, 3, 1, true), 32, 0, true], [geometry(2, 9, 10, 3, 3, 3, 1, false), 32, 0, false, 70001],
     ];
-    for (const [i, [g, n, padValue, background]] of cases.entries()) {
+    for (const [i, [g, n, padValue, background, wide]] of cases.entries()) {
       const seed = 5980 + i, rng = random(seed), k = g.kh * g.kw * g.channels, rows = g.batch * g.outH * g.outW, words = Math.ceil(n / 32);
       const x = Uint8Array.from({ length: pixels(g) * g.channels }, () => (background && rng() < 0.85 ? 0 : Math.floor(rng() * 256)));
-      const span = 255 * k, scale = i % 2 === 0 ? -2 : -1;
+      const span = 255 * k, scale = wide ?? (i % 2 === 0 ? -2 : -1);
       const base = Int32Array.from({ length: n }, () => Math.round((rng() - 0.5) * span));
       const lim = Int32Array.from({ length: n }, () => Math.round((rng() - 0.5) * span));
       const flip = Uint32Array.from({ length: words }, (_, w) => (Math.floor(rng() * 2 ** 32) & (w === words - 1 && n % 32 !== 0 ? (2 ** (n % 32)) - 1 : 0xffffffff)) >>> 0);
@@ -117,7 +118,7 @@ export const deployConvChecks: Pick<Record<KernelName, Check>, 'im2colBits' | 'i
         kk.pixelConvThreshold(x, g, padValue, t, bytes, out);
         kk.freePrepared(t); kk.freePrepared(w);
       });
-      same(got[6], want[6], `${label('pixelConvThreshold', seed, g)} n ${n} padValue ${padValue}${background ? ' (mostly background)' : ''}`);
+      same(got[6], want[6], `${label('pixelConvThreshold', seed, g)} n ${n} padValue ${padValue} scale ${scale}${background ? ' (mostly background)' : ''}`);
     }
   },
 };

@@ -12,8 +12,12 @@ export function signDotWords(n: number, k: number): number {
 /** Re-lay n packed ±1 rows s (ceil(k/32) words each, bit 1 = −1) in the dot layout that
  *  pixelSignGemmDot reads: for block b of 4 rows and group g of 4 consecutive k, 16 bytes at
  *  byte offset (b·groups + g)·16, byte 4c + t = 1 where row 4b + c has +1 at 4g + t (0 for −1,
- *  past n and past k); then, per row, its count of +1. Done once per model, so plain code. */
-export function packSignDots(s: Uint32Array, n: number, k: number, out: Uint32Array = new Uint32Array(signDotWords(n, k))): Uint32Array {
+ *  past n and past k); then, per row, its count of +1. With `interleave` (n a multiple of 16:
+ *  pixelConvThresholdDot's layout) the 4 blocks of each 16 rows go group by group instead, block
+ *  4q + c4's group g at ((4q·groups) + 4g + c4)·16, so a pass over 16 rows reads one run. Done
+ *  once per model, so plain code. */
+export function packSignDots(s: Uint32Array, n: number, k: number, out: Uint32Array = new Uint32Array(signDotWords(n, k)),
+  interleave = false): Uint32Array {
   const words = Math.ceil(k / 32), groups = Math.ceil(k / 4), blocks = Math.ceil(n / 4);
   const bytes = new Uint8Array(out.buffer, out.byteOffset, out.byteLength), ones = out.subarray(blocks * groups * 4);
   bytes.fill(0);
@@ -21,7 +25,8 @@ export function packSignDots(s: Uint32Array, n: number, k: number, out: Uint32Ar
     let count = 0;
     for (let p = 0; p < k; p++) {
       if ((s[j * words + (p >>> 5)]! >>> (p & 31)) & 1) continue;
-      bytes[((j >>> 2) * groups + (p >>> 2)) * 16 + (j & 3) * 4 + (p & 3)] = 1;
+      const vector = interleave ? (j >>> 4) * 4 * groups + (p >>> 2) * 4 + ((j >>> 2) & 3) : (j >>> 2) * groups + (p >>> 2);
+      bytes[vector * 16 + (j & 3) * 4 + (p & 3)] = 1;
       count++;
     }
     ones[j] = count;

@@ -29,7 +29,7 @@ interface Owned { arrays: Words[] }
 interface Binary extends Owned { n: number; k: number; rows: Uint32Array | null; sliced: Uint32Array | null; packed: Uint32Array }
 /** lists: the weight rows for xnorThresholdRowSliced, made on the first product with enough rows. */
 interface Thresholded extends Owned { weights: Binary; lim: Int32Array; th: Uint32Array | null; flip: Uint32Array; lists: Uint32Array | null }
-interface Pixel extends Owned { n: number; k: number; signs: Uint32Array; nibbles: Uint32Array; dots: Uint32Array | null }
+interface Pixel extends Owned { n: number; k: number; signs: Uint32Array; nibbles: Uint32Array; dots: Uint32Array | null; convDots: Uint32Array | null }
 interface PixelThresholded extends Owned { weights: Pixel; base: Int32Array; scale: number; lim: Int32Array; flip: Uint32Array }
 
 /** Whether at least a quarter of the 4-byte groups of some sampled rows of x are all 0 (digits'
@@ -91,6 +91,8 @@ export function makePreparedKernels(rt: WasmRuntime): PreparedKernels {
   };
   // the dot layout, made from the signs on the first dense batch
   const dotsOf = (p: Pixel): Uint32Array => (p.dots ??= packSignDots(p.signs, p.n, p.k, own<Uint32Array>(p, 'u32', signDotWords(p.n, p.k))));
+  const convDotsOf = (p: Pixel): Uint32Array =>
+    (p.convDots ??= packSignDots(p.signs, p.n, p.k, own<Uint32Array>(p, 'u32', signDotWords(p.n, p.k)), true));
   const listsOf = (t: Thresholded): Uint32Array =>
     (t.lists ??= packRowLists(t.weights.packed, t.weights.n, t.weights.k, own<Uint32Array>(t, 'u32', rowListWords(t.weights.n, t.weights.k))));
   const product = (a: Uint32Array, w: Binary, c: Int32Array, m: number): void => {
@@ -133,7 +135,7 @@ export function makePreparedKernels(rt: WasmRuntime): PreparedKernels {
       kernels.binaryThreshold(cols, prepared, out, m);
     },
     preparePixelWeights: (s, n, k) => {
-      const w: Pixel = { arrays: [], n, k, signs: s.slice(0, n * Math.ceil(k / 32)), nibbles: new Uint32Array(0), dots: null };
+      const w: Pixel = { arrays: [], n, k, signs: s.slice(0, n * Math.ceil(k / 32)), nibbles: new Uint32Array(0), dots: null, convDots: null };
       w.nibbles = packSignNibbles(s, n, k, own<Uint32Array>(w, 'u32', signNibbleWords(n, k)));
       return handle(w);
     },
@@ -163,7 +165,7 @@ export function makePreparedKernels(rt: WasmRuntime): PreparedKernels {
       // each window gathered from the image and thresholded in registers, on dense images (the
       // sparse test on the image's rows of pixels: the same background as its windows')
       if (relaxed && pixelConvFits(g, n) && !sparse(x, g.batch * g.height, g.width * g.channels)) {
-        return pixelConvThresholdDot(x, g, padValue, dotsOf(p), t.base, t.scale, t.lim, t.flip, out, n);
+        return pixelConvThresholdDot(x, g, padValue, convDotsOf(p), t.base, t.scale, t.lim, t.flip, out, n);
       }
       im2colBytes(x, g, padValue, bytes);
       kernels.pixelThreshold(bytes, prepared, out, g.batch * g.outH * g.outW);

@@ -159,12 +159,26 @@ export function pixelConvDotScratchBytes(n: i32, k: i32): i32 { return ((((k + 1
 export function pixelConvThresholdDot(x: usize, t: usize, base: usize, scale: i32, lim: usize, flip: usize, out: usize, n: i32,
   height: i32, width: i32, ch: i32, window: i32, pads: i32, outH: i32, outW: i32,
   scratch: usize, scratchBytes: i32, r0: i32, r1: i32, thread: i32): void {
+  // 2·scale·D by one 16-bit dot (i32x4.dot_i16x8_s: the pair sums times 2·scale, added) where
+  // 2·scale fits in 16 bits, else widened and multiplied
+  if (scale >= -16384 && scale < 16384) {
+    convThresholdDot(x, t, base, scale, lim, flip, out, n, height, width, ch, window, pads, outH, outW, scratch, scratchBytes, r0, r1, thread, true);
+  } else {
+    convThresholdDot(x, t, base, scale, lim, flip, out, n, height, width, ch, window, pads, outH, outW, scratch, scratchBytes, r0, r1, thread, false);
+  }
+}
+
+// pixelConvThresholdDot with `narrow` a constant.
+// @ts-ignore: decorator
+@inline function convThresholdDot(x: usize, t: usize, base: usize, scale: i32, lim: usize, flip: usize, out: usize, n: i32,
+  height: i32, width: i32, ch: i32, window: i32, pads: i32, outH: i32, outW: i32,
+  scratch: usize, scratchBytes: i32, r0: i32, r1: i32, thread: i32, narrow: bool): void {
   const kh = window & 255, kw = (window >>> 8) & 255, stride = (window >>> 16) & 255, padValue = <u8>(window >>> 24);
   const padTop = pads & 0xffff, padLeft = pads >>> 16, k = kh * kw * ch;
   const groups = (k + 3) >>> 2, blockBytes = <usize>groups << 4, ones = t + <usize>(n >>> 2) * blockBytes;
   const vecBytes = <usize>((k + 15) >>> 4) << 4, stride16 = vecBytes + 16, raw = (scratch + <usize>thread * scratchBytes + 15) & ~(<usize>15);
   const rows = raw + 2 * stride16, mask = rows + 2 * stride16, consts = mask + stride16;
-  const outWords = (n + 31) >>> 5, twice = i32x4.splat(2 * scale);
+  const outWords = (n + 31) >>> 5, twice = narrow ? i16x8.splat(<i16>(2 * scale)) : i32x4.splat(2 * scale);
   memory.fill(raw, 0, 4 * stride16); // past k: 0 in every window (only [0, k) is written below)
   for (let p = 0; p < <i32>vecBytes; p++) store<u8>(mask + p, p < k ? 1 : 0);
   for (let j = 0; j < n; j++) {
@@ -184,26 +198,27 @@ export function pixelConvThresholdDot(x: usize, t: usize, base: usize, scale: i3
     const dst0 = out + ((<usize>r * outWords) << 2), dst1 = dst0 + (<usize>outWords << 2);
     let word0: u32 = 0, word1: u32 = 0;
     for (let jb = 0; jb < n >>> 2; jb += 4) { // 16 columns a pass: each weight load serves both windows
-      const w = t + <usize>jb * blockBytes;
+      // the pass's 4 blocks interleaved (packSignDots with interleave): group g's 4 vectors adjacent
+      let w = t + <usize>jb * blockBytes;
       let h0 = i16x8.splat(0), h1 = h0, h2 = h0, h3 = h0, h4 = h0, h5 = h0, h6 = h0, h7 = h0;
-      for (let g = 0; g < groups; g++) {
-        const p0 = v128.load32_splat(rows + (<usize>g << 2)), p1 = v128.load32_splat(row1 + (<usize>g << 2)), o = <usize>g << 4;
-        let wv = v128.load(w + o);
+      for (let g = 0; g < groups; g++, w += 64) {
+        const p0 = v128.load32_splat(rows + (<usize>g << 2)), p1 = v128.load32_splat(row1 + (<usize>g << 2));
+        let wv = v128.load(w);
         h0 = i16x8.add(h0, pairs(p0, wv)); h4 = i16x8.add(h4, pairs(p1, wv));
-        wv = v128.load(w + blockBytes + o);
+        wv = v128.load(w, 16);
         h1 = i16x8.add(h1, pairs(p0, wv)); h5 = i16x8.add(h5, pairs(p1, wv));
-        wv = v128.load(w + 2 * blockBytes + o);
+        wv = v128.load(w, 32);
         h2 = i16x8.add(h2, pairs(p0, wv)); h6 = i16x8.add(h6, pairs(p1, wv));
-        wv = v128.load(w + 3 * blockBytes + o);
+        wv = v128.load(w, 48);
         h3 = i16x8.add(h3, pairs(p0, wv)); h7 = i16x8.add(h7, pairs(p1, wv));
       }
       const o = <usize>jb << 4, c = consts + o, l = lim + o;
       const c0 = v128.load(c), c1 = v128.load(c, 16), c2 = v128.load(c, 32), c3 = v128.load(c, 48);
       const l0 = v128.load(l), l1 = v128.load(l, 16), l2 = v128.load(l, 32), l3 = v128.load(l, 48);
-      const bits0 = unitBits(h0, c0, s0, twice, l0) | unitBits(h1, c1, s0, twice, l1) << 4
-        | unitBits(h2, c2, s0, twice, l2) << 8 | unitBits(h3, c3, s0, twice, l3) << 12;
-      const bits1 = unitBits(h4, c0, s1, twice, l0) | unitBits(h5, c1, s1, twice, l1) << 4
-        | unitBits(h6, c2, s1, twice, l2) << 8 | unitBits(h7, c3, s1, twice, l3) << 12;
+      const bits0 = unitBits(h0, c0, s0, twice, l0, narrow) | unitBits(h1, c1, s0, twice, l1, narrow) << 4
+        | unitBits(h2, c2, s0, twice, l2, narrow) << 8 | unitBits(h3, c3, s0, twice, l3, narrow) << 12;
+      const bits1 = unitBits(h4, c0, s1, twice, l0, narrow) | unitBits(h5, c1, s1, twice, l1, narrow) << 4
+        | unitBits(h6, c2, s1, twice, l2, narrow) << 8 | unitBits(h7, c3, s1, twice, l3, narrow) << 12;
       if ((jb & 4) == 0) { word0 = bits0; word1 = bits1; } else { word0 |= bits0 << 16; word1 |= bits1 << 16; } // columns 32u + 0..15, + 16..31
       if ((jb & 4) != 0 || jb + 4 == n >>> 2) {
         const u = <usize>(jb >>> 3), f = load<u32>(flip + (u << 2));
@@ -259,9 +274,12 @@ export function pixelConvThresholdDot(x: usize, t: usize, base: usize, scale: i3
   return i32x4.splat(-scale * total);
 }
 
-// The bits (v < lim) of 4 units from their int16 pair sums d: v = c + 2·scale·D − scale·Σx.
+// The bits (v < lim) of 4 units from their int16 pair sums d: v = c + 2·scale·D − scale·Σx;
+// twice = 2·scale in int16 lanes where `narrow` (one dot: the products fit int32 and their sum is
+// the wrapped product's), else in int32 lanes.
 // @ts-ignore: decorator
-@inline function unitBits(d: v128, c: v128, rowTerm: v128, twice: v128, lim: v128): u32 {
-  const v = i32x4.add(i32x4.add(c, rowTerm), i32x4.mul(twice, i32x4.extadd_pairwise_i16x8_s(d)));
+@inline function unitBits(d: v128, c: v128, rowTerm: v128, twice: v128, lim: v128, narrow: bool): u32 {
+  const scaled = narrow ? i32x4.dot_i16x8_s(d, twice) : i32x4.mul(twice, i32x4.extadd_pairwise_i16x8_s(d));
+  const v = i32x4.add(i32x4.add(c, rowTerm), scaled);
   return <u32>i32x4.bitmask(i32x4.lt_s(v, lim));
 }

@@ -67,7 +67,7 @@ export function xnorThresholdSliced(a: usize, t: usize, th: usize, flip: usize, 
   const w = 33 - clz(<u32>(3 * k + 1)), planeBytes = <usize>w << 4; // W planes of D, then of E
   for (let i = 0; i < m; i++) {
     const ai = a + ((<usize>i * words) << 2);
-    const ones = onesOf(ai, words), zeros = ones > k - ones, len = listRows(ai, words, k, zeros, list);
+    const ones = onesOf(ai, words), zeros = ones > k - ones, len = listRows(ai, words, k, zeros, list, zeros ? k - ones : ones);
     const bias = k - 2 * ones, beta = zeros ? -bias : bias;
     const row = out + ((<usize>i * outWords) << 2);
     for (let s = j0 / SLICE; s * SLICE < j1; s++) {

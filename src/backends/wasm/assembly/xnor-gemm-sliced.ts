@@ -14,11 +14,11 @@
 
 /** Columns per slice: one v128 of bits. */
 export const SLICE: i32 = 128;
-/** Counter planes: 3 per level of counting (weights 8^L, 2·8^L, 4·8^L); 11 levels count up to
- *  8^11 > 2^31 rows. */
+/** Counter planes: 4 at level 0 (weights 1 to 8), then 3 per level L >= 1 (weights 2·8^L,
+ *  4·8^L, 8·8^L); 31 planes count up to 2^31 rows. */
 export const PLANES: i32 = 33;
 
-/** Vectors for the carries of counting at most k rows: level 0's (one a block of 8, and one a
+/** Vectors for the carries of counting at most k rows: level 0's (one a block of 16 or 8, one a
  *  row of a last partial block), and the zeros levelUp fills its last block up with. */
 // @ts-ignore: decorator
 @inline export function carryVectors(k: i32): i32 { return (k >>> 3) + 16; }

@@ -116,9 +116,12 @@ export function listRows(ai: usize, words: i32, k: i32, zeros: bool, list: usize
 }
 
 // For each byte value, the offsets 16·b of its set bits b in increasing order (8 slots, the
-// unused ones 0). Static memory, written by every instance's start with the same values (the
-// workers share the memory), so it is whole before any job runs.
-const LIST_TABLE: usize = memory.data(256 * 32, 16);
+// unused ones 0). It lies just past the static data, where no data segment reaches (a segment is
+// written again whenever a worker instantiates the module on the shared memory: zeros there would
+// race with a running job), and heapBase() ends after it, so the heap never takes it. Every
+// instance's start writes the same values, the main one's before any job runs.
+export const LIST_TABLE_BYTES: usize = 256 * 32;
+export const LIST_TABLE: usize = (__heap_base + 63) & ~(<usize>63);
 for (let v = 0; v < 256; v++) {
   let slot = 0;
   for (let b = 0; b < 8; b++) {

@@ -207,15 +207,15 @@ function slices(a: usize, rowLists: usize, lim: usize, flip: usize, out: usize, 
   const w = 33 - clz(<u32>(3 * k + 1)), pixelWords = ch >>> 5;
   // BITMAPS: the bitmaps after the scratch, the positions of one image and its slices
   const pixels = height * width, mapBytes = bitmapBytes(pixels);
-  const maps = (mine + <usize>xnorRowSlicedScratchBytes(n, k) + 15) & ~(<usize>15);
+  const maps = mode == BITMAPS ? (mine + <usize>xnorRowSlicedScratchBytes(n, k) + 15) & ~(<usize>15) : 0;
   const perImage = (outH - 1) * width + outW, imageSlices = (perImage + SLICE - 1) / SLICE;
   let built = -1;
   // the lists' padding points at a row of zeros after the slice (counting it adds nothing)
   v128.store(zero, i8x16.splat(0));
   const allLength = (k + 7) & ~7;
   for (let p = 0; p < allLength; p++) store<u32>(all + (<usize>p << 2), <u32>(p < k ? p << 4 : <i32>(zero - rows)));
-  // GATHER: each word's offset from its row's address: the tap's pixel, then the word in it
-  for (let q = 0; q < words; q++) {
+  // MATRIX, GATHER: each word's offset from its row's address: the tap's pixel, then the word in it
+  for (let q = 0; mode != BITMAPS && q < words; q++) {
     const tap = mode == MATRIX ? 0 : q / pixelWords;
     const offset = mode == MATRIX ? q << 2 : ((tap / kw * width + tap % kw) * pixelWords + q % pixelWords) << 2;
     store<i32>(offsets + (<usize>q << 2), offset);
